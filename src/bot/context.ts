@@ -1,0 +1,28 @@
+import type { Context } from "grammy";
+import type { ConversationFlavor } from "@grammyjs/conversations";
+import type { Db } from "../db.js";
+import type { Language, Translate } from "../i18n.js";
+import type { Logger } from "../logger.js";
+import type { Clock } from "../time.js";
+import type { PersonWithRoles } from "../features/onboarding/service.js";
+
+/** What handlers and conversations need from the outside world; tests pass their own. */
+export interface BotDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  timeZone: string;
+  adminTelegramIds: readonly number[];
+}
+
+interface PersonFlavor {
+  /** The person behind the update, loaded (or created) by the person middleware. */
+  person: PersonWithRoles;
+  language: Language;
+  t: Translate;
+}
+
+export type BotContext = ConversationFlavor<Context & PersonFlavor>;
+
+/** Context inside conversations: a plain context; conversations read the person through `external`. */
+export type ConversationContext = Context;

@@ -1,0 +1,75 @@
+import { autoRetry } from "@grammyjs/auto-retry";
+import { conversations } from "@grammyjs/conversations";
+import { sequentialize } from "@grammyjs/runner";
+import { apiThrottler } from "@grammyjs/transformer-throttler";
+import { Bot, type Transformer } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import { LANGUAGES, translator } from "../i18n.js";
+import { onboardingFeature } from "../features/onboarding/composer.js";
+import { markBlockedByChat } from "../features/onboarding/service.js";
+import { markBlockedChats } from "./api-transformers.js";
+import type { BotContext, BotDeps, ConversationContext } from "./context.js";
+import { prismaConversationStorage } from "./conversation-storage.js";
+import { cancelCommand, errorHandler, unhandled } from "./fallbacks.js";
+import { loadPerson, privateChatsOnly } from "./middleware.js";
+
+export type ThrottlerOptions = Parameters<typeof apiThrottler>[0];
+
+export interface CreateBotOptions extends BotDeps {
+  /** Another Bot API server, e.g. a self-hosted one (or the fake one in tests). */
+  apiRoot?: string;
+  /** Known bot identity; skips the getMe call on start. */
+  botInfo?: UserFromGetMe;
+  /** Throttler settings; the plugin's defaults follow Telegram's published limits. */
+  throttler?: ThrottlerOptions;
+}
+
+const COMMANDS = ["start", "help", "language", "mydata", "deleteme", "cancel"] as const;
+
+/** Builds the whole bot from its dependencies, without globals, so tests can build their own. */
+export function createBot(token: string, options: CreateBotOptions): Bot<BotContext> {
+  const bot = new Bot<BotContext>(token, {
+    botInfo: options.botInfo,
+    client: options.apiRoot ? { apiRoot: options.apiRoot } : undefined,
+  });
+  const deps: BotDeps = options;
+  const retry = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 });
+  const markBlocked = markBlockedChats((chatId) => markBlockedByChat(deps.db, chatId, deps.clock()), deps.logger);
+  bot.api.config.use(markBlocked, apiThrottler(options.throttler), retry);
+
+  const onboarding = onboardingFeature(deps);
+
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+  bot.use(privateChatsOnly);
+  const features = bot.errorBoundary(errorHandler(deps.logger));
+  features.use(loadPerson(deps));
+  features.use(
+    conversations<BotContext, ConversationContext>({
+      storage: { type: "key", adapter: prismaConversationStorage(deps.db) },
+      // Conversations get their own Api object; replays must not be throttled, so only retries
+      // and the blocked-chat marker are installed there.
+      plugins: [installTransformers(markBlocked, retry)],
+    }),
+  );
+  features.use(cancelCommand, onboarding.interrupts);
+  features.use(...onboarding.conversations);
+  features.use(onboarding.composer);
+  features.use(unhandled);
+  return bot;
+}
+
+function installTransformers(...transformers: Transformer[]) {
+  return async (ctx: ConversationContext, next: () => Promise<void>) => {
+    ctx.api.config.use(...transformers);
+    await next();
+  };
+}
+
+/** Publishes the command list in German (the default) and Russian. */
+export async function publishCommands(bot: Bot<BotContext>): Promise<void> {
+  for (const language of LANGUAGES) {
+    const t = translator(language);
+    const commands = COMMANDS.map((command) => ({ command, description: t(`commands.${command}`) }));
+    await bot.api.setMyCommands(commands, language === "de" ? {} : { language_code: language });
+  }
+}

@@ -1,0 +1,33 @@
+import { Composer, type BotError } from "grammy";
+import type { Logger } from "../logger.js";
+import type { BotContext } from "./context.js";
+import { fallbackTranslator } from "./middleware.js";
+
+/** /cancel leaves whatever conversation is active; mounted before the conversations run. */
+export const cancelCommand = new Composer<BotContext>();
+cancelCommand.command("cancel", async (ctx) => {
+  const active = Object.keys(ctx.conversation.active()).length > 0;
+  await ctx.conversation.exitAll();
+  await ctx.reply(ctx.t(active ? "cancel.done" : "cancel.nothing"));
+});
+
+/** The last feature: whatever nobody handled gets a helpful answer instead of silence. */
+export const unhandled = new Composer<BotContext>();
+unhandled.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") }));
+unhandled.on("message::bot_command", (ctx) => ctx.reply(ctx.t("errors.unknown_command")));
+unhandled.on("message", (ctx) => ctx.reply(ctx.t("errors.not_understood")));
+
+/** Logs an error with its update id and tells the person politely; never rethrows. */
+export function errorHandler(logger: Logger) {
+  return async (error: BotError<BotContext>): Promise<void> => {
+    const ctx = error.ctx;
+    logger.error("update failed", { updateId: ctx.update.update_id, error: error.error });
+    try {
+      const t = fallbackTranslator(ctx);
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: t("errors.generic") }).catch(() => undefined);
+      if (ctx.chat) await ctx.reply(t("errors.generic"));
+    } catch (replyError) {
+      logger.warn("could not tell the person about the error", { updateId: ctx.update.update_id, error: replyError });
+    }
+  };
+}

@@ -1,0 +1,94 @@
+import { Composer, InputFile } from "grammy";
+import type { BotContext, BotDeps } from "../../bot/context.js";
+import { translator } from "../../i18n.js";
+import {
+  backToMenuKeyboard,
+  eraseConfirmKeyboard,
+  languageData,
+  languageKeyboard,
+  mainMenuKeyboard,
+  menuData,
+  privacyData,
+  privacyKeyboard,
+} from "./keyboards.js";
+import { ONBOARDING, onboardingConversation } from "./conversations.js";
+import { erasePersonData, exportPersonData, hasConsented, setLanguage } from "./service.js";
+
+/**
+ * Start, language, help and privacy. `interrupts` holds what must work even in the middle of
+ * another conversation (/start begins anew); it is mounted before the conversations.
+ */
+export function onboardingFeature(deps: BotDeps) {
+  const interrupts = new Composer<BotContext>();
+  interrupts.command("start", async (ctx) => {
+    await ctx.conversation.exitAll();
+    if (!hasConsented(ctx.person)) return ctx.conversation.enter(ONBOARDING, ctx.person.id);
+    await ctx.reply(ctx.t("onboarding.welcome_back", { name: ctx.person.firstName ?? ctx.from?.first_name ?? "" }));
+    await showMenu(ctx);
+  });
+
+  const composer = new Composer<BotContext>();
+  composer.command("help", (ctx) => ctx.reply(ctx.t("help.text"), { reply_markup: backToMenuKeyboard(ctx.t) }));
+  composer.command("language", (ctx) => ctx.reply(ctx.t("language.prompt"), { reply_markup: languageKeyboard() }));
+  composer.command("mydata", sendPersonData);
+  composer.command("deleteme", askToErase);
+
+  composer.callbackQuery(menuData.filter, async (ctx) => {
+    const [item] = menuData.unpack(ctx.callbackQuery.data) ?? [];
+    if (!item) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
+    await ctx.answerCallbackQuery();
+    switch (item) {
+      case "home":
+        return showMenu(ctx);
+      case "help":
+        return ctx.reply(ctx.t("help.text"), { reply_markup: backToMenuKeyboard(ctx.t) });
+      case "language":
+        return ctx.reply(ctx.t("language.prompt"), { reply_markup: languageKeyboard() });
+      case "my_data":
+        return ctx.reply(ctx.t("privacy.title"), { reply_markup: privacyKeyboard(ctx.t) });
+    }
+  });
+
+  composer.callbackQuery(languageData.filter, async (ctx) => {
+    const [language] = languageData.unpack(ctx.callbackQuery.data) ?? [];
+    if (!language) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
+    await setLanguage(deps.db, ctx.person.id, language);
+    const t = translator(language);
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageText(t("language.changed"));
+    if (hasConsented(ctx.person)) await ctx.reply(t("menu.title"), { reply_markup: mainMenuKeyboard(t) });
+  });
+
+  composer.callbackQuery(privacyData.filter, async (ctx) => {
+    const [action] = privacyData.unpack(ctx.callbackQuery.data) ?? [];
+    if (!action) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
+    await ctx.answerCallbackQuery();
+    switch (action) {
+      case "export":
+        return sendPersonData(ctx);
+      case "erase":
+        return askToErase(ctx);
+      case "erase_no":
+        return ctx.editMessageText(ctx.t("privacy.kept"));
+      case "erase_yes":
+        await erasePersonData(deps.db, ctx.person.id, deps.clock());
+        return ctx.editMessageText(ctx.t("privacy.erased"));
+    }
+  });
+
+  async function sendPersonData(ctx: BotContext): Promise<void> {
+    const data = await exportPersonData(deps.db, ctx.person.id);
+    const file = new InputFile(Buffer.from(JSON.stringify(data, null, 2), "utf8"), "belm-my-data.json");
+    await ctx.replyWithDocument(file, { caption: ctx.t("privacy.export_caption") });
+  }
+
+  return { interrupts, conversations: [onboardingConversation(deps)], composer };
+}
+
+async function showMenu(ctx: BotContext): Promise<void> {
+  await ctx.reply(ctx.t("menu.title"), { reply_markup: mainMenuKeyboard(ctx.t) });
+}
+
+async function askToErase(ctx: BotContext): Promise<void> {
+  await ctx.reply(ctx.t("privacy.erase_confirm"), { reply_markup: eraseConfirmKeyboard(ctx.t) });
+}

@@ -1,0 +1,62 @@
+import { InlineKeyboard } from "grammy";
+import { z } from "zod";
+import { defineCallbackData } from "../../bot/callback-data.js";
+import { LANGUAGES, translator, type Language, type Translate } from "../../i18n.js";
+
+export const welcomeData = defineCallbackData("welcome", z.tuple([z.enum([...LANGUAGES, "continue"])]));
+export const consentData = defineCallbackData("consent", z.tuple([z.enum(["agree", "decline"])]));
+export const languageData = defineCallbackData("lang", z.tuple([z.enum(LANGUAGES)]));
+export const menuData = defineCallbackData("menu", z.tuple([z.enum(["home", "my_data", "language", "help"])]));
+export const privacyData = defineCallbackData("privacy", z.tuple([z.enum(["export", "erase", "erase_yes", "erase_no"])]));
+
+/** Each language is offered in its own name, so a person who cannot read the other finds theirs. */
+function languageRow(keyboard: InlineKeyboard, pack: (language: Language) => string): InlineKeyboard {
+  for (const language of LANGUAGES) keyboard.text(translator(language)("language.name"), pack(language));
+  return keyboard.row();
+}
+
+export function welcomeKeyboard(t: Translate): InlineKeyboard {
+  return languageRow(new InlineKeyboard(), (language) => welcomeData.pack(language)).text(
+    t("onboarding.continue"),
+    welcomeData.pack("continue"),
+  );
+}
+
+export function consentKeyboard(t: Translate): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(t("onboarding.consent_yes"), consentData.pack("agree"))
+    .row()
+    .text(t("onboarding.consent_no"), consentData.pack("decline"));
+}
+
+export function languageKeyboard(): InlineKeyboard {
+  return languageRow(new InlineKeyboard(), (language) => languageData.pack(language));
+}
+
+export function mainMenuKeyboard(t: Translate): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(t("menu.my_data"), menuData.pack("my_data"))
+    .text(t("menu.language"), menuData.pack("language"))
+    .row()
+    .text(t("menu.help"), menuData.pack("help"));
+}
+
+export function backToMenuKeyboard(t: Translate): InlineKeyboard {
+  return new InlineKeyboard().text(t("menu.back"), menuData.pack("home"));
+}
+
+export function privacyKeyboard(t: Translate): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(t("privacy.export"), privacyData.pack("export"))
+    .row()
+    .text(t("privacy.erase"), privacyData.pack("erase"))
+    .row()
+    .text(t("menu.back"), menuData.pack("home"));
+}
+
+export function eraseConfirmKeyboard(t: Translate): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(t("privacy.erase_yes"), privacyData.pack("erase_yes"))
+    .row()
+    .text(t("privacy.erase_no"), privacyData.pack("erase_no"));
+}

@@ -1,0 +1,166 @@
+import type { Db } from "../../db.js";
+import type { Person, Role } from "../../generated/prisma/client.js";
+import type { Language } from "../../i18n.js";
+import { conversationKeyForChat } from "../../bot/conversation-storage.js";
+
+export type PersonWithRoles = Person & { roles: Role[] };
+
+export interface TelegramIdentity {
+  telegramId: number;
+  chatId: number;
+  language: Language;
+}
+
+export interface TelegramNames {
+  firstName: string;
+  lastName: string | undefined;
+  username: string | undefined;
+}
+
+/** Raised when a person tries something their roles do not allow. */
+export class ForbiddenError extends Error {
+  constructor(readonly needed: readonly Role[]) {
+    super(`needs one of the roles: ${needed.join(", ")}`);
+    this.name = "ForbiddenError";
+  }
+}
+
+export function hasRole(person: { roles: readonly Role[] }, ...roles: Role[]): boolean {
+  return roles.some((role) => person.roles.includes(role));
+}
+
+/** Services call this before acting for someone, whatever buttons that person was shown. */
+export function assertRole(person: { roles: readonly Role[] }, ...roles: Role[]): void {
+  if (!hasRole(person, ...roles)) throw new ForbiddenError(roles);
+}
+
+export function hasConsented(person: Pick<Person, "consentAt">): boolean {
+  return person.consentAt !== null;
+}
+
+/**
+ * Finds the person behind a Telegram account or creates them with nothing but the Telegram id,
+ * chat id and language. Admin ids from the configuration get the manager role at first contact.
+ */
+export async function findOrCreatePerson(db: Db, identity: TelegramIdentity, adminTelegramIds: readonly number[]): Promise<PersonWithRoles> {
+  const telegramId = BigInt(identity.telegramId);
+  const person = await db.person.upsert({
+    where: { telegramId },
+    create: { telegramId, chatId: BigInt(identity.chatId), language: identity.language },
+    update: {},
+    include: { roles: true },
+  });
+  if (adminTelegramIds.includes(identity.telegramId) && !person.roles.some((grant) => grant.role === "manager")) {
+    await db.roleGrant.upsert({
+      where: { personId_role: { personId: person.id, role: "manager" } },
+      create: { personId: person.id, role: "manager" },
+      update: {},
+    });
+    return { ...person, roles: [...person.roles.map((grant) => grant.role), "manager"] };
+  }
+  return { ...person, roles: person.roles.map((grant) => grant.role) };
+}
+
+export async function setLanguage(db: Db, personId: number, language: Language): Promise<void> {
+  await db.person.update({ where: { id: personId }, data: { language } });
+}
+
+export async function getLanguage(db: Db, personId: number): Promise<Language> {
+  const person = await db.person.findUniqueOrThrow({ where: { id: personId }, select: { language: true } });
+  return person.language;
+}
+
+/** Consent given: from now on the person's Telegram names may be kept. */
+export async function recordConsent(db: Db, personId: number, names: TelegramNames, now: Date): Promise<void> {
+  await db.person.update({
+    where: { id: personId },
+    data: { consentAt: now, firstName: names.firstName, lastName: names.lastName ?? null, username: names.username ?? null },
+  });
+}
+
+/** A person who writes again has evidently unblocked the bot. */
+export async function clearBlocked(db: Db, personId: number): Promise<void> {
+  await db.person.update({ where: { id: personId }, data: { blockedAt: null } });
+}
+
+/** Telegram answered 403 for this chat: skip the person until they write again. */
+export async function markBlockedByChat(db: Db, chatId: number, now: Date): Promise<void> {
+  await db.person.updateMany({ where: { chatId: BigInt(chatId), blockedAt: null }, data: { blockedAt: now } });
+}
+
+/** Everything stored about a person, as plain JSON-ready data (for /mydata). */
+export async function exportPersonData(db: Db, personId: number) {
+  const person = await db.person.findUniqueOrThrow({
+    where: { id: personId },
+    include: {
+      roles: { select: { role: true, createdAt: true } },
+      enrollments: { include: { attendance: { select: { sessionId: true, status: true, markedAt: true } } } },
+      rsvps: true,
+      sponsorProfile: true,
+      sponsorshipRequests: { include: { sponsorships: true } },
+      reminders: { select: { kind: true, dueAt: true, sentAt: true, cancelledAt: true } },
+      deliveries: { select: { broadcastId: true, status: true, sentAt: true } },
+    },
+  });
+  const sponsorships = person.sponsorProfile
+    ? await db.sponsorship.findMany({ where: { sponsorId: person.sponsorProfile.id } })
+    : [];
+  return toJsonSafe({ exportedFor: "Quartiersmanagement Belm", person, sponsorshipsAsSponsor: sponsorships });
+}
+
+function toJsonSafe<T>(value: T): unknown {
+  return JSON.parse(JSON.stringify(value, (_key, inner: unknown) => (typeof inner === "bigint" ? inner.toString() : inner)));
+}
+
+/**
+ * Erases a person's personal data. The person row stays as an anonymous shell without Telegram
+ * id, names or contact so that attendance, enrollments and check-ins still count in the tallies;
+ * open sign-ups are withdrawn and pending reminders dropped. The next message from the same
+ * Telegram account starts a fresh person.
+ */
+export async function erasePersonData(db: Db, personId: number, now: Date): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const person = await tx.person.findUniqueOrThrow({ where: { id: personId } });
+    if (person.chatId !== null) {
+      await tx.conversationState.deleteMany({ where: { key: conversationKeyForChat(person.chatId) } });
+    }
+    await tx.roleGrant.deleteMany({ where: { personId } });
+    await tx.reminder.deleteMany({ where: { personId, sentAt: null } });
+    await tx.enrollment.updateMany({ where: { personId, status: { in: ["active", "waitlisted"] } }, data: { status: "withdrawn", endedAt: now } });
+    await tx.enrollment.updateMany({ where: { personId }, data: { fullName: null, phone: null } });
+    await tx.rsvp.updateMany({ where: { personId, status: { in: ["going", "waitlisted"] }, checkedInAt: null }, data: { status: "cancelled" } });
+    await tx.sponsorshipRequest.updateMany({
+      where: { personId },
+      data: { note: null, childrenAges: null, contactTimes: null, familySize: null, district: null },
+    });
+    await tx.sponsorshipRequest.updateMany({ where: { personId, status: "open" }, data: { status: "withdrawn", closedAt: now } });
+    await tx.sponsorProfile.updateMany({ where: { personId }, data: { about: null, districts: "[]", status: "withdrawn" } });
+    await endSponsorshipsOf(tx, personId, now);
+    await tx.person.update({
+      where: { id: personId },
+      data: {
+        telegramId: null,
+        chatId: null,
+        firstName: null,
+        lastName: null,
+        username: null,
+        phone: null,
+        district: null,
+        consentAt: null,
+        blockedAt: null,
+        erasedAt: now,
+        language: "de",
+      },
+    });
+  });
+}
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+async function endSponsorshipsOf(tx: Tx, personId: number, now: Date): Promise<void> {
+  const running = { status: { in: ["proposed", "active"] as ("proposed" | "active")[] } };
+  await tx.sponsorship.updateMany({
+    where: { ...running, OR: [{ request: { personId } }, { sponsor: { personId } }] },
+    data: { status: "ended", endedAt: now, endReason: "data_erased" },
+  });
+}

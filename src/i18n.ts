@@ -1,0 +1,47 @@
+import i18next, { type TFunction } from "i18next";
+import de from "../locales/de.json" with { type: "json" };
+import ru from "../locales/ru.json" with { type: "json" };
+
+export const LANGUAGES = ["de", "ru"] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const FALLBACK_LANGUAGE: Language = "de";
+
+export type Translate = TFunction;
+
+export const localeResources = { de, ru } as const;
+
+const i18n = i18next.createInstance();
+void i18n.init({
+  initAsync: false,
+  resources: { de: { translation: de }, ru: { translation: ru } },
+  lng: FALLBACK_LANGUAGE,
+  fallbackLng: FALLBACK_LANGUAGE,
+  supportedLngs: [...LANGUAGES],
+  // Messages are sent as plain text, so nothing needs HTML escaping.
+  interpolation: { escapeValue: false },
+  returnNull: false,
+});
+
+/** Russian for Telegram clients set to Russian, German (the fallback) for everyone else. */
+export function languageFromTelegram(languageCode: string | undefined): Language {
+  return languageCode?.toLowerCase().startsWith("ru") ? "ru" : "de";
+}
+
+/** A translate function bound to one language. */
+export function translator(language: Language): Translate {
+  return i18n.getFixedT(language);
+}
+
+const localeTags: Record<Language, string> = { de: "de-DE", ru: "ru-RU" };
+
+/** Date and time as a person of `language` expects it, in the office's time zone. */
+export function formatDateTime(instant: Date, language: Language, timeZone: string): string {
+  return new Intl.DateTimeFormat(localeTags[language], {
+    timeZone,
+    weekday: "short",
+    day: "numeric",
+    month: "long",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).format(instant);
+}
