@@ -1,0 +1,275 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Db } from "../src/db.js";
+import { seedDemoData } from "../src/demo-data.js";
+import { createTestDb } from "./support/db.js";
+
+// Before the switch to summer time on 29 March 2026, so running courses cross it.
+const SPRING_NOW = new Date("2026-03-10T10:00:00Z");
+// Before the switch back on 25 October 2026, with courses reaching into the Christmas break.
+const AUTUMN_NOW = new Date("2026-10-14T08:00:00Z");
+// Late November, when the weeks ahead run into the Christmas holidays.
+const ADVENT_NOW = new Date("2026-11-25T10:00:00Z");
+
+const isInChristmasBreak = (berlinDay: string) => berlinDay >= "2026-12-24" && berlinDay <= "2026-12-31";
+
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+
+const BERLIN_CLOCK = new Intl.DateTimeFormat("en-GB", {
+  timeZone: "Europe/Berlin",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+});
+const BERLIN_DATE = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin" });
+const BERLIN_WEEKDAY = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Berlin", weekday: "long" });
+
+const berlinClock = (instant: Date) => BERLIN_CLOCK.format(instant);
+const berlinDate = (instant: Date) => BERLIN_DATE.format(instant);
+const berlinWeekday = (instant: Date) => BERLIN_WEEKDAY.format(instant);
+
+function expectDaytimeInBerlin(startsAt: Date, endsAt: Date) {
+  expect(endsAt.getTime()).toBeGreaterThan(startsAt.getTime());
+  expect(berlinDate(endsAt)).toBe(berlinDate(startsAt));
+  expect(berlinClock(startsAt) >= "08:00").toBe(true);
+  expect(berlinClock(endsAt) <= "21:00").toBe(true);
+}
+
+function letters(text: string, pattern: RegExp): number {
+  return text.match(pattern)?.length ?? 0;
+}
+
+function expectBilingual(row: { titleDe: string; titleRu: string; descriptionDe: string; descriptionRu: string }) {
+  for (const text of [row.titleDe, row.titleRu, row.descriptionDe, row.descriptionRu]) {
+    expect(text.trim().length).toBeGreaterThan(0);
+  }
+  for (const russian of [row.titleRu, row.descriptionRu]) {
+    // Russian texts may name German things (B1, Ausbildung), but Cyrillic must carry them.
+    expect(letters(russian, /\p{Script=Cyrillic}/gu)).toBeGreaterThan(letters(russian, /\p{Script=Latin}/gu));
+  }
+  for (const german of [row.titleDe, row.descriptionDe]) {
+    expect(letters(german, /\p{Script=Cyrillic}/gu)).toBe(0);
+  }
+  expect(row.descriptionDe.length).toBeGreaterThan(60);
+  expect(row.descriptionRu.length).toBeGreaterThan(60);
+}
+
+async function seededDb(now: Date): Promise<Db> {
+  const { db } = createTestDb();
+  expect(await seedDemoData(db, now)).toEqual({ created: true });
+  return db;
+}
+
+describe("seedDemoData in spring", () => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await seededDb(SPRING_NOW);
+  });
+  afterAll(async () => {
+    await db.$disconnect();
+  });
+
+  it("creates the workshop's courses of every category, each with weekly sessions between its dates", async () => {
+    const courses = await db.course.findMany({ include: { sessions: true, instructor: { include: { roles: true } } } });
+    expect(courses.filter((course) => course.category === "language")).toHaveLength(2);
+    expect(courses.map((course) => course.category)).toEqual(
+      expect.arrayContaining(["vocational", "school_certificate"]),
+    );
+    for (const course of courses) {
+      expect(course.sessions.length).toBeGreaterThanOrEqual(10);
+      expect(course.capacity).toBeGreaterThan(0);
+      expect(course.attendanceThreshold).toBe(0.75);
+      expect(course.place).toContain("Belm");
+      expect(course.instructor?.roles.map((grant) => grant.role)).toContain("instructor");
+      for (const session of course.sessions) {
+        expect(session.startsAt.getTime()).toBeGreaterThanOrEqual(course.startsOn.getTime());
+        expect(session.endsAt.getTime()).toBeLessThanOrEqual(course.endsOn.getTime());
+      }
+    }
+    const a1 = courses.find((course) => course.titleDe.startsWith("Deutsch A1"));
+    expect(a1?.capacity).toBe(12);
+  });
+
+  it("has courses running now and courses starting soon", async () => {
+    const courses = await db.course.findMany();
+    const running = courses.filter((course) => course.startsOn <= SPRING_NOW && course.endsOn > SPRING_NOW);
+    const upcoming = courses.filter(
+      (course) => course.startsOn > SPRING_NOW && course.startsOn.getTime() < SPRING_NOW.getTime() + 6 * WEEK_MS,
+    );
+    expect(running.length).toBeGreaterThanOrEqual(1);
+    expect(upcoming.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("keeps every course at the same Berlin wall-clock time across the change to summer time", async () => {
+    const courses = await db.course.findMany({ include: { sessions: true } });
+    for (const course of courses) {
+      expect(new Set(course.sessions.map((session) => berlinClock(session.startsAt))).size).toBe(1);
+      for (const session of course.sessions) expectDaytimeInBerlin(session.startsAt, session.endsAt);
+    }
+    const a1 = courses.find((course) => course.titleDe.startsWith("Deutsch A1"));
+    const utcHours = new Set(a1?.sessions.map((session) => session.startsAt.getUTCHours()));
+    expect(utcHours).toEqual(new Set([8, 7]));
+  });
+
+  it("creates club evenings, a circus show, an information evening and a weekly children's drop-in ahead", async () => {
+    const events = await db.event.findMany({ orderBy: { startsAt: "asc" } });
+    const ofKind = (kind: string) => events.filter((event) => event.kind === kind);
+    expect(ofKind("club").length).toBeGreaterThanOrEqual(2);
+    expect(ofKind("information").length).toBeGreaterThanOrEqual(1);
+    const [circus] = ofKind("circus");
+    expect(circus?.asksPartySize).toBe(true);
+    expect(circus?.capacity).toBeGreaterThanOrEqual(50);
+    for (const event of events) {
+      expect(event.startsAt > SPRING_NOW).toBe(true);
+      expect(event.startsAt.getTime()).toBeLessThan(SPRING_NOW.getTime() + 7 * WEEK_MS);
+      expect(event.place).toContain("Belm");
+      expectDaytimeInBerlin(event.startsAt, event.endsAt);
+    }
+  });
+
+  it("creates the children's drop-in as one series, every Wednesday 15:00 to 18:00", async () => {
+    const dropIns = await db.event.findMany({ where: { kind: "children" }, orderBy: { startsAt: "asc" } });
+    expect(dropIns.length).toBeGreaterThanOrEqual(4);
+    const seriesKeys = new Set(dropIns.map((event) => event.seriesKey));
+    expect(seriesKeys.size).toBe(1);
+    expect([...seriesKeys][0]).toEqual(expect.any(String));
+    for (const event of dropIns) {
+      expect(berlinWeekday(event.startsAt)).toBe("Wednesday");
+      expect(berlinClock(event.startsAt)).toBe("15:00");
+      expect(berlinClock(event.endsAt)).toBe("18:00");
+    }
+    const firstDropIn = dropIns[0];
+    expect(firstDropIn && firstDropIn.startsAt.getTime() - SPRING_NOW.getTime()).toBeLessThan(WEEK_MS);
+  });
+
+  it("writes every course and event in German and in Russian", async () => {
+    const rows = [...(await db.course.findMany()), ...(await db.event.findMany())];
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expectBilingual(row);
+  });
+
+  it("creates demo people who can never be real users, with instructors, a manager and sponsors", async () => {
+    const people = await db.person.findMany({ include: { roles: true, sponsorProfile: true } });
+    for (const person of people) {
+      expect(person.telegramId).not.toBeNull();
+      expect(person.telegramId! < 0n).toBe(true);
+      expect(person.consentAt).not.toBeNull();
+      expect(person.consentAt!.getTime()).toBeLessThanOrEqual(SPRING_NOW.getTime());
+      expect(["de", "ru"]).toContain(person.language);
+    }
+    const withRole = (role: string) => people.filter((person) => person.roles.some((grant) => grant.role === role));
+    expect(withRole("instructor")).toHaveLength(2);
+    expect(withRole("manager")).toHaveLength(1);
+    expect(new Set(people.map((person) => person.language))).toEqual(new Set(["de", "ru"]));
+  });
+
+  it("creates sponsor profiles, active and pending, with lists of known codes", async () => {
+    const profiles = await db.sponsorProfile.findMany();
+    expect(profiles.filter((profile) => profile.status === "active").length).toBeGreaterThanOrEqual(3);
+    expect(profiles.filter((profile) => profile.status === "pending").length).toBeGreaterThanOrEqual(1);
+    const codes = {
+      languages: ["de", "ru"],
+      areas: ["authorities", "language", "homework", "jobs", "housing", "leisure"],
+      districts: ["Belm", "Vehrte", "Icker", "Powe", "Haltern"],
+      availability: ["weekday", "evening", "weekend"],
+    } as const;
+    for (const profile of profiles) {
+      for (const [field, allowed] of Object.entries(codes)) {
+        const list = JSON.parse(profile[field as keyof typeof codes]) as unknown;
+        expect(Array.isArray(list)).toBe(true);
+        expect((list as unknown[]).length).toBeGreaterThan(0);
+        for (const code of list as unknown[]) expect(allowed).toContain(code);
+      }
+      expect(profile.decidedAt === null).toBe(profile.status === "pending");
+    }
+    const languages = profiles.map((profile) => JSON.parse(profile.languages) as string[]);
+    expect(languages.some((list) => list.includes("ru"))).toBe(true);
+  });
+
+  it("leaves enrollments, RSVPs, requests and reminders empty for whoever tries the bot", async () => {
+    expect(await db.enrollment.count()).toBe(0);
+    expect(await db.rsvp.count()).toBe(0);
+    expect(await db.sponsorshipRequest.count()).toBe(0);
+    expect(await db.reminder.count()).toBe(0);
+  });
+
+  it("creates nothing when run a second time", async () => {
+    const counts = async () => ({
+      people: await db.person.count(),
+      roles: await db.roleGrant.count(),
+      sponsors: await db.sponsorProfile.count(),
+      courses: await db.course.count(),
+      sessions: await db.courseSession.count(),
+      events: await db.event.count(),
+    });
+    const before = await counts();
+    expect(await seedDemoData(db, new Date(SPRING_NOW.getTime() + WEEK_MS))).toEqual({ created: false });
+    expect(await counts()).toEqual(before);
+  });
+});
+
+describe("seedDemoData in autumn", () => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await seededDb(AUTUMN_NOW);
+  });
+  afterAll(async () => {
+    await db.$disconnect();
+  });
+
+  it("keeps every course at the same Berlin wall-clock time across the change to winter time", async () => {
+    const courses = await db.course.findMany({ include: { sessions: true } });
+    for (const course of courses) {
+      expect(new Set(course.sessions.map((session) => berlinClock(session.startsAt))).size).toBe(1);
+    }
+    const allStarts = courses.flatMap((course) => course.sessions.map((session) => session.startsAt));
+    expect(allStarts.some((startsAt) => startsAt < new Date("2026-10-25T00:00:00Z"))).toBe(true);
+    expect(allStarts.some((startsAt) => startsAt > new Date("2026-10-26T00:00:00Z"))).toBe(true);
+  });
+
+  it("holds no sessions in the Christmas break but continues in January", async () => {
+    const sessions = await db.courseSession.findMany();
+    const days = sessions.map((session) => berlinDate(session.startsAt));
+    expect(days.filter(isInChristmasBreak)).toEqual([]);
+    expect(days.some((day) => day.startsWith("2027-01"))).toBe(true);
+  });
+});
+
+describe("seedDemoData in late November", () => {
+  it("places no event in the Christmas break", async () => {
+    const db = await seededDb(ADVENT_NOW);
+    try {
+      const events = await db.event.findMany();
+      expect(events.length).toBeGreaterThan(0);
+      expect(events.map((event) => berlinDate(event.startsAt)).filter(isInChristmasBreak)).toEqual([]);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+});
+
+describe("seedDemoData on a database in use", () => {
+  it("does nothing when a course already exists", async () => {
+    const { db } = createTestDb();
+    try {
+      await db.course.create({
+        data: {
+          titleDe: "Eigener Kurs",
+          titleRu: "Собственный курс",
+          descriptionDe: "Von Hand angelegt.",
+          descriptionRu: "Создан вручную.",
+          category: "other",
+          capacity: 5,
+          startsOn: SPRING_NOW,
+          endsOn: SPRING_NOW,
+          place: "Belm",
+        },
+      });
+      expect(await seedDemoData(db, SPRING_NOW)).toEqual({ created: false });
+      expect(await db.person.count()).toBe(0);
+      expect(await db.event.count()).toBe(0);
+      expect(await db.course.count()).toBe(1);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+});
