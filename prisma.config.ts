@@ -10,10 +10,10 @@ process.env.DATABASE_URL ??= DEFAULT_DATABASE_URL;
 export default defineConfig({
   experimental: { adapter: true },
   engine: "js",
-  async adapter() {
+  adapter() {
     const url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
     ensureDatabaseDirectory(url);
-    return new PrismaBetterSQLite3({ url });
+    return Promise.resolve(new PrismaBetterSQLite3({ url }));
   },
   schema: "prisma/schema.prisma",
   migrations: { path: "prisma/migrations", seed: "tsx prisma/seed.ts" },

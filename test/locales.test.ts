@@ -20,7 +20,7 @@ function flatten(tree: Tree, prefix = ""): Map<string, string> {
 
 function baseKeys(language: (typeof LANGUAGES)[number]): Map<string, string[]> {
   const grouped = new Map<string, string[]>();
-  for (const [key, text] of flatten(localeResources[language] as Tree)) {
+  for (const [key, text] of flatten(localeResources[language])) {
     const base = key.replace(PLURAL_SUFFIX, "");
     grouped.set(base, [...(grouped.get(base) ?? []), text]);
   }

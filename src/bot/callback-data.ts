@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { type z } from "zod";
 
 /**
  * Typed callback data: `prefix:value:value`. Callback data comes from the client and is
@@ -31,7 +31,7 @@ export function defineCallbackData<Schema extends z.ZodTuple>(
       const [head, ...rest] = data.split(":");
       if (head !== prefix) return undefined;
       const parsed = schema.safeParse(rest);
-      return parsed.success ? (parsed.data as Values) : undefined;
+      return parsed.success ? (parsed.data) : undefined;
     },
   };
 }

@@ -29,7 +29,7 @@ export function startScheduler(jobs: readonly Job[], timeZone: string, logger: L
   );
   return {
     async stop() {
-      await Promise.all(tasks.map((task) => task.destroy()));
+      await Promise.all(tasks.map(async (task) => task.destroy()));
       await Promise.all(running);
     },
   };

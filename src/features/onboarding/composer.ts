@@ -20,14 +20,19 @@ import { erasePersonData, exportPersonData, hasConsented, setLanguage } from "./
  */
 export function onboardingFeature(deps: BotDeps) {
   const interrupts = new Composer<BotContext>();
-  interrupts.command("start", async (ctx) => {
+  // Conversations must be registered before they can be entered, so /start only ends what runs
+  // here and the command itself is handled behind the conversations.
+  interrupts.command("start", async (ctx, next) => {
     await ctx.conversation.exitAll();
-    if (!hasConsented(ctx.person)) return ctx.conversation.enter(ONBOARDING, ctx.person.id);
-    await ctx.reply(ctx.t("onboarding.welcome_back", { name: ctx.person.firstName ?? ctx.from?.first_name ?? "" }));
-    await showMenu(ctx);
+    await next();
   });
 
   const composer = new Composer<BotContext>();
+  composer.command("start", async (ctx) => {
+    if (!hasConsented(ctx.person)) return ctx.conversation.enter(ONBOARDING, ctx.person.id);
+    await ctx.reply(ctx.t("onboarding.welcome_back", { name: ctx.person.firstName ?? "" }));
+    await showMenu(ctx);
+  });
   composer.command("help", (ctx) => ctx.reply(ctx.t("help.text"), { reply_markup: backToMenuKeyboard(ctx.t) }));
   composer.command("language", (ctx) => ctx.reply(ctx.t("language.prompt"), { reply_markup: languageKeyboard() }));
   composer.command("mydata", sendPersonData);

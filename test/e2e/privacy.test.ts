@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "../../src/db.js";
+import { startTestBot, type RunningTestBot } from "../support/app.js";
+import { createTestDb } from "../support/db.js";
+import { FakeTelegram } from "../support/fake-telegram.js";
+import type { TelegramUser } from "../support/user.js";
+
+let fake: FakeTelegram;
+let db: Db;
+let running: RunningTestBot;
+
+beforeAll(async () => {
+  fake = await FakeTelegram.start();
+  db = createTestDb().db;
+  running = startTestBot(fake, db);
+});
+afterAll(async () => {
+  await running.stop();
+  await db.$disconnect();
+  await fake.stop();
+});
+
+async function consent(user: TelegramUser): Promise<void> {
+  user.send("/start");
+  await user.nextReply();
+  user.tap(/^(Weiter|Далее)/);
+  await user.replies(2);
+  user.tap(/^✅/);
+  await user.replies(3);
+}
+
+/** Gives the person the kinds of data later features store, so erasure has something to erase. */
+interface Activity {
+  fullName: string;
+  phone: string;
+  note: string;
+  district: string;
+}
+
+async function addActivity(telegramId: number, activity: Activity): Promise<void> {
+  const person = await db.person.findUniqueOrThrow({ where: { telegramId: BigInt(telegramId) } });
+  const course = await db.course.create({
+    data: {
+      titleDe: "Deutsch A1",
+      titleRu: "Немецкий A1",
+      descriptionDe: "Kurs",
+      descriptionRu: "Курс",
+      category: "language",
+      capacity: 10,
+      startsOn: new Date("2026-11-02T08:00:00Z"),
+      endsOn: new Date("2027-02-01T11:00:00Z"),
+      place: "Integrationswerkstatt",
+    },
+  });
+  const session = await db.courseSession.create({
+    data: { courseId: course.id, startsAt: new Date("2026-11-23T08:00:00Z"), endsAt: new Date("2026-11-23T11:00:00Z") },
+  });
+  const enrollment = await db.enrollment.create({
+    data: { courseId: course.id, personId: person.id, status: "active", fullName: activity.fullName, phone: activity.phone, germanLevel: "A1" },
+  });
+  await db.attendance.create({ data: { sessionId: session.id, enrollmentId: enrollment.id, status: "present" } });
+  await db.sponsorshipRequest.create({
+    data: { personId: person.id, areas: '["authorities"]', languages: '["ru"]', district: activity.district, note: activity.note, childrenAges: "4, 9" },
+  });
+  await db.reminder.create({
+    data: { kind: "course_session_evening", dedupeKey: `test:${person.id}`, personId: person.id, dueAt: new Date("2026-11-22T17:00:00Z"), sessionId: session.id },
+  });
+}
+
+async function wholeDatabaseAsText(): Promise<string> {
+  const tables = await db.$queryRawUnsafe<{ name: string }[]>(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_prisma_migrations'",
+  );
+  const dumps = await Promise.all(tables.map(({ name }) => db.$queryRawUnsafe<unknown[]>(`SELECT * FROM "${name}"`)));
+  return JSON.stringify(dumps, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
+}
+
+describe("/mydata", () => {
+  it("sends a JSON document with everything stored about the person", async () => {
+    const user = fake.user({ id: 7101, firstName: "Wiktor", lastName: "Petrow", username: "wiktor_p", languageCode: "ru" });
+    await consent(user);
+    await addActivity(user.id, { fullName: "Wiktor Petrow", phone: "+49 5406 123456", note: "Wir brauchen Hilfe mit dem Jobcenter", district: "Icker" });
+    user.send("/mydata");
+    const reply = await user.nextReply();
+    expect(reply.caption).toBe("Это все данные, которые бот сохранил о вас.");
+    expect(reply.document?.filename).toBe("belm-my-data.json");
+    const data = JSON.parse(reply.document?.bytes.toString("utf8") ?? "") as {
+      person: { telegramId: string; firstName: string; username: string; enrollments: { phone: string; attendance: unknown[] }[]; sponsorshipRequests: { note: string }[] };
+    };
+    expect(data.person).toMatchObject({ telegramId: "7101", firstName: "Wiktor", username: "wiktor_p" });
+    expect(data.person.enrollments[0]).toMatchObject({ phone: "+49 5406 123456" });
+    expect(data.person.enrollments[0]?.attendance).toHaveLength(1);
+    expect(data.person.sponsorshipRequests[0]?.note).toContain("Jobcenter");
+  });
+
+  it("is reachable from the menu", async () => {
+    const user = fake.user({ id: 7102, firstName: "Greta", languageCode: "de" });
+    await consent(user);
+    user.tap("🔒 Meine Daten");
+    expect((await user.nextReply()).text).toContain("Ihre Daten");
+    user.tap("📄 Meine Daten ansehen");
+    const reply = await user.nextReply();
+    expect(reply.caption).toBe("Das sind alle Daten, die der Bot über Sie gespeichert hat.");
+    expect(JSON.parse(reply.document?.bytes.toString("utf8") ?? "{}")).toMatchObject({ person: { firstName: "Greta" } });
+  });
+});
+
+describe("/deleteme", () => {
+  it("keeps everything when the person says no", async () => {
+    const user = fake.user({ id: 7103, firstName: "Hans", languageCode: "de" });
+    await consent(user);
+    user.send("/deleteme");
+    expect((await user.nextReply()).text).toContain("wirklich alle Ihre Daten löschen");
+    user.tap("Nein, behalten");
+    expect((await user.nextReply()).text).toBe("In Ordnung, Ihre Daten bleiben gespeichert.");
+    expect((await db.person.findUnique({ where: { telegramId: 7103n } }))?.firstName).toBe("Hans");
+  });
+
+  it("erases every personal trace, keeps anonymous rows, and lets the person start afresh", async () => {
+    const user = fake.user({ id: 7104, firstName: "Bogdan", lastName: "Iwanowski", username: "bogdan_iw", languageCode: "ru" });
+    await consent(user);
+    await addActivity(user.id, { fullName: "Bogdan Iwanowski", phone: "+49 5406 987654", note: "Hilfe bei der Wohnungssuche", district: "Vehrte" });
+    const before = await db.person.findUniqueOrThrow({ where: { telegramId: 7104n } });
+
+    user.send("/deleteme");
+    await user.nextReply();
+    user.tap("Да, удалить всё");
+    expect((await user.nextReply()).text).toContain("Ваши данные удалены");
+
+    const dump = await wholeDatabaseAsText();
+    for (const trace of ["7104", "Bogdan", "bogdan_iw", "Iwanowski", "+49 5406 987654", "Wohnungssuche", "Vehrte"]) {
+      expect(dump.includes(trace), `"${trace}" is still stored`).toBe(false);
+    }
+    const shell = await db.person.findUniqueOrThrow({ where: { id: before.id } });
+    expect(shell).toMatchObject({ telegramId: null, chatId: null, firstName: null, lastName: null, username: null, consentAt: null });
+    expect(shell.erasedAt).toBeInstanceOf(Date);
+    // Anonymous rows stay so that attendance still counts; open sign-ups are withdrawn.
+    const enrollments = await db.enrollment.findMany({ where: { personId: before.id }, include: { attendance: true } });
+    expect(enrollments).toHaveLength(1);
+    expect(enrollments[0]).toMatchObject({ status: "withdrawn", fullName: null, phone: null });
+    expect(enrollments[0]?.attendance).toHaveLength(1);
+    expect(await db.reminder.count({ where: { personId: before.id } })).toBe(0);
+
+    user.send("/start");
+    expect((await user.nextReply()).text).toContain("Добро пожаловать");
+    const fresh = await db.person.findUniqueOrThrow({ where: { telegramId: 7104n } });
+    expect(fresh.id).not.toBe(before.id);
+    expect(fresh.consentAt).toBeNull();
+  });
+});
+
+describe("people who blocked the bot", () => {
+  it("are marked on Telegram's 403 and unmarked when they write again", async () => {
+    const user = fake.user({ id: 7105, firstName: "Nina", languageCode: "de" });
+    await consent(user);
+    fake.blockBot(user.id);
+    await running.bot.api.sendMessage(user.id, "Test").catch(() => undefined);
+    expect((await db.person.findUniqueOrThrow({ where: { telegramId: 7105n } })).blockedAt).toBeInstanceOf(Date);
+
+    fake.unblockBot(user.id);
+    user.send("/help");
+    await user.nextReply();
+    expect((await db.person.findUniqueOrThrow({ where: { telegramId: 7105n } })).blockedAt).toBeNull();
+  });
+});

@@ -1,0 +1,39 @@
+import { run, type RunnerHandle } from "@grammyjs/runner";
+import type { Bot } from "grammy";
+import type { BotContext } from "../../src/bot/context.js";
+import { createBot } from "../../src/bot/create-bot.js";
+import type { Db } from "../../src/db.js";
+import { createLogger, type Logger } from "../../src/logger.js";
+import type { Clock } from "../../src/time.js";
+import type { FakeTelegram } from "./fake-telegram.js";
+
+export interface TestBotOptions {
+  clock?: Clock;
+  adminTelegramIds?: number[];
+}
+
+export interface RunningTestBot {
+  bot: Bot<BotContext>;
+  /** Every log line the bot wrote, parsed. */
+  logs: Record<string, unknown>[];
+  logger: Logger;
+  /** Stops polling and waits for updates in flight, like the app's graceful stop. */
+  stop(): Promise<void>;
+}
+
+/** Starts the real bot (createBot from src) with long polling against the fake Bot API. */
+export function startTestBot(fake: FakeTelegram, db: Db, options: TestBotOptions = {}): RunningTestBot {
+  const logs: Record<string, unknown>[] = [];
+  const logger = createLogger("debug", (line) => logs.push(JSON.parse(line) as Record<string, unknown>));
+  const bot = createBot(fake.token, {
+    db,
+    clock: options.clock ?? (() => new Date()),
+    logger,
+    timeZone: "Europe/Berlin",
+    adminTelegramIds: options.adminTelegramIds ?? [],
+    apiRoot: fake.apiRoot,
+    botInfo: fake.botInfo,
+  });
+  const runner: RunnerHandle = run(bot, { runner: { fetch: { timeout: 1 } } });
+  return { bot, logs, logger, stop: () => runner.stop() };
+}
