@@ -45,3 +45,10 @@ export function formatDateTime(instant: Date, language: Language, timeZone: stri
     minute: "2-digit",
   }).format(instant);
 }
+
+const fieldSuffix: Record<Language, "De" | "Ru"> = { de: "De", ru: "Ru" };
+
+/** Picks the person's language from a row with both texts, e.g. titleDe / titleRu. */
+export function localized<F extends string>(row: Record<`${F}De` | `${F}Ru`, string>, field: F, language: Language): string {
+  return row[`${field}${fieldSuffix[language]}`];
+}

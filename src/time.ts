@@ -52,3 +52,51 @@ export function utcToWallClock(instant: Date, timeZone: string): WallClock {
     minute: shifted.getUTCMinutes(),
   };
 }
+
+export interface CalendarDay {
+  year: number;
+  /** 1–12 */
+  month: number;
+  day: number;
+}
+
+/** 1 = Monday … 7 = Sunday (ISO 8601). */
+export type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
+export function addDays(day: CalendarDay, days: number): CalendarDay {
+  const date = new Date(Date.UTC(day.year, day.month - 1, day.day + days));
+  return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
+}
+
+export function isoWeekdayOf(day: CalendarDay): IsoWeekday {
+  return (new Date(Date.UTC(day.year, day.month - 1, day.day)).getUTCDay() || 7) as IsoWeekday;
+}
+
+export function compareDays(a: CalendarDay, b: CalendarDay): number {
+  return Date.UTC(a.year, a.month - 1, a.day) - Date.UTC(b.year, b.month - 1, b.day);
+}
+
+/** The calendar day `instant` falls on in `timeZone`. */
+export function calendarDayOf(instant: Date, timeZone: string): CalendarDay {
+  const { year, month, day } = utcToWallClock(instant, timeZone);
+  return { year, month, day };
+}
+
+/** "HH:MM" on the clock, 00:00–23:59. */
+export const CLOCK_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+/** The instant at which the clocks in `timeZone` show `time` ("HH:MM") on `day`. */
+export function clockTimeOn(day: CalendarDay, time: string, timeZone: string): Date {
+  const match = CLOCK_TIME.exec(time);
+  if (!match) throw new Error(`not a clock time: "${time}"`);
+  return wallClockToUtc({ ...day, hour: Number(match[1]), minute: Number(match[2]) }, timeZone);
+}
+
+/** "2026-11-25" → CalendarDay, or undefined when it is no real date. */
+export function parseIsoDay(text: string): CalendarDay | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
+  if (!match) return undefined;
+  const day = { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) };
+  const normalized = addDays(day, 0); // Date.UTC rolls 31 February over into March
+  return normalized.month === day.month && normalized.day === day.day ? day : undefined;
+}

@@ -1,4 +1,5 @@
 import type { Conversation } from "@grammyjs/conversations";
+import type { z } from "zod";
 import type { Translate } from "../i18n.js";
 import type { CallbackData } from "./callback-data.js";
 import type { BotContext, ConversationContext } from "./context.js";
@@ -24,5 +25,31 @@ export async function waitForButton<Values extends readonly unknown[]>(
     }
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: t("errors.button_expired") });
     else await ctx.reply(t("onboarding.use_buttons"));
+  }
+}
+
+export type TextOrButton<T, Values> = { kind: "text"; value: T; ctx: ConversationContext } | { kind: "button"; values: Values; ctx: ConversationContext };
+
+/**
+ * Waits for a text answer that passes `schema`, or a press of one of the step's buttons. A
+ * wrong answer gets `invalidKey` in the person's language and the question stays open.
+ */
+export async function waitForTextOrButton<T, Values extends readonly unknown[]>(
+  conversation: BotConversation,
+  t: Translate,
+  options: { schema: z.ZodType<T>; invalidKey: string; buttons?: CallbackData<Values> },
+): Promise<TextOrButton<T, Values>> {
+  for (;;) {
+    const ctx = await conversation.wait();
+    if (ctx.callbackQuery) {
+      const values = options.buttons?.unpack(ctx.callbackQuery.data);
+      await ctx.answerCallbackQuery(values ? {} : { text: t("errors.button_expired") });
+      if (values) return { kind: "button", values, ctx };
+      continue;
+    }
+    const text = ctx.message?.text;
+    const parsed = text === undefined || text.startsWith("/") ? undefined : options.schema.safeParse(text);
+    if (parsed?.success) return { kind: "text", value: parsed.data, ctx };
+    await ctx.reply(t(options.invalidKey));
   }
 }

@@ -5,6 +5,7 @@ import { apiThrottler } from "@grammyjs/transformer-throttler";
 import { Bot, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { LANGUAGES, translator } from "../i18n.js";
+import { coursesFeature } from "../features/courses/composer.js";
 import { onboardingFeature } from "../features/onboarding/composer.js";
 import { markBlockedByChat } from "../features/onboarding/service.js";
 import { markBlockedChats } from "./api-transformers.js";
@@ -24,7 +25,7 @@ export interface CreateBotOptions extends BotDeps {
   throttler?: ThrottlerOptions;
 }
 
-const COMMANDS = ["start", "help", "language", "mydata", "deleteme", "cancel"] as const;
+const COMMANDS = ["start", "courses", "mycourses", "help", "language", "mydata", "deleteme", "cancel"] as const;
 
 /** Builds the whole bot from its dependencies, without globals, so tests can build their own. */
 export function createBot(token: string, options: CreateBotOptions): Bot<BotContext> {
@@ -38,6 +39,7 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
   bot.api.config.use(markBlocked, apiThrottler(options.throttler), retry);
 
   const onboarding = onboardingFeature(deps);
+  const courses = coursesFeature(deps);
 
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   bot.use(privateChatsOnly);
@@ -52,8 +54,8 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
     }),
   );
   features.use(cancelCommand, onboarding.interrupts);
-  features.use(...onboarding.conversations);
-  features.use(onboarding.composer);
+  features.use(...onboarding.conversations, ...courses.conversations);
+  features.use(onboarding.composer, courses.composer);
   features.use(unhandled);
   return bot;
 }

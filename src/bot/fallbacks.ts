@@ -2,6 +2,7 @@ import { Composer, type BotError } from "grammy";
 import type { Logger } from "../logger.js";
 import type { BotContext } from "./context.js";
 import { fallbackTranslator } from "./middleware.js";
+import { ForbiddenError } from "../features/onboarding/service.js";
 
 /** /cancel leaves whatever conversation is active; mounted before the conversations run. */
 export const cancelCommand = new Composer<BotContext>();
@@ -21,11 +22,15 @@ unhandled.on("message", (ctx) => ctx.reply(ctx.t("errors.not_understood")));
 export function errorHandler(logger: Logger) {
   return async (error: BotError<BotContext>): Promise<void> => {
     const ctx = error.ctx;
-    logger.error("update failed", { updateId: ctx.update.update_id, error: error.error });
+    // A refused role check is an answer, not a fault: a forged or stale button was pressed.
+    const forbidden = error.error instanceof ForbiddenError;
+    if (forbidden) logger.warn("refused", { updateId: ctx.update.update_id, needed: (error.error as ForbiddenError).needed });
+    else logger.error("update failed", { updateId: ctx.update.update_id, error: error.error });
     try {
       const t = fallbackTranslator(ctx);
-      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: t("errors.generic") }).catch(() => undefined);
-      if (ctx.chat) await ctx.reply(t("errors.generic"));
+      const key = forbidden ? "errors.forbidden" : "errors.generic";
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: t(key) }).catch(() => undefined);
+      if (ctx.chat) await ctx.reply(t(key));
     } catch (replyError) {
       logger.warn("could not tell the person about the error", { updateId: ctx.update.update_id, error: replyError });
     }

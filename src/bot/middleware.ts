@@ -1,4 +1,4 @@
-import type { Middleware, NextFunction } from "grammy";
+import type { Middleware, MiddlewareFn, NextFunction } from "grammy";
 import type { Role } from "../generated/prisma/client.js";
 import { languageFromTelegram, translator, FALLBACK_LANGUAGE } from "../i18n.js";
 import { clearBlocked, findOrCreatePerson, hasConsented, hasRole } from "../features/onboarding/service.js";
@@ -41,7 +41,7 @@ export async function requireConsent(ctx: BotContext, next: NextFunction): Promi
  * Hides handlers from people without one of the roles. This is a convenience only: services
  * check roles again, because callback data can be forged.
  */
-export function requireRole(...roles: Role[]): Middleware<BotContext> {
+export function requireRole(...roles: Role[]): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     if (hasRole(ctx.person, ...roles)) return next();
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t("errors.forbidden"), show_alert: true });

@@ -1,16 +1,8 @@
 import { Composer, InputFile } from "grammy";
 import type { BotContext, BotDeps } from "../../bot/context.js";
 import { translator } from "../../i18n.js";
-import {
-  backToMenuKeyboard,
-  eraseConfirmKeyboard,
-  languageData,
-  languageKeyboard,
-  mainMenuKeyboard,
-  menuData,
-  privacyData,
-  privacyKeyboard,
-} from "./keyboards.js";
+import { backToMenuKeyboard, menuData } from "../../bot/main-menu.js";
+import { eraseConfirmKeyboard, languageData, languageKeyboard, mainMenuKeyboard, privacyData, privacyKeyboard } from "./keyboards.js";
 import { ONBOARDING, onboardingConversation } from "./conversations.js";
 import { erasePersonData, exportPersonData, hasConsented, setLanguage } from "./service.js";
 

@@ -1,12 +1,13 @@
 import { InlineKeyboard } from "grammy";
 import { z } from "zod";
 import { defineCallbackData } from "../../bot/callback-data.js";
+import { menuData } from "../../bot/main-menu.js";
+import { categoriesData } from "../courses/keyboards.js";
 import { LANGUAGES, translator, type Language, type Translate } from "../../i18n.js";
 
 export const welcomeData = defineCallbackData("welcome", z.tuple([z.enum([...LANGUAGES, "continue"])]));
 export const consentData = defineCallbackData("consent", z.tuple([z.enum(["agree", "decline"])]));
 export const languageData = defineCallbackData("lang", z.tuple([z.enum(LANGUAGES)]));
-export const menuData = defineCallbackData("menu", z.tuple([z.enum(["home", "my_data", "language", "help"])]));
 export const privacyData = defineCallbackData("privacy", z.tuple([z.enum(["export", "erase", "erase_yes", "erase_no"])]));
 
 /** Each language is offered in its own name, so a person who cannot read the other finds theirs. */
@@ -35,14 +36,12 @@ export function languageKeyboard(): InlineKeyboard {
 
 export function mainMenuKeyboard(t: Translate): InlineKeyboard {
   return new InlineKeyboard()
+    .text(t("menu.courses"), categoriesData.pack())
+    .row()
     .text(t("menu.my_data"), menuData.pack("my_data"))
     .text(t("menu.language"), menuData.pack("language"))
     .row()
     .text(t("menu.help"), menuData.pack("help"));
-}
-
-export function backToMenuKeyboard(t: Translate): InlineKeyboard {
-  return new InlineKeyboard().text(t("menu.back"), menuData.pack("home"));
 }
 
 export function privacyKeyboard(t: Translate): InlineKeyboard {

@@ -1,0 +1,34 @@
+import type { Api } from "grammy";
+import type { InlineKeyboardMarkup } from "grammy/types";
+import { translator, type Language, type Translate } from "../i18n.js";
+import type { Logger } from "../logger.js";
+
+export interface NotifyTarget {
+  chatId: bigint | null;
+  language: Language;
+}
+
+/**
+ * Tells people about something that happened to them (a seat freed, a session cancelled), each
+ * in their own language. People without a chat (erased) are skipped; a failure for one person is
+ * logged and does not stop the others. Blocked chats are marked by the API transformer.
+ */
+export async function notifyPeople(
+  api: Api,
+  logger: Logger,
+  targets: readonly NotifyTarget[],
+  render: (t: Translate, language: Language) => { text: string; reply_markup?: InlineKeyboardMarkup },
+): Promise<number> {
+  let sent = 0;
+  for (const target of targets) {
+    if (target.chatId === null) continue;
+    const { text, reply_markup } = render(translator(target.language), target.language);
+    try {
+      await api.sendMessage(Number(target.chatId), text, { reply_markup });
+      sent++;
+    } catch (error) {
+      logger.warn("could not notify a person", { chatId: target.chatId, error });
+    }
+  }
+  return sent;
+}

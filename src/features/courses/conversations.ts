@@ -1,0 +1,146 @@
+import { createConversation } from "@grammyjs/conversations";
+import { z } from "zod";
+import type { BotContext, BotDeps, ConversationContext } from "../../bot/context.js";
+import { waitForButton, waitForTextOrButton, type BotConversation } from "../../bot/conversation-helpers.js";
+import type { GermanLevel } from "../../generated/prisma/client.js";
+import { localized, translator, type Translate } from "../../i18n.js";
+import {
+  afterRegistrationKeyboard,
+  confirmRegistrationKeyboard,
+  levelData,
+  levelKeyboard,
+  nameKeyboard,
+  phoneKeyboard,
+  registrationData,
+} from "./keyboards.js";
+import { getCourseSummary, register } from "./service.js";
+
+export const COURSE_REGISTRATION = "course-registration";
+
+export const fullNameSchema = z
+  .string()
+  .trim()
+  .min(3)
+  .max(100)
+  .regex(/^[\p{L}][\p{L}\p{M} .'’-]*$/u)
+  .refine((name) => name.includes(" "), "first and last name");
+
+/** Optional phone: digits with the usual separators, 6–15 digits in all. */
+export const phoneSchema = z
+  .string()
+  .trim()
+  .regex(/^\+?[\d ()/-]+$/)
+  .refine((phone) => {
+    const digits = phone.replace(/\D/g, "").length;
+    return digits >= 6 && digits <= 15;
+  });
+
+interface Answers {
+  fullName: string;
+  phone: string | undefined;
+  germanLevel: GermanLevel | undefined;
+}
+
+/**
+ * Registration: name (prefilled from Telegram), optional phone, for German courses the
+ * self-assessed level, then a summary to confirm. Seats are decided only at the confirmation, in
+ * the service's transaction; every database call goes through `conversation.external`.
+ */
+export function courseRegistrationConversation(deps: BotDeps) {
+  async function courseRegistration(conversation: BotConversation, ctx: ConversationContext, personId: number, courseId: number): Promise<void> {
+    const loaded = await conversation.external(async () => {
+      const person = await deps.db.person.findUniqueOrThrow({ where: { id: personId } });
+      const summary = await getCourseSummary(deps.db, courseId, deps.clock());
+      return { language: person.language, telegramName: [person.firstName, person.lastName].filter(Boolean).join(" "), course: summary?.course };
+    });
+    const t = translator(loaded.language);
+    if (!loaded.course) {
+      await ctx.reply(t("courses.unavailable"));
+      return;
+    }
+    const title = localized(loaded.course, "title", loaded.language);
+
+    const fullName = await askName(conversation, ctx, t, loaded.telegramName);
+    if (fullName === undefined) return;
+    const phone = await askPhone(conversation, ctx, t);
+    if (phone === null) return;
+    const germanLevel = loaded.course.category === "language" ? await askLevel(conversation, ctx, t) : undefined;
+    if (germanLevel === null) return;
+
+    const answers: Answers = { fullName, phone, germanLevel };
+    await ctx.reply(summaryText(t, title, answers), { reply_markup: confirmRegistrationKeyboard(t) });
+    const { ctx: press, values: [decision] } = await waitForButton(conversation, registrationData, t);
+    await press.editMessageReplyMarkup();
+    if (decision !== "confirm") {
+      await press.reply(t("cancel.done"));
+      return;
+    }
+    const result = await conversation.external(() => register(deps.db, { courseId, personId, ...answers }, deps.clock()));
+    switch (result.outcome) {
+      case "enrolled":
+        await press.reply(t("courses.enrolled", { title }), { reply_markup: afterRegistrationKeyboard(t, courseId) });
+        return;
+      case "waitlisted":
+        await press.reply(t("courses.waitlisted", { title, position: result.position }), { reply_markup: afterRegistrationKeyboard(t, courseId) });
+        return;
+      case "already_registered":
+        await press.reply(t("courses.already_registered"));
+        return;
+      case "unavailable":
+        await press.reply(t("courses.unavailable"));
+        return;
+    }
+  }
+  return createConversation<BotContext, ConversationContext>(courseRegistration, COURSE_REGISTRATION);
+}
+
+/** undefined when the person cancelled. */
+async function askName(conversation: BotConversation, ctx: ConversationContext, t: Translate, telegramName: string): Promise<string | undefined> {
+  const prefill = fullNameSchema.safeParse(telegramName).success ? telegramName : undefined;
+  await ctx.reply(t("courses.ask_name"), { reply_markup: nameKeyboard(t, prefill) });
+  const answer = await waitForTextOrButton(conversation, t, { schema: fullNameSchema, invalidKey: "courses.name_invalid", buttons: registrationData });
+  if (answer.kind === "text") return answer.value;
+  if (answer.values[0] === "use_name" && prefill) return prefill;
+  await answer.ctx.reply(t("cancel.done"));
+  return undefined;
+}
+
+/** null when the person cancelled, undefined when they skipped. */
+async function askPhone(conversation: BotConversation, ctx: ConversationContext, t: Translate): Promise<string | undefined | null> {
+  await ctx.reply(t("courses.ask_phone"), { reply_markup: phoneKeyboard(t) });
+  const answer = await waitForTextOrButton(conversation, t, { schema: phoneSchema, invalidKey: "courses.phone_invalid", buttons: registrationData });
+  if (answer.kind === "text") return answer.value;
+  if (answer.values[0] === "skip_phone") return undefined;
+  await answer.ctx.reply(t("cancel.done"));
+  return null;
+}
+
+/** null when the person cancelled. */
+async function askLevel(conversation: BotConversation, ctx: ConversationContext, t: Translate): Promise<GermanLevel | null> {
+  await ctx.reply(t("courses.ask_level"), { reply_markup: levelKeyboard(t) });
+  for (;;) {
+    const answer = await conversation.wait();
+    const level = levelData.unpack(answer.callbackQuery?.data)?.[0];
+    const action = registrationData.unpack(answer.callbackQuery?.data)?.[0];
+    if (answer.callbackQuery) await answer.answerCallbackQuery(level || action ? {} : { text: t("errors.button_expired") });
+    if (level) return level;
+    if (action === "cancel") {
+      await answer.reply(t("cancel.done"));
+      return null;
+    }
+    if (!answer.callbackQuery) await answer.reply(t("onboarding.use_buttons"));
+  }
+}
+
+function summaryText(t: Translate, title: string, answers: Answers): string {
+  return [
+    t("courses.summary_title"),
+    "",
+    t("courses.summary_course", { title }),
+    t("courses.summary_name", { name: answers.fullName }),
+    answers.phone ? t("courses.summary_phone", { phone: answers.phone }) : undefined,
+    answers.germanLevel ? t("courses.summary_level", { level: t(`courses.level.${answers.germanLevel}`) }) : undefined,
+  ]
+    .filter((line) => line !== undefined)
+    .join("\n");
+}

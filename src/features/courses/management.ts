@@ -1,0 +1,409 @@
+import { createConversation } from "@grammyjs/conversations";
+import { Composer, InlineKeyboard } from "grammy";
+import { z } from "zod";
+import { defineCallbackData } from "../../bot/callback-data.js";
+import type { BotContext, BotDeps, ConversationContext } from "../../bot/context.js";
+import { waitForButton, waitForTextOrButton, type BotConversation } from "../../bot/conversation-helpers.js";
+import { requireRole } from "../../bot/middleware.js";
+import { notifyPeople } from "../../bot/notify.js";
+import type { CourseCategory } from "../../generated/prisma/client.js";
+import { formatDateTime, localized, translator, type Language, type Translate } from "../../i18n.js";
+import { parseIsoDay, type CalendarDay } from "../../time.js";
+import { hasRole } from "../onboarding/service.js";
+import { announcePromotions } from "./notifications.js";
+import { parseWeeklySchedule, weeklySessions, type WeeklySlot } from "./schedule.js";
+import {
+  COURSE_CATEGORIES,
+  cancelSession,
+  closeCourse,
+  createCourse,
+  managedCourses,
+  participants,
+  removeParticipant,
+  updateCourse,
+  upcomingSessions,
+  type CourseInput,
+  type EditableCourseField,
+} from "./service.js";
+
+const id = z.coerce.number().int().positive();
+const MANAGE_ACTIONS = ["list", "course", "people", "remove", "remove_yes", "sessions", "cancel_session", "cancel_session_yes", "edit", "close", "close_yes", "new"] as const;
+export const manageData = defineCallbackData("mng", z.tuple([z.enum(MANAGE_ACTIONS), z.coerce.number().int().min(0)]));
+const EDITABLE_FIELDS = ["titleDe", "titleRu", "descriptionDe", "descriptionRu", "place", "capacity"] as const satisfies readonly EditableCourseField[];
+export const editFieldData = defineCallbackData("mng_edit", z.tuple([z.enum(EDITABLE_FIELDS), id]));
+const wizardData = defineCallbackData("mng_new", z.tuple([z.enum(["cancel", "confirm", "default_threshold", "no_instructor"])]));
+const categoryData = defineCallbackData("mng_cat", z.tuple([z.enum(COURSE_CATEGORIES)]));
+const instructorData = defineCallbackData("mng_instr", z.tuple([id]));
+
+export const COURSE_CREATION = "course-creation";
+export const COURSE_EDIT = "course-edit";
+
+const MAX_LISTED = 40;
+
+/**
+ * Managers run all courses; instructors see their own. Every action is checked again in the
+ * service, so a forged button press changes nothing.
+ */
+export function managementFeature(deps: BotDeps) {
+  const composer = new Composer<BotContext>();
+  composer.command("managecourses", requireRole("manager", "instructor"), (ctx) => showCourses(ctx));
+
+  composer.callbackQuery(manageData.filter, requireRole("manager", "instructor"), async (ctx) => {
+    const [action, target] = manageData.unpack(ctx.callbackQuery.data) ?? [];
+    if (action === undefined || target === undefined) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
+    await ctx.answerCallbackQuery();
+    const now = deps.clock();
+    switch (action) {
+      case "list":
+        return showCourses(ctx);
+      case "new":
+        return requireRole("manager")(ctx, () => ctx.conversation.enter(COURSE_CREATION, ctx.person.id));
+      case "course":
+        return showCourse(ctx, target);
+      case "people":
+        return showPeople(ctx, target);
+      case "sessions":
+        return showSessions(ctx, target);
+      case "edit":
+        return requireRole("manager")(ctx, async () => void (await ctx.reply(ctx.t("manage.edit_which"), { reply_markup: editKeyboard(ctx.t, target) })));
+      case "remove":
+        return ctx.reply(ctx.t("manage.remove_confirm"), { reply_markup: confirmKeyboard(ctx.t, "remove_yes", target) });
+      case "remove_yes": {
+        const result = await removeParticipant(deps.db, ctx.person, target, now);
+        if (result.outcome !== "left") return ctx.reply(ctx.t("courses.enrollment_gone"));
+        const enrollment = await deps.db.enrollment.findUniqueOrThrow({ where: { id: target }, include: { course: true } });
+        await ctx.editMessageText(ctx.t("manage.removed"));
+        if (result.removed) {
+          await notifyPeople(ctx.api, deps.logger, [result.removed], (t, language) => ({ text: t("manage.removed_notice", { title: localized(enrollment.course, "title", language) }) }));
+        }
+        if (result.promoted) await announcePromotions(ctx.api, deps, [result.promoted], enrollment.course);
+        return;
+      }
+      case "cancel_session":
+        return ctx.reply(ctx.t("manage.cancel_session_confirm"), { reply_markup: confirmKeyboard(ctx.t, "cancel_session_yes", target) });
+      case "cancel_session_yes": {
+        const result = await cancelSession(deps.db, ctx.person, target, now);
+        if (!result) return ctx.reply(ctx.t("manage.session_gone"));
+        await ctx.editMessageText(ctx.t("manage.session_cancelled"));
+        await notifyPeople(ctx.api, deps.logger, result.recipients, (t, language) => ({
+          text: t("manage.session_cancelled_notice", {
+            title: localized(result.course, "title", language),
+            when: formatDateTime(result.session.startsAt, language, deps.timeZone),
+          }),
+        }));
+        return;
+      }
+      case "close":
+        return requireRole("manager")(ctx, async () => void (await ctx.reply(ctx.t("manage.close_confirm"), { reply_markup: confirmKeyboard(ctx.t, "close_yes", target) })));
+      case "close_yes": {
+        const result = await closeCourse(deps.db, ctx.person, target, now);
+        if (!result) return ctx.reply(ctx.t("courses.unavailable"));
+        await ctx.editMessageText(ctx.t("manage.closed"));
+        await notifyPeople(ctx.api, deps.logger, result.released, (t, language) => ({
+          text: t("manage.closed_notice", { title: localized(result.course, "title", language) }),
+        }));
+        return;
+      }
+    }
+  });
+
+  composer.callbackQuery(editFieldData.filter, requireRole("manager"), async (ctx) => {
+    const [field, courseId] = editFieldData.unpack(ctx.callbackQuery.data) ?? [];
+    if (field === undefined || courseId === undefined) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
+    await ctx.answerCallbackQuery();
+    await ctx.conversation.enter(COURSE_EDIT, ctx.person.id, courseId, field);
+  });
+
+  async function showCourses(ctx: BotContext): Promise<void> {
+    const courses = await managedCourses(deps.db, ctx.person);
+    const keyboard = new InlineKeyboard();
+    for (const course of courses.slice(0, MAX_LISTED)) {
+      const status = course.status === "closed" ? ctx.t("manage.closed_mark") : "";
+      keyboard.text(`${localized(course, "title", ctx.language)}${status}`, manageData.pack("course", course.id)).row();
+    }
+    if (hasRole(ctx.person, "manager")) keyboard.text(ctx.t("manage.new_course"), manageData.pack("new", 0));
+    await ctx.reply(courses.length > 0 ? ctx.t("manage.courses_title") : ctx.t("manage.no_courses"), { reply_markup: keyboard });
+  }
+
+  async function showCourse(ctx: BotContext, courseId: number): Promise<void> {
+    const list = await participants(deps.db, ctx.person, courseId);
+    if (!list) return void (await ctx.reply(ctx.t("courses.unavailable")));
+    const { course } = list;
+    const text = ctx.t("manage.course_overview", {
+      title: localized(course, "title", ctx.language),
+      status: ctx.t(`manage.status.${course.status}`),
+      active: list.active.length,
+      capacity: course.capacity,
+      waiting: list.waitlisted.length,
+    });
+    const keyboard = new InlineKeyboard()
+      .text(ctx.t("manage.people_button"), manageData.pack("people", courseId))
+      .row()
+      .text(ctx.t("manage.sessions_button"), manageData.pack("sessions", courseId))
+      .row();
+    if (hasRole(ctx.person, "manager")) {
+      keyboard.text(ctx.t("manage.edit_button"), manageData.pack("edit", courseId)).row();
+      if (course.status === "open") keyboard.text(ctx.t("manage.close_button"), manageData.pack("close", courseId)).row();
+    }
+    keyboard.text(ctx.t("manage.back_to_courses"), manageData.pack("list", 0));
+    await ctx.reply(text, { reply_markup: keyboard });
+  }
+
+  async function showPeople(ctx: BotContext, courseId: number): Promise<void> {
+    const list = await participants(deps.db, ctx.person, courseId);
+    if (!list) return void (await ctx.reply(ctx.t("courses.unavailable")));
+    const describe = (enrollment: (typeof list.active)[number], index: number) =>
+      [`${index + 1}. ${enrollment.fullName ?? ctx.t("manage.no_name")}`, enrollment.germanLevel, enrollment.phone].filter(Boolean).join(" · ");
+    const text = [
+      ctx.t("manage.people_title", { title: localized(list.course, "title", ctx.language), active: list.active.length, capacity: list.course.capacity }),
+      ...(list.active.length > 0 ? list.active.map(describe) : [ctx.t("manage.nobody")]),
+      "",
+      ctx.t("manage.waitlist_title", { count: list.waitlisted.length }),
+      ...list.waitlisted.map(describe),
+    ].join("\n");
+    const keyboard = new InlineKeyboard();
+    for (const enrollment of [...list.active, ...list.waitlisted].slice(0, MAX_LISTED)) {
+      keyboard.text(ctx.t("manage.remove_button", { name: enrollment.fullName ?? ctx.t("manage.no_name") }), manageData.pack("remove", enrollment.id)).row();
+    }
+    keyboard.text(ctx.t("manage.back_to_course"), manageData.pack("course", courseId));
+    await ctx.reply(text, { reply_markup: keyboard });
+  }
+
+  async function showSessions(ctx: BotContext, courseId: number): Promise<void> {
+    const list = await participants(deps.db, ctx.person, courseId);
+    if (!list) return void (await ctx.reply(ctx.t("courses.unavailable")));
+    const sessions = (await upcomingSessions(deps.db, courseId, deps.clock())).slice(0, MAX_LISTED);
+    const keyboard = new InlineKeyboard();
+    for (const session of sessions) {
+      keyboard.text(ctx.t("manage.cancel_session_button", { when: formatDateTime(session.startsAt, ctx.language, deps.timeZone) }), manageData.pack("cancel_session", session.id)).row();
+    }
+    keyboard.text(ctx.t("manage.back_to_course"), manageData.pack("course", courseId));
+    await ctx.reply(sessions.length > 0 ? ctx.t("manage.sessions_title") : ctx.t("courses.no_upcoming_sessions"), { reply_markup: keyboard });
+  }
+
+  return { composer, conversations: [courseCreationConversation(deps), courseEditConversation(deps)] };
+}
+
+function confirmKeyboard(t: Translate, action: (typeof MANAGE_ACTIONS)[number], target: number): InlineKeyboard {
+  return new InlineKeyboard().text(t("manage.confirm_yes"), manageData.pack(action, target)).row().text(t("manage.confirm_no"), manageData.pack("list", 0));
+}
+
+function editKeyboard(t: Translate, courseId: number): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  for (const field of EDITABLE_FIELDS) keyboard.text(t(`manage.field.${field}`), editFieldData.pack(field, courseId)).row();
+  return keyboard.text(t("manage.back_to_course"), manageData.pack("course", courseId));
+}
+
+// ───────────────────────────── conversations ─────────────────────────────
+
+const shortText = z.string().trim().min(3).max(120);
+const longText = z.string().trim().min(10).max(1500);
+const capacitySchema = z.coerce.number().int().min(1).max(500);
+const thresholdSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{1,3}\s*%?$/)
+  .transform((text) => Number(text.replace("%", "").trim()))
+  .pipe(z.number().int().min(1).max(100));
+/** 24.12.2026 (as written in Germany) or 2026-12-24. */
+const daySchema = z
+  .string()
+  .trim()
+  .transform((text, ctx) => {
+    const german = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(text);
+    const iso = german ? `${german[3]}-${german[2]?.padStart(2, "0")}-${german[1]?.padStart(2, "0")}` : text;
+    const day = parseIsoDay(iso);
+    if (!day) ctx.addIssue({ code: "custom", message: "not a date" });
+    return day ?? z.NEVER;
+  });
+const weeklySchema = z.string().transform((text, ctx) => {
+  const parsed = parseWeeklySchedule(text);
+  if ("invalidPart" in parsed) {
+    ctx.addIssue({ code: "custom", message: parsed.invalidPart });
+    return z.NEVER;
+  }
+  return parsed.slots;
+});
+
+class Cancelled extends Error {}
+
+/** Asks one question; the wizard's cancel button (or a default button) ends the wait too. */
+async function ask<T>(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  t: Translate,
+  question: string,
+  schema: z.ZodType<T>,
+  invalidKey: string,
+  extraButton?: { label: string; value: "default_threshold" | "no_instructor" },
+): Promise<T | "default"> {
+  const keyboard = new InlineKeyboard();
+  if (extraButton) keyboard.text(extraButton.label, wizardData.pack(extraButton.value)).row();
+  keyboard.text(t("courses.cancel_button"), wizardData.pack("cancel"));
+  await ctx.reply(question, { reply_markup: keyboard });
+  const answer = await waitForTextOrButton(conversation, t, { schema, invalidKey, buttons: wizardData });
+  if (answer.kind === "text") return answer.value;
+  if (answer.values[0] === "cancel") throw new Cancelled();
+  return "default";
+}
+
+async function askCategory(conversation: BotConversation, ctx: ConversationContext, t: Translate): Promise<CourseCategory> {
+  const keyboard = new InlineKeyboard();
+  for (const category of COURSE_CATEGORIES) keyboard.text(t(`courses.category.${category}`), categoryData.pack(category)).row();
+  await ctx.reply(t("manage.ask_category"), { reply_markup: keyboard.text(t("courses.cancel_button"), wizardData.pack("cancel")) });
+  for (;;) {
+    const answer = await conversation.wait();
+    const category = categoryData.unpack(answer.callbackQuery?.data)?.[0];
+    const action = wizardData.unpack(answer.callbackQuery?.data)?.[0];
+    if (answer.callbackQuery) await answer.answerCallbackQuery(category || action ? {} : { text: t("errors.button_expired") });
+    if (category) return category;
+    if (action === "cancel") throw new Cancelled();
+    if (!answer.callbackQuery) await answer.reply(t("onboarding.use_buttons"));
+  }
+}
+
+async function askInstructor(conversation: BotConversation, ctx: ConversationContext, t: Translate, deps: BotDeps): Promise<number | null> {
+  const instructors = await conversation.external(() =>
+    deps.db.person.findMany({ where: { roles: { some: { role: "instructor" } }, erasedAt: null }, select: { id: true, firstName: true, lastName: true }, take: MAX_LISTED }),
+  );
+  if (instructors.length === 0) return null;
+  const keyboard = new InlineKeyboard();
+  for (const person of instructors) keyboard.text([person.firstName, person.lastName].filter(Boolean).join(" ") || `#${person.id}`, instructorData.pack(person.id)).row();
+  keyboard.text(t("manage.no_instructor"), wizardData.pack("no_instructor")).row().text(t("courses.cancel_button"), wizardData.pack("cancel"));
+  await ctx.reply(t("manage.ask_instructor"), { reply_markup: keyboard });
+  for (;;) {
+    const answer = await conversation.wait();
+    const chosen = instructorData.unpack(answer.callbackQuery?.data)?.[0];
+    const action = wizardData.unpack(answer.callbackQuery?.data)?.[0];
+    if (answer.callbackQuery) await answer.answerCallbackQuery(chosen || action ? {} : { text: t("errors.button_expired") });
+    if (chosen && instructors.some((person) => person.id === chosen)) return chosen;
+    if (action === "no_instructor") return null;
+    if (action === "cancel") throw new Cancelled();
+    if (!answer.callbackQuery) await answer.reply(t("onboarding.use_buttons"));
+  }
+}
+
+async function managerLanguage(conversation: BotConversation, deps: BotDeps, personId: number): Promise<Language> {
+  return conversation.external(async () => (await deps.db.person.findUniqueOrThrow({ where: { id: personId } })).language);
+}
+
+/** A new course, asked step by step in both languages, then a summary to confirm. */
+function courseCreationConversation(deps: BotDeps) {
+  async function courseCreation(conversation: BotConversation, ctx: ConversationContext, personId: number): Promise<void> {
+    const t = translator(await managerLanguage(conversation, deps, personId));
+    try {
+      const input = await askCourse(conversation, ctx, t, deps);
+      const sessions = weeklySessions(input.firstDay, input.lastDay, input.weekly, deps.timeZone);
+      if (sessions.length === 0) {
+        await ctx.reply(t("manage.no_sessions_in_range"));
+        return;
+      }
+      const summary = t("manage.new_summary", {
+        titleDe: input.titleDe,
+        titleRu: input.titleRu,
+        category: t(`courses.category.${input.category}`),
+        capacity: input.capacity,
+        threshold: Math.round(input.attendanceThreshold * 100),
+        place: input.place,
+        count: sessions.length,
+        first: formatDateTime(sessions[0]?.startsAt ?? new Date(), "de", deps.timeZone),
+      });
+      const keyboard = new InlineKeyboard().text(t("manage.create_button"), wizardData.pack("confirm")).row().text(t("courses.cancel_button"), wizardData.pack("cancel"));
+      await ctx.reply(summary, { reply_markup: keyboard });
+      const { ctx: press, values: [decision] } = await waitForButton(conversation, wizardData, t);
+      await press.editMessageReplyMarkup();
+      if (decision !== "confirm") throw new Cancelled();
+      const course = await conversation.external(async () => {
+        const actor = await deps.db.person.findUniqueOrThrow({ where: { id: personId }, include: { roles: true } });
+        return createCourse(deps.db, { id: actor.id, roles: actor.roles.map((grant) => grant.role) }, input, deps.timeZone);
+      });
+      await press.reply(t("manage.created", { title: course.titleDe, count: sessions.length }), {
+        reply_markup: new InlineKeyboard().text(t("manage.open_course"), manageData.pack("course", course.id)),
+      });
+    } catch (error) {
+      if (!(error instanceof Cancelled)) throw error;
+      await ctx.reply(t("cancel.done"));
+    }
+  }
+  return createConversation<BotContext, ConversationContext>(courseCreation, COURSE_CREATION);
+}
+
+async function askCourse(conversation: BotConversation, ctx: ConversationContext, t: Translate, deps: BotDeps): Promise<CourseInput> {
+  const text = async (key: string, schema: z.ZodType<string>, invalidKey: string) => {
+    const value = await ask(conversation, ctx, t, t(key), schema, invalidKey);
+    return value === "default" ? "" : value;
+  };
+  const titleDe = await text("manage.ask_title_de", shortText, "manage.invalid_title");
+  const titleRu = await text("manage.ask_title_ru", shortText, "manage.invalid_title");
+  const descriptionDe = await text("manage.ask_description_de", longText, "manage.invalid_description");
+  const descriptionRu = await text("manage.ask_description_ru", longText, "manage.invalid_description");
+  const category = await askCategory(conversation, ctx, t);
+  const capacity = await ask(conversation, ctx, t, t("manage.ask_capacity"), capacitySchema, "manage.invalid_capacity");
+  const threshold = await ask(conversation, ctx, t, t("manage.ask_threshold"), thresholdSchema, "manage.invalid_threshold", {
+    label: t("manage.default_threshold"),
+    value: "default_threshold",
+  });
+  const place = await text("manage.ask_place", shortText, "manage.invalid_place");
+  const firstDay = await askDay(conversation, ctx, t, "manage.ask_first_day");
+  let lastDay = await askDay(conversation, ctx, t, "manage.ask_last_day");
+  while (Date.UTC(lastDay.year, lastDay.month - 1, lastDay.day) < Date.UTC(firstDay.year, firstDay.month - 1, firstDay.day)) {
+    await ctx.reply(t("manage.last_before_first"));
+    lastDay = await askDay(conversation, ctx, t, "manage.ask_last_day");
+  }
+  const weekly = await ask<WeeklySlot[]>(conversation, ctx, t, t("manage.ask_weekly"), weeklySchema, "manage.invalid_weekly");
+  const instructorId = await askInstructor(conversation, ctx, t, deps);
+  return {
+    titleDe,
+    titleRu,
+    descriptionDe,
+    descriptionRu,
+    category,
+    capacity: capacity === "default" ? 1 : capacity,
+    attendanceThreshold: threshold === "default" ? 0.75 : threshold / 100,
+    place,
+    instructorId,
+    firstDay,
+    lastDay,
+    weekly: weekly === "default" ? [] : weekly,
+  };
+}
+
+async function askDay(conversation: BotConversation, ctx: ConversationContext, t: Translate, key: string): Promise<CalendarDay> {
+  const day = await ask(conversation, ctx, t, t(key), daySchema, "manage.invalid_day");
+  if (day === "default") throw new Cancelled();
+  return day;
+}
+
+const fieldSchemas: Record<(typeof EDITABLE_FIELDS)[number], z.ZodType<string | number>> = {
+  titleDe: shortText,
+  titleRu: shortText,
+  descriptionDe: longText,
+  descriptionRu: longText,
+  place: shortText,
+  capacity: capacitySchema,
+};
+
+/** Changes one field of a course; a larger capacity moves people up from the waiting list. */
+function courseEditConversation(deps: BotDeps) {
+  async function courseEdit(conversation: BotConversation, ctx: ConversationContext, personId: number, courseId: number, field: (typeof EDITABLE_FIELDS)[number]): Promise<void> {
+    const t = translator(await managerLanguage(conversation, deps, personId));
+    try {
+      const value = await ask(conversation, ctx, t, t("manage.ask_new_value", { field: t(`manage.field.${field}`) }), fieldSchemas[field], field === "capacity" ? "manage.invalid_capacity" : "manage.invalid_title");
+      if (value === "default") throw new Cancelled();
+      const result = await conversation.external(async () => {
+        const actor = await deps.db.person.findUniqueOrThrow({ where: { id: personId }, include: { roles: true } });
+        return updateCourse(deps.db, { id: actor.id, roles: actor.roles.map((grant) => grant.role) }, courseId, { field, value }, deps.clock());
+      });
+      if (!result) {
+        await ctx.reply(t("courses.unavailable"));
+        return;
+      }
+      await ctx.reply(t("manage.saved"), { reply_markup: new InlineKeyboard().text(t("manage.open_course"), manageData.pack("course", courseId)) });
+      if (result.promoted.length > 0) await announcePromotions(ctx.api, deps, result.promoted, result.course);
+    } catch (error) {
+      if (!(error instanceof Cancelled)) throw error;
+      await ctx.reply(t("cancel.done"));
+    }
+  }
+  return createConversation<BotContext, ConversationContext>(courseEdit, COURSE_EDIT);
+}

@@ -1,0 +1,325 @@
+import type { Db, Prisma } from "../../db.js";
+import type { Course, CourseCategory, CourseSession, Enrollment, GermanLevel, Language } from "../../generated/prisma/client.js";
+import { assertRole, hasRole, type PersonWithRoles } from "../onboarding/service.js";
+import { weeklySessions, type WeeklySlot } from "./schedule.js";
+import type { CalendarDay } from "../../time.js";
+
+type Tx = Prisma.TransactionClient;
+export type Actor = Pick<PersonWithRoles, "id" | "roles">;
+
+export const COURSE_CATEGORIES = ["language", "vocational", "school_certificate", "other"] as const satisfies readonly CourseCategory[];
+export const GERMAN_LEVELS = ["A0", "A1", "A2", "B1", "B2", "C1"] as const satisfies readonly GermanLevel[];
+
+/** Someone to tell about a change, in their language; null chat ids (erased, demo) are skipped by senders. */
+export interface Recipient {
+  personId: number;
+  chatId: bigint | null;
+  language: Language;
+}
+
+export interface CourseSummary {
+  course: Course;
+  activeCount: number;
+  waitlistCount: number;
+  seatsLeft: number;
+  nextSessions: CourseSession[];
+}
+
+// ───────────────────────────── reading ─────────────────────────────
+
+const NEXT_SESSIONS_SHOWN = 3;
+
+/** Open courses of a category, those starting soonest first; `page` counts from 0. */
+export async function listOpenCourses(db: Db, category: CourseCategory, page: number, pageSize: number, now: Date) {
+  const where = { status: "open" as const, category, endsOn: { gte: now } };
+  const [courses, total] = await Promise.all([
+    db.course.findMany({ where, orderBy: [{ startsOn: "asc" }, { id: "asc" }], skip: page * pageSize, take: pageSize }),
+    db.course.count({ where }),
+  ]);
+  return { courses, total };
+}
+
+/** How many open courses each category has, so empty categories can be marked. */
+export async function openCourseCounts(db: Db, now: Date): Promise<Record<CourseCategory, number>> {
+  const groups = await db.course.groupBy({ by: ["category"], where: { status: "open", endsOn: { gte: now } }, _count: true });
+  const counts = Object.fromEntries(COURSE_CATEGORIES.map((category) => [category, 0])) as Record<CourseCategory, number>;
+  for (const group of groups) counts[group.category] = group._count;
+  return counts;
+}
+
+export async function getCourseSummary(db: Db, courseId: number, now: Date): Promise<CourseSummary | undefined> {
+  const course = await db.course.findUnique({ where: { id: courseId } });
+  if (!course) return undefined;
+  const [activeCount, waitlistCount, nextSessions] = await Promise.all([
+    db.enrollment.count({ where: { courseId, status: "active" } }),
+    db.enrollment.count({ where: { courseId, status: "waitlisted" } }),
+    db.courseSession.findMany({
+      where: { courseId, cancelledAt: null, startsAt: { gte: now } },
+      orderBy: { startsAt: "asc" },
+      take: NEXT_SESSIONS_SHOWN,
+    }),
+  ]);
+  return { course, activeCount, waitlistCount, seatsLeft: Math.max(0, course.capacity - activeCount), nextSessions };
+}
+
+export async function upcomingSessions(db: Db, courseId: number, now: Date): Promise<CourseSession[]> {
+  return db.courseSession.findMany({ where: { courseId, cancelledAt: null, endsAt: { gte: now } }, orderBy: { startsAt: "asc" } });
+}
+
+export interface MyCourse {
+  enrollment: Enrollment;
+  course: Course;
+  nextSession: CourseSession | undefined;
+  /** 1-based place on the waiting list, for waitlisted enrollments. */
+  waitlistPosition: number | undefined;
+}
+
+/** The person's current and waitlisted courses, with the next session of each. */
+export async function myCourses(db: Db, personId: number, now: Date): Promise<MyCourse[]> {
+  const enrollments = await db.enrollment.findMany({
+    where: { personId, status: { in: ["active", "waitlisted"] } },
+    include: { course: { include: { sessions: { where: { cancelledAt: null, startsAt: { gte: now } }, orderBy: { startsAt: "asc" }, take: 1 } } } },
+    orderBy: { course: { startsOn: "asc" } },
+  });
+  return Promise.all(
+    enrollments.map(async ({ course: { sessions, ...course }, ...enrollment }) => ({
+      enrollment,
+      course,
+      nextSession: sessions[0],
+      waitlistPosition: enrollment.status === "waitlisted" ? await waitlistPosition(db, enrollment) : undefined,
+    })),
+  );
+}
+
+async function waitlistPosition(db: Db | Tx, enrollment: Pick<Enrollment, "courseId" | "requestedAt" | "id">): Promise<number> {
+  const ahead = await db.enrollment.count({
+    where: {
+      courseId: enrollment.courseId,
+      status: "waitlisted",
+      OR: [{ requestedAt: { lt: enrollment.requestedAt } }, { requestedAt: enrollment.requestedAt, id: { lt: enrollment.id } }],
+    },
+  });
+  return ahead + 1;
+}
+
+// ───────────────────────────── registering and leaving ─────────────────────────────
+
+export interface RegistrationInput {
+  courseId: number;
+  personId: number;
+  fullName: string;
+  phone: string | undefined;
+  germanLevel: GermanLevel | undefined;
+}
+
+export type RegistrationResult =
+  | { outcome: "enrolled"; enrollment: Enrollment }
+  | { outcome: "waitlisted"; enrollment: Enrollment; position: number }
+  | { outcome: "already_registered"; enrollment: Enrollment }
+  | { outcome: "unavailable" };
+
+/**
+ * Registers a person in one transaction: a seat while there is one, the waiting list otherwise.
+ * SQLite runs write transactions one at a time, so concurrent presses for the last seats are
+ * decided in the order they arrive. A withdrawn person may register again (at the back).
+ */
+export async function register(db: Db, input: RegistrationInput, now: Date): Promise<RegistrationResult> {
+  return db.$transaction(async (tx) => {
+    const course = await tx.course.findUnique({ where: { id: input.courseId } });
+    if (!course || course.status !== "open" || course.endsOn < now) return { outcome: "unavailable" };
+    const existing = await tx.enrollment.findUnique({ where: { courseId_personId: { courseId: input.courseId, personId: input.personId } } });
+    if (existing && (existing.status === "active" || existing.status === "waitlisted")) {
+      return { outcome: "already_registered", enrollment: existing };
+    }
+    const active = await tx.enrollment.count({ where: { courseId: input.courseId, status: "active" } });
+    const status = active < course.capacity ? "active" : "waitlisted";
+    const data = {
+      status,
+      requestedAt: now,
+      enrolledAt: status === "active" ? now : null,
+      endedAt: null,
+      fullName: input.fullName,
+      phone: input.phone ?? null,
+      germanLevel: input.germanLevel ?? null,
+    } as const;
+    const enrollment = existing
+      ? await tx.enrollment.update({ where: { id: existing.id }, data })
+      : await tx.enrollment.create({ data: { ...data, courseId: input.courseId, personId: input.personId } });
+    if (status === "active") return { outcome: "enrolled", enrollment };
+    return { outcome: "waitlisted", enrollment, position: await waitlistPosition(tx, enrollment) };
+  });
+}
+
+export interface Promotion {
+  enrollmentId: number;
+  courseId: number;
+  recipient: Recipient;
+}
+
+export type LeaveResult = { outcome: "left"; promoted: Promotion | undefined } | { outcome: "not_found" };
+
+/** The person leaves a course or its waiting list; a freed seat goes to the first on the list. */
+export async function withdraw(db: Db, personId: number, enrollmentId: number, now: Date): Promise<LeaveResult> {
+  return db.$transaction(async (tx) => {
+    const enrollment = await tx.enrollment.findUnique({ where: { id: enrollmentId } });
+    if (!enrollment || enrollment.personId !== personId) return { outcome: "not_found" };
+    return leave(tx, enrollment, now);
+  });
+}
+
+/** A manager (or the course's instructor) takes someone off a course; promotion runs as on withdrawal. */
+export async function removeParticipant(db: Db, actor: Actor, enrollmentId: number, now: Date): Promise<LeaveResult & { removed?: Recipient }> {
+  return db.$transaction(async (tx) => {
+    const enrollment = await tx.enrollment.findUnique({ where: { id: enrollmentId }, include: { course: true, person: true } });
+    if (!enrollment) return { outcome: "not_found" };
+    assertCanManage(actor, enrollment.course);
+    const result = await leave(tx, enrollment, now);
+    return result.outcome === "left" ? { ...result, removed: recipientOf(enrollment.person) } : result;
+  });
+}
+
+async function leave(tx: Tx, enrollment: Enrollment, now: Date): Promise<LeaveResult> {
+  if (enrollment.status !== "active" && enrollment.status !== "waitlisted") return { outcome: "not_found" };
+  await tx.enrollment.update({ where: { id: enrollment.id }, data: { status: "withdrawn", endedAt: now } });
+  await tx.reminder.updateMany({ where: { enrollmentId: enrollment.id, sentAt: null, cancelledAt: null }, data: { cancelledAt: now } });
+  const promoted = enrollment.status === "active" ? await promoteFirstWaiting(tx, enrollment.courseId, now) : undefined;
+  return { outcome: "left", promoted };
+}
+
+async function promoteFirstWaiting(tx: Tx, courseId: number, now: Date): Promise<Promotion | undefined> {
+  const course = await tx.course.findUniqueOrThrow({ where: { id: courseId } });
+  const active = await tx.enrollment.count({ where: { courseId, status: "active" } });
+  if (active >= course.capacity || course.status !== "open") return undefined;
+  const next = await tx.enrollment.findFirst({
+    where: { courseId, status: "waitlisted" },
+    orderBy: [{ requestedAt: "asc" }, { id: "asc" }],
+    include: { person: true },
+  });
+  if (!next) return undefined;
+  await tx.enrollment.update({ where: { id: next.id }, data: { status: "active", enrolledAt: now } });
+  return { enrollmentId: next.id, courseId, recipient: recipientOf(next.person) };
+}
+
+function recipientOf(person: { id: number; chatId: bigint | null; language: Language }): Recipient {
+  return { personId: person.id, chatId: person.chatId, language: person.language };
+}
+
+export async function setCourseReminders(db: Db, personId: number, enabled: boolean): Promise<void> {
+  await db.person.update({ where: { id: personId }, data: { courseReminders: enabled } });
+}
+
+// ───────────────────────────── managing ─────────────────────────────
+
+/** Managers manage every course; instructors only their own. */
+export function canManage(actor: Actor, course: Pick<Course, "instructorId">): boolean {
+  return hasRole(actor, "manager") || (hasRole(actor, "instructor") && course.instructorId === actor.id);
+}
+
+function assertCanManage(actor: Actor, course: Pick<Course, "instructorId">): void {
+  if (!canManage(actor, course)) assertRole(actor, "manager");
+}
+
+/** The courses a person may manage: all for managers, their own for instructors. */
+export async function managedCourses(db: Db, actor: Actor) {
+  if (!hasRole(actor, "manager", "instructor")) return [];
+  return db.course.findMany({
+    where: hasRole(actor, "manager") ? {} : { instructorId: actor.id },
+    orderBy: [{ status: "asc" }, { startsOn: "desc" }],
+  });
+}
+
+export async function participants(db: Db, actor: Actor, courseId: number) {
+  const course = await db.course.findUnique({ where: { id: courseId } });
+  if (!course) return undefined;
+  assertCanManage(actor, course);
+  const enrollments = await db.enrollment.findMany({
+    where: { courseId, status: { in: ["active", "waitlisted"] } },
+    include: { person: { select: { firstName: true, lastName: true } } },
+    orderBy: [{ status: "asc" }, { requestedAt: "asc" }, { id: "asc" }],
+  });
+  return {
+    course,
+    active: enrollments.filter((enrollment) => enrollment.status === "active"),
+    waitlisted: enrollments.filter((enrollment) => enrollment.status === "waitlisted"),
+  };
+}
+
+export interface CourseInput {
+  titleDe: string;
+  titleRu: string;
+  descriptionDe: string;
+  descriptionRu: string;
+  category: CourseCategory;
+  capacity: number;
+  attendanceThreshold: number;
+  place: string;
+  instructorId: number | null;
+  firstDay: CalendarDay;
+  lastDay: CalendarDay;
+  weekly: WeeklySlot[];
+}
+
+/** Creates a course and its sessions from a weekly schedule, in one transaction. */
+export async function createCourse(db: Db | Tx, actor: Actor, input: CourseInput, timeZone: string): Promise<Course> {
+  assertRole(actor, "manager");
+  const sessions = weeklySessions(input.firstDay, input.lastDay, input.weekly, timeZone);
+  const first = sessions[0];
+  const last = sessions.at(-1);
+  if (!first || !last) throw new Error("the weekly schedule has no session between the first and the last day");
+  const { firstDay: _firstDay, lastDay: _lastDay, weekly: _weekly, ...fields } = input;
+  const create = async (tx: Tx) => {
+    const course = await tx.course.create({ data: { ...fields, startsOn: first.startsAt, endsOn: last.endsAt } });
+    await tx.courseSession.createMany({ data: sessions.map((session) => ({ ...session, courseId: course.id })) });
+    return course;
+  };
+  return "$transaction" in db ? db.$transaction(create) : create(db);
+}
+
+export type EditableCourseField = "titleDe" | "titleRu" | "descriptionDe" | "descriptionRu" | "place" | "capacity";
+
+/** Changes one field of a course; a raised capacity lets people move up from the waiting list. */
+export async function updateCourse(
+  db: Db,
+  actor: Actor,
+  courseId: number,
+  change: { field: EditableCourseField; value: string | number },
+  now: Date,
+): Promise<{ course: Course; promoted: Promotion[] } | undefined> {
+  assertRole(actor, "manager");
+  return db.$transaction(async (tx) => {
+    const existing = await tx.course.findUnique({ where: { id: courseId } });
+    if (!existing) return undefined;
+    const course = await tx.course.update({ where: { id: courseId }, data: { [change.field]: change.value } });
+    const promoted: Promotion[] = [];
+    for (let promotion = await promoteFirstWaiting(tx, courseId, now); promotion; promotion = await promoteFirstWaiting(tx, courseId, now)) {
+      promoted.push(promotion);
+    }
+    return { course, promoted };
+  });
+}
+
+/** Cancels a session: its reminders are dropped and the people taking part are returned to be told. */
+export async function cancelSession(db: Db, actor: Actor, sessionId: number, now: Date) {
+  return db.$transaction(async (tx) => {
+    const session = await tx.courseSession.findUnique({ where: { id: sessionId }, include: { course: true } });
+    if (!session || session.cancelledAt || session.startsAt < now) return undefined;
+    assertCanManage(actor, session.course);
+    const cancelled = await tx.courseSession.update({ where: { id: sessionId }, data: { cancelledAt: now } });
+    await tx.reminder.updateMany({ where: { sessionId, sentAt: null, cancelledAt: null }, data: { cancelledAt: now } });
+    const enrollments = await tx.enrollment.findMany({ where: { courseId: session.courseId, status: "active" }, include: { person: true } });
+    return { session: cancelled, course: session.course, recipients: enrollments.map((enrollment) => recipientOf(enrollment.person)) };
+  });
+}
+
+/** Closes a course for new registrations; the waiting list is released and told. */
+export async function closeCourse(db: Db, actor: Actor, courseId: number, now: Date) {
+  assertRole(actor, "manager");
+  return db.$transaction(async (tx) => {
+    const course = await tx.course.findUnique({ where: { id: courseId } });
+    if (!course || course.status === "closed") return undefined;
+    const closed = await tx.course.update({ where: { id: courseId }, data: { status: "closed", closedAt: now } });
+    const waiting = await tx.enrollment.findMany({ where: { courseId, status: "waitlisted" }, include: { person: true } });
+    await tx.enrollment.updateMany({ where: { courseId, status: "waitlisted" }, data: { status: "withdrawn", endedAt: now } });
+    return { course: closed, released: waiting.map((enrollment) => recipientOf(enrollment.person)) };
+  });
+}

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "../../src/db.js";
+import { ForbiddenError } from "../../src/features/onboarding/service.js";
+import {
+  cancelSession,
+  closeCourse,
+  createCourse,
+  myCourses,
+  register,
+  removeParticipant,
+  updateCourse,
+  withdraw,
+  type CourseInput,
+} from "../../src/features/courses/service.js";
+import { createTestDb } from "../support/db.js";
+
+let db: Db;
+const manager = { id: 0, roles: ["manager" as const] };
+const resident = { id: 0, roles: [] };
+const NOW = new Date("2026-11-25T10:00:00Z");
+
+beforeAll(() => {
+  db = createTestDb().db;
+});
+afterAll(async () => {
+  await db.$disconnect();
+});
+
+function courseInput(overrides: Partial<CourseInput> = {}): CourseInput {
+  return {
+    titleDe: "Deutsch A1",
+    titleRu: "Немецкий A1",
+    descriptionDe: "Deutsch für den Alltag",
+    descriptionRu: "Немецкий для повседневной жизни",
+    category: "language",
+    capacity: 3,
+    attendanceThreshold: 0.75,
+    place: "Integrationswerkstatt",
+    instructorId: null,
+    firstDay: { year: 2026, month: 12, day: 1 },
+    lastDay: { year: 2027, month: 4, day: 30 },
+    weekly: [{ weekday: 2, from: "09:00", to: "12:00" }],
+    ...overrides,
+  };
+}
+
+async function people(count: number): Promise<number[]> {
+  const ids: number[] = [];
+  for (let index = 0; index < count; index++) {
+    const person = await db.person.create({ data: { telegramId: BigInt(100_000 + Math.floor(Math.random() * 1e9)), chatId: 1n, consentAt: NOW } });
+    ids.push(person.id);
+  }
+  return ids;
+}
+
+function registration(courseId: number, personId: number) {
+  return { courseId, personId, fullName: "Test Person", phone: undefined, germanLevel: undefined };
+}
+
+describe("creating courses", () => {
+  it("generates weekly sessions at the same Berlin time across the daylight-saving change", async () => {
+    const course = await createCourse(db, manager, courseInput(), "Europe/Berlin");
+    const sessions = await db.courseSession.findMany({ where: { courseId: course.id }, orderBy: { startsAt: "asc" } });
+    expect(sessions).toHaveLength(22); // Tuesdays from 1 Dec 2026 to 27 Apr 2027
+    expect(sessions[0]?.startsAt.toISOString()).toBe("2026-12-01T08:00:00.000Z"); // 09:00 CET
+    expect(sessions.at(-1)?.startsAt.toISOString()).toBe("2027-04-27T07:00:00.000Z"); // 09:00 CEST
+    expect(course.startsOn).toEqual(sessions[0]?.startsAt);
+  });
+
+  it("is for managers only", async () => {
+    await expect(createCourse(db, resident, courseInput(), "Europe/Berlin")).rejects.toBeInstanceOf(ForbiddenError);
+  });
+});
+
+describe("registration", () => {
+  it("gives exactly the free seats to the first of 30 simultaneous presses and waitlists the rest in order", async () => {
+    const course = await createCourse(db, manager, courseInput({ capacity: 3 }), "Europe/Berlin");
+    const ids = await people(30);
+    const arrival = (index: number) => new Date(NOW.getTime() + index);
+    const results = await Promise.all(ids.map((personId, index) => register(db, registration(course.id, personId), arrival(index))));
+
+    expect(results.filter((result) => result.outcome === "enrolled")).toHaveLength(3);
+    // Transactions run one at a time in the order they were started: the first three arrivals sit.
+    expect(results.slice(0, 3).map((result) => result.outcome)).toEqual(["enrolled", "enrolled", "enrolled"]);
+    expect(results.filter((result) => result.outcome === "waitlisted")).toHaveLength(27);
+    expect(await db.enrollment.count({ where: { courseId: course.id, status: "active" } })).toBe(3);
+    const waiting = await db.enrollment.findMany({ where: { courseId: course.id, status: "waitlisted" }, orderBy: [{ requestedAt: "asc" }, { id: "asc" }] });
+    const positions = results.flatMap((result, index) => (result.outcome === "waitlisted" ? [{ personId: ids[index], position: result.position }] : []));
+    expect(positions.map((entry) => entry.position).sort((a, b) => a - b)).toEqual(Array.from({ length: 27 }, (_, index) => index + 1));
+    expect(waiting.map((enrollment) => enrollment.personId)).toEqual(positions.sort((a, b) => a.position - b.position).map((entry) => entry.personId));
+  });
+
+  it("refuses a second registration politely and allows one after withdrawing", async () => {
+    const course = await createCourse(db, manager, courseInput(), "Europe/Berlin");
+    const [personId = 0] = await people(1);
+    const first = await register(db, registration(course.id, personId), NOW);
+    expect(first.outcome).toBe("enrolled");
+    expect((await register(db, registration(course.id, personId), NOW)).outcome).toBe("already_registered");
+    if (first.outcome !== "enrolled") throw new Error("unreachable");
+    await withdraw(db, personId, first.enrollment.id, NOW);
+    expect((await register(db, registration(course.id, personId), NOW)).outcome).toBe("enrolled");
+  });
+
+  it("promotes the first on the waiting list when a seat frees, and tells who", async () => {
+    const course = await createCourse(db, manager, courseInput({ capacity: 1 }), "Europe/Berlin");
+    const [first = 0, second = 0, third = 0] = await people(3);
+    const seat = await register(db, registration(course.id, first), NOW);
+    await register(db, registration(course.id, second), new Date(NOW.getTime() + 1));
+    await register(db, registration(course.id, third), new Date(NOW.getTime() + 2));
+    if (seat.outcome !== "enrolled") throw new Error("expected a seat");
+
+    const left = await withdraw(db, first, seat.enrollment.id, NOW);
+    expect(left).toMatchObject({ outcome: "left", promoted: { recipient: { personId: second } } });
+    expect((await myCourses(db, third, NOW))[0]).toMatchObject({ waitlistPosition: 1 });
+
+    const secondEnrollment = await db.enrollment.findFirstOrThrow({ where: { courseId: course.id, personId: second } });
+    const removed = await removeParticipant(db, manager, secondEnrollment.id, NOW);
+    expect(removed).toMatchObject({ outcome: "left", promoted: { recipient: { personId: third } }, removed: { personId: second } });
+  });
+
+  it("refuses people who are not staff to remove participants, and changes nothing", async () => {
+    const course = await createCourse(db, manager, courseInput(), "Europe/Berlin");
+    const [personId = 0] = await people(1);
+    const result = await register(db, registration(course.id, personId), NOW);
+    if (result.outcome !== "enrolled") throw new Error("expected a seat");
+    await expect(removeParticipant(db, resident, result.enrollment.id, NOW)).rejects.toBeInstanceOf(ForbiddenError);
+    expect((await db.enrollment.findUniqueOrThrow({ where: { id: result.enrollment.id } })).status).toBe("active");
+  });
+
+  it("raising the capacity moves people up", async () => {
+    const course = await createCourse(db, manager, courseInput({ capacity: 1 }), "Europe/Berlin");
+    const ids = await people(3);
+    for (const [index, personId] of ids.entries()) await register(db, registration(course.id, personId), new Date(NOW.getTime() + index));
+    const result = await updateCourse(db, manager, course.id, { field: "capacity", value: 3 }, NOW);
+    expect(result?.promoted.map((promotion) => promotion.recipient.personId)).toEqual(ids.slice(1));
+    await expect(updateCourse(db, resident, course.id, { field: "capacity", value: 9 }, NOW)).rejects.toBeInstanceOf(ForbiddenError);
+  });
+});
+
+describe("managing", () => {
+  it("cancelling a session returns the participants and drops its reminders", async () => {
+    const course = await createCourse(db, manager, courseInput(), "Europe/Berlin");
+    const [personId = 0] = await people(1);
+    const result = await register(db, registration(course.id, personId), NOW);
+    if (result.outcome !== "enrolled") throw new Error("expected a seat");
+    const session = await db.courseSession.findFirstOrThrow({ where: { courseId: course.id }, orderBy: { startsAt: "asc" } });
+    await db.reminder.create({ data: { kind: "course_session_soon", dedupeKey: `t:${session.id}`, personId, dueAt: session.startsAt, sessionId: session.id, enrollmentId: result.enrollment.id } });
+
+    const cancelled = await cancelSession(db, manager, session.id, NOW);
+    expect(cancelled?.recipients.map((recipient) => recipient.personId)).toEqual([personId]);
+    expect((await db.reminder.findFirstOrThrow({ where: { sessionId: session.id } })).cancelledAt).toEqual(NOW);
+    expect(await cancelSession(db, manager, session.id, NOW)).toBeUndefined(); // already cancelled
+  });
+
+  it("closing a course releases the waiting list", async () => {
+    const course = await createCourse(db, manager, courseInput({ capacity: 1 }), "Europe/Berlin");
+    const [first = 0, second = 0] = await people(2);
+    await register(db, registration(course.id, first), NOW);
+    await register(db, registration(course.id, second), new Date(NOW.getTime() + 1));
+    const closed = await closeCourse(db, manager, course.id, NOW);
+    expect(closed?.released.map((recipient) => recipient.personId)).toEqual([second]);
+    expect((await register(db, registration(course.id, (await people(1))[0] ?? 0), NOW)).outcome).toBe("unavailable");
+  });
+});

@@ -1,0 +1,303 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "../../src/db.js";
+import { createCourse, type CourseInput } from "../../src/features/courses/service.js";
+import { startTestBot, type RunningTestBot } from "../support/app.js";
+import { createTestDb } from "../support/db.js";
+import { FakeTelegram } from "../support/fake-telegram.js";
+import type { TelegramUser } from "../support/user.js";
+
+const NOW = new Date("2026-11-25T10:00:00Z");
+const MANAGER_ID = 6001;
+let fake: FakeTelegram;
+let db: Db;
+let running: RunningTestBot;
+
+beforeAll(async () => {
+  fake = await FakeTelegram.start();
+  db = createTestDb().db;
+  running = startTestBot(fake, db, { clock: () => NOW, adminTelegramIds: [MANAGER_ID] });
+});
+afterAll(async () => {
+  await running.stop();
+  await db.$disconnect();
+  await fake.stop();
+});
+
+const manager = { id: 0, roles: ["manager" as const] };
+
+function germanCourse(overrides: Partial<CourseInput> = {}): CourseInput {
+  return {
+    titleDe: "Deutsch A1 – Alltag",
+    titleRu: "Немецкий A1 — быт",
+    descriptionDe: "Deutsch für den Alltag in Belm.",
+    descriptionRu: "Немецкий для повседневной жизни в Бельме.",
+    category: "language",
+    capacity: 1,
+    attendanceThreshold: 0.75,
+    place: "Integrationswerkstatt, Marktring 8",
+    instructorId: null,
+    firstDay: { year: 2026, month: 12, day: 1 },
+    lastDay: { year: 2027, month: 1, day: 31 },
+    weekly: [{ weekday: 2, from: "09:00", to: "12:00" }],
+    ...overrides,
+  };
+}
+
+async function consent(user: TelegramUser): Promise<void> {
+  user.send("/start");
+  await user.nextReply();
+  user.tap(/^(Weiter|Далее)/);
+  await user.replies(2);
+  user.tap(/^✅/);
+  await user.replies(3);
+}
+
+/** From /courses to the course's details. */
+async function openCourse(user: TelegramUser, categoryLabel: RegExp, courseLabel: RegExp) {
+  user.send("/courses");
+  const categories = await user.nextReply();
+  user.tap(categoryLabel);
+  const list = await user.nextReply();
+  user.tap(courseLabel);
+  const details = await user.nextReply();
+  return { categories, list, details };
+}
+
+describe("residents and courses, in German and Russian", () => {
+  it("browse → register → waitlist → withdraw → promotion, /mycourses", async () => {
+    const course = await createCourse(db, manager, germanCourse(), "Europe/Berlin");
+
+    const anna = fake.user({ id: 6101, firstName: "Anna", lastName: "Schmidt", languageCode: "de" });
+    await consent(anna);
+    anna.tap("📚 Kurse"); // from the main menu
+    const categories = await anna.nextReply();
+    anna.tap(/^🇩🇪 Deutschkurse/);
+    const list = await anna.nextReply();
+    anna.tap(/^Deutsch A1/);
+    const details = await anna.nextReply();
+    expect(categories.buttons.flat().map((button) => button.text)).toContain("🇩🇪 Deutschkurse (1)");
+    expect(list.buttons[0]?.[0]?.text).toBe("Deutsch A1 – Alltag · noch 1 Platz frei");
+    expect(details.text).toContain("Deutsch für den Alltag in Belm.");
+    expect(details.text).toContain("Di., 1. Dezember um 09:00"); // Berlin time, German format
+
+    anna.tap("✍️ Anmelden");
+    expect((await anna.nextReply()).text).toContain("vollständiger Name");
+    anna.send("A");
+    expect((await anna.nextReply()).text).toContain("Vor- und Nachnamen");
+    anna.tap("✅ „Anna Schmidt“ übernehmen");
+    expect((await anna.nextReply()).text).toContain("Telefonnummer");
+    anna.send("call me maybe");
+    expect((await anna.nextReply()).text).toContain("sieht nicht wie eine Telefonnummer aus");
+    anna.send("0170 1234567");
+    expect((await anna.nextReply()).text).toContain("Wie gut sprechen Sie schon Deutsch");
+    anna.tap(/^A1/);
+    const summary = await anna.nextReply();
+    expect(summary.text).toContain("👤 Anna Schmidt");
+    expect(summary.text).toContain("📞 0170 1234567");
+    anna.tap("✅ Verbindlich anmelden");
+    await anna.nextReply(); // buttons removed from the summary
+    expect((await anna.nextReply()).text).toBe("🎉 Geschafft! Sie sind für „Deutsch A1 – Alltag“ angemeldet. Ich erinnere Sie vor den Terminen.");
+
+    const olga = fake.user({ id: 6102, firstName: "Ольга", lastName: "Иванова", languageCode: "ru" });
+    await consent(olga);
+    const russian = await openCourse(olga, /^🇩🇪 Немецкий язык/, /^Немецкий A1/);
+    expect(russian.list.buttons[0]?.[0]?.text).toBe("Немецкий A1 — быт · мест нет, в листе ожидания 0 человек");
+    expect(russian.details.text).toContain("вт, 1 декабря в 09:00");
+    olga.tap("✍️ Записаться");
+    await olga.nextReply();
+    olga.send("Ольга Иванова");
+    await olga.nextReply();
+    olga.tap("Продолжить без телефона");
+    await olga.nextReply();
+    olga.tap(/^A2/);
+    expect((await olga.nextReply()).text).toContain("Пожалуйста, проверьте вашу заявку");
+    olga.tap("✅ Записаться окончательно");
+    await olga.nextReply();
+    expect((await olga.nextReply()).text).toContain("в листе ожидания под номером 1");
+
+    olga.send("/mycourses");
+    expect((await olga.nextReply()).text).toContain("⏳ Немецкий A1 — быт\n    Лист ожидания, место 1");
+
+    anna.send("/mycourses");
+    const mine = await anna.nextReply();
+    expect(mine.text).toContain("✅ Deutsch A1 – Alltag\n    Nächster Termin: Di., 1. Dezember um 09:00");
+    anna.tap("🚪 Abmelden: Deutsch A1 – Alltag");
+    expect((await anna.nextReply()).text).toContain("wirklich von „Deutsch A1 – Alltag“ abmelden");
+    anna.tap("Ja, abmelden");
+    expect((await anna.nextReply()).text).toBe("Sie sind von „Deutsch A1 – Alltag“ abgemeldet. Alles Gute!");
+
+    expect((await olga.nextReply()).text).toBe("🎉 Хорошая новость: на курсе «Немецкий A1 — быт» освободилось место — теперь вы записаны!");
+    olga.send("/mycourses");
+    expect((await olga.nextReply()).text).toContain("✅ Немецкий A1 — быт\n    Следующее занятие: вт, 1 декабря в 09:00");
+
+    const enrollments = await db.enrollment.findMany({ where: { courseId: course.id }, orderBy: { id: "asc" } });
+    expect(enrollments.map((enrollment) => [enrollment.fullName, enrollment.status, enrollment.germanLevel])).toEqual([
+      ["Anna Schmidt", "withdrawn", "A1"],
+      ["Ольга Иванова", "active", "A2"],
+    ]);
+  });
+
+  it("refuses a second registration for the same course politely", async () => {
+    await createCourse(db, manager, germanCourse({ titleDe: "Berufsdeutsch B1", titleRu: "Немецкий для работы B1", capacity: 5 }), "Europe/Berlin");
+    const user = fake.user({ id: 6103, firstName: "Ilja", lastName: "Kowalski", languageCode: "de" });
+    await consent(user);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await openCourse(user, /^🇩🇪 Deutschkurse/, /^Berufsdeutsch B1/);
+      user.tap("✍️ Anmelden");
+      await user.nextReply();
+      user.tap(/übernehmen/);
+      await user.nextReply();
+      user.tap("Ohne Telefonnummer weiter");
+      await user.nextReply();
+      user.tap(/^B1/);
+      await user.nextReply();
+      user.tap("✅ Verbindlich anmelden");
+      await user.nextReply();
+      const answer = await user.nextReply();
+      expect(answer.text).toContain(attempt === 0 ? "Geschafft" : "schon angemeldet");
+    }
+  });
+
+  it("sends the schedule as a calendar file", async () => {
+    const user = fake.user({ id: 6104, firstName: "Lea", languageCode: "de" });
+    await consent(user);
+    await openCourse(user, /^🇩🇪 Deutschkurse/, /^Berufsdeutsch B1/);
+    user.tap("📅 Termine als Kalenderdatei");
+    const reply = await user.nextReply();
+    const ics = reply.document?.bytes.toString("utf8") ?? "";
+    expect(reply.document?.filename).toMatch(/\.ics$/);
+    expect(ics).toMatch(/^BEGIN:VCALENDAR\r\n/);
+    expect(ics.match(/BEGIN:VEVENT/g)).toHaveLength(9); // Tuesdays from 1 Dec 2026 to 26 Jan 2027
+    expect(ics).toContain("DTSTART:20261201T080000Z");
+  });
+
+  it("/cancel leaves the registration without storing anything", async () => {
+    const user = fake.user({ id: 6105, firstName: "Sergej", lastName: "Wolf", languageCode: "ru" });
+    await consent(user);
+    await openCourse(user, /^🇩🇪 Немецкий язык/, /^Немецкий для работы/);
+    user.tap("✍️ Записаться");
+    await user.nextReply();
+    user.send("/cancel");
+    expect((await user.nextReply()).text).toBe("Отменено. Ничего не сохранено.");
+    const person = await db.person.findUniqueOrThrow({ where: { telegramId: 6105n } });
+    expect(await db.enrollment.count({ where: { personId: person.id } })).toBe(0);
+  });
+
+  it("asks for consent before registering", async () => {
+    const user = fake.user({ id: 6106, firstName: "Max", languageCode: "de" });
+    user.send("/courses");
+    await user.nextReply();
+    user.tap(/^🇩🇪 Deutschkurse/);
+    await user.nextReply();
+    user.tap(/^Berufsdeutsch B1/);
+    await user.nextReply();
+    user.tap("✍️ Anmelden");
+    expect((await user.nextReply()).text).toContain("Einverständnis zum Datenschutz");
+  });
+});
+
+describe("managers and forged buttons", () => {
+  it("a resident's forged management buttons are refused and change nothing", async () => {
+    const course = await createCourse(db, manager, germanCourse({ titleDe: "Schutzkurs", titleRu: "Защитный курс", capacity: 4 }), "Europe/Berlin");
+    const user = fake.user({ id: 6201, firstName: "Eve", languageCode: "de" });
+    await consent(user);
+    for (const data of [`mng_edit:capacity:${course.id}`, `mng:close_yes:${course.id}`, `mng:people:${course.id}`]) {
+      const query = user.tapData(data);
+      expect((await user.callbackAnswered(query)).text).toBe("Das dürfen nur Mitarbeitende des Quartiersmanagements.");
+    }
+    user.send("/managecourses");
+    expect((await user.nextReply()).text).toBe("Das dürfen nur Mitarbeitende des Quartiersmanagements.");
+    expect(await db.course.findUniqueOrThrow({ where: { id: course.id } })).toMatchObject({ capacity: 4, status: "open" });
+  });
+
+  it("a manager removes a participant, cancels a session and creates a course in the bot", async () => {
+    const course = await createCourse(db, manager, germanCourse({ titleDe: "Lernwerkstatt", titleRu: "Учебная мастерская", capacity: 1, category: "other" }), "Europe/Berlin");
+    const member = fake.user({ id: 6202, firstName: "Rita", lastName: "Braun", languageCode: "de" });
+    const waiting = fake.user({ id: 6203, firstName: "Пётр", lastName: "Орлов", languageCode: "ru" });
+    for (const user of [member, waiting]) {
+      await consent(user);
+      await openCourse(user, /^✨/, /^(Lernwerkstatt|Учебная мастерская)/);
+      user.tap(/^✍️/);
+      await user.nextReply();
+      user.tap(/^✅/);
+      await user.nextReply();
+      user.tap(/^(Ohne|Продолжить)/);
+      await user.nextReply();
+      user.tap(/^✅/);
+      await user.replies(2);
+    }
+
+    const boss = fake.user({ id: MANAGER_ID, firstName: "Petra", lastName: "Quartier", languageCode: "de" });
+    await consent(boss);
+    boss.send("/managecourses");
+    await boss.nextReply();
+    boss.tap("Lernwerkstatt");
+    expect((await boss.nextReply()).text).toContain("1 von 1 Plätzen belegt, 1 auf der Warteliste");
+    boss.tap("👥 Teilnehmende und Warteliste");
+    const people = await boss.nextReply();
+    expect(people.text).toContain("1. Rita Braun");
+    expect(people.text).toContain("1. Пётр Орлов");
+    boss.tap("❌ Rita Braun entfernen");
+    await boss.nextReply();
+    boss.tap("Ja, wirklich");
+    expect((await boss.nextReply()).text).toBe("Die Person wurde aus dem Kurs genommen.");
+    expect((await member.nextReply()).text).toContain("hat Ihre Anmeldung für „Lernwerkstatt“ beendet");
+    expect((await waiting.nextReply()).text).toContain("освободилось место");
+
+    boss.send("/managecourses");
+    await boss.nextReply();
+    boss.tap("Lernwerkstatt");
+    await boss.nextReply();
+    boss.tap("🗓 Termine");
+    await boss.nextReply();
+    boss.tap("❌ Di., 1. Dezember um 09:00");
+    await boss.nextReply();
+    boss.tap("Ja, wirklich");
+    expect((await boss.nextReply()).text).toContain("abgesagt");
+    expect((await waiting.nextReply()).text).toBe("❗️ Занятие курса «Учебная мастерская» вт, 1 декабря в 09:00 отменяется.");
+    const firstSession = await db.courseSession.findFirstOrThrow({ where: { courseId: course.id }, orderBy: { startsAt: "asc" } });
+    expect(firstSession.cancelledAt).toEqual(NOW);
+
+    boss.send("/managecourses");
+    await boss.nextReply();
+    boss.tap("➕ Neuer Kurs");
+    const answers: [string, RegExp][] = [
+      ["Bewerbungstraining", /Russisch/],
+      ["Тренинг по резюме", /Beschreibung auf Deutsch/],
+      ["Wir schreiben gemeinsam Lebenslauf und Anschreiben.", /Beschreibung auf Russisch/],
+      ["Вместе пишем резюме и сопроводительное письмо.", /Art von Kurs/],
+    ];
+    expect((await boss.nextReply()).text).toContain("Wie heißt der Kurs auf Deutsch");
+    for (const [answer, next] of answers) {
+      boss.send(answer);
+      expect((await boss.nextReply()).text).toMatch(next);
+    }
+    boss.tap("🛠 Berufsvorbereitung");
+    expect((await boss.nextReply()).text).toContain("Wie viele Plätze");
+    boss.send("zwölf");
+    expect((await boss.nextReply()).text).toBe("Bitte eine ganze Zahl von 1 bis 500.");
+    boss.send("12");
+    await boss.nextReply();
+    boss.tap("75 % (üblich)");
+    await boss.nextReply();
+    boss.send("Rathaus Belm, Raum 2");
+    await boss.nextReply();
+    boss.send("31.02.2027");
+    expect((await boss.nextReply()).text).toContain("kein gültiges Datum");
+    boss.send("11.01.2027");
+    await boss.nextReply();
+    boss.send("29.03.2027");
+    await boss.nextReply();
+    boss.send("montags 9 bis 12");
+    expect((await boss.nextReply()).text).toContain("Das verstehe ich nicht");
+    boss.send("Mo 09:00-12:00; Do 13:00-15:30");
+    const summary = await boss.nextReply();
+    expect(summary.text).toContain("🗓 23 Termine");
+    boss.tap("✅ Kurs anlegen");
+    await boss.nextReply();
+    expect((await boss.nextReply()).text).toBe("Der Kurs „Bewerbungstraining“ ist angelegt, mit 23 Terminen.");
+    const created = await db.course.findFirstOrThrow({ where: { titleDe: "Bewerbungstraining" }, include: { sessions: { orderBy: { startsAt: "asc" } } } });
+    expect(created).toMatchObject({ category: "vocational", capacity: 12, attendanceThreshold: 0.75, place: "Rathaus Belm, Raum 2" });
+    expect(created.sessions.at(-1)?.startsAt.toISOString()).toBe("2027-03-29T07:00:00.000Z"); // 09:00 CEST
+  });
+});
