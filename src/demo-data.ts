@@ -6,7 +6,8 @@ import {
   type Role,
   type SponsorStatus,
 } from "./generated/prisma/client.js";
-import { utcToWallClock, wallClockToUtc } from "./time.js";
+import type { TimeSpan, WeeklySlot } from "./features/courses/schedule.js";
+import { addDays, calendarDayOf, clockTimeOn, isoWeekdayOf, type CalendarDay, type IsoWeekday } from "./time.js";
 
 /**
  * Demo data of the municipality: people, courses of the Integrationswerkstatt, events of the next
@@ -16,17 +17,6 @@ import { utcToWallClock, wallClockToUtc } from "./time.js";
 
 type Tx = Prisma.TransactionClient;
 
-/** 1 = Monday … 7 = Sunday (ISO 8601). */
-type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
-/** A time of day on the clock, "HH:MM". */
-type ClockTime = `${number}:${number}`;
-
-interface CalendarDay {
-  year: number;
-  /** 1 = January. */
-  month: number;
-  day: number;
-}
 
 interface BilingualText {
   titleDe: string;
@@ -35,11 +25,6 @@ interface BilingualText {
   descriptionRu: string;
 }
 
-interface WeeklySlot {
-  weekday: IsoWeekday;
-  from: ClockTime;
-  to: ClockTime;
-}
 
 // ───────────────────────────── people ─────────────────────────────
 
@@ -439,24 +424,8 @@ const CLOSING_DAYS = new Set([
   "12-31",
 ]);
 
-/** The instant at which Berlin's clocks show `time` on `day`. */
-function berlinTimeToUtc(day: CalendarDay, time: ClockTime): Date {
-  const [hour = 0, minute = 0] = time.split(":").map(Number);
-  return wallClockToUtc({ ...day, hour, minute }, BERLIN);
-}
-
-function addDays(day: CalendarDay, days: number): CalendarDay {
-  const date = new Date(Date.UTC(day.year, day.month - 1, day.day + days));
-  return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
-}
-
-function isoWeekdayOf(day: CalendarDay): IsoWeekday {
-  return (new Date(Date.UTC(day.year, day.month - 1, day.day)).getUTCDay() || 7) as IsoWeekday;
-}
-
 function mondayOfBerlinWeek(now: Date): CalendarDay {
-  const { year, month, day } = utcToWallClock(now, BERLIN);
-  const today = { year, month, day };
+  const today = calendarDayOf(now, BERLIN);
   return addDays(today, 1 - isoWeekdayOf(today));
 }
 
@@ -477,13 +446,8 @@ function daysBefore(now: Date, days: number): Date {
   return new Date(now.getTime() - days * 24 * 60 * 60 * 1000);
 }
 
-interface TimeSpan {
-  startsAt: Date;
-  endsAt: Date;
-}
-
 function spanOn(day: CalendarDay, slot: WeeklySlot): TimeSpan {
-  return { startsAt: berlinTimeToUtc(day, slot.from), endsAt: berlinTimeToUtc(day, slot.to) };
+  return { startsAt: clockTimeOn(day, slot.from, BERLIN), endsAt: clockTimeOn(day, slot.to, BERLIN) };
 }
 
 // ───────────────────────────── creating the rows ─────────────────────────────
