@@ -2,7 +2,7 @@ import { z } from "zod";
 import { DEFAULT_DATABASE_URL } from "./db-url.js";
 import { LOG_LEVELS } from "./logger.js";
 
-function isTimeZone(value: string): boolean {
+export function isTimeZone(value: string): boolean {
   try {
     new Intl.DateTimeFormat("en", { timeZone: value });
     return true;

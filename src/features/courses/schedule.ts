@@ -43,8 +43,9 @@ export function parseWeekday(text: string): IsoWeekday | undefined {
 
 const SLOT = /^(\S+)\s+(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})$/;
 
-function clockTime(text: string): string | undefined {
-  const padded = text.padStart(5, "0");
+/** "HH:MM" from "9:00" or "09:00"; undefined if it is no time of day. */
+export function parseClockTime(text: string): string | undefined {
+  const padded = text.trim().padStart(5, "0");
   return CLOCK_TIME.test(padded) ? padded : undefined;
 }
 
@@ -58,8 +59,8 @@ export function parseWeeklySchedule(text: string): { slots: WeeklySlot[] } | { i
   for (const part of parts) {
     const match = SLOT.exec(part);
     const weekday = match ? parseWeekday(match[1] ?? "") : undefined;
-    const from = match ? clockTime(match[2] ?? "") : undefined;
-    const to = match ? clockTime(match[3] ?? "") : undefined;
+    const from = match ? parseClockTime(match[2] ?? "") : undefined;
+    const to = match ? parseClockTime(match[3] ?? "") : undefined;
     if (!weekday || !from || !to || to <= from) return { invalidPart: part };
     slots.push({ weekday, from, to });
   }
