@@ -50,7 +50,7 @@ export async function startApp(config: Config, logger: Logger, botInfo?: UserFro
     const runner: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
     stopUpdates = () => runner.stop();
   }
-  const scheduler = startScheduler(createJobs(deps), config.timeZone, logger);
+  const scheduler = startScheduler(createJobs(deps, bot.api), config.timeZone, logger);
   logger.info("bot started", { username: bot.botInfo.username, mode: config.mode, port });
 
   return {

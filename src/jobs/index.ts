@@ -1,16 +1,24 @@
+import type { Api } from "grammy";
 import type { BotDeps } from "../bot/context.js";
 import { deleteStaleConversations } from "../bot/conversation-storage.js";
+import { runReminderJob } from "./reminders.js";
 import type { Job } from "./scheduler.js";
 
 /** Conversations nobody continued for this long are dropped (data minimisation). */
 export const STALE_CONVERSATION_DAYS = 30;
 
-export function createJobs(deps: BotDeps): Job[] {
+/** The jobs of the bot; `api` is the bot's own, so sends go through its throttler, retries and blocked-chat marker. */
+export function createJobs(deps: BotDeps, api: Api): Job[] {
   return [
     {
       name: "stale-conversations",
       cron: "30 3 * * *",
       run: () => deleteStaleConversations(deps.db, new Date(deps.clock().getTime() - STALE_CONVERSATION_DAYS * 86_400_000)),
+    },
+    {
+      name: "reminders",
+      cron: "* * * * *",
+      run: () => runReminderJob(deps, (chatId, text) => api.sendMessage(chatId, text), deps.clock()),
     },
   ];
 }

@@ -142,6 +142,8 @@ export async function register(db: Db, input: RegistrationInput, now: Date): Pro
       phone: input.phone ?? null,
       germanLevel: input.germanLevel ?? null,
     } as const;
+    // Reminders cancelled when the person left would block the new ones by their dedupe key.
+    if (existing) await tx.reminder.deleteMany({ where: { enrollmentId: existing.id, sentAt: null } });
     const enrollment = existing
       ? await tx.enrollment.update({ where: { id: existing.id }, data })
       : await tx.enrollment.create({ data: { ...data, courseId: input.courseId, personId: input.personId } });
