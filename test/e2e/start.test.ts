@@ -27,7 +27,8 @@ function launch(command: string, args: string[], options: { cwd: string; env: No
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const finished = new Promise<Finished>((done) => child.on("exit", (code, signal) => done({ code, signal, output })));
+  // "close" waits until every process holding the output pipes (npm, sh, node) has ended.
+  const finished = new Promise<Finished>((done) => child.on("close", (code, signal) => done({ code, signal, output })));
   return { child, finished, output: () => output };
 }
 
