@@ -53,3 +53,27 @@ export async function waitForTextOrButton<T, Values extends readonly unknown[]>(
     await ctx.reply(t(options.invalidKey));
   }
 }
+
+export type Choice<A, B> = { choice: A; ctx: ConversationContext } | { action: B; ctx: ConversationContext };
+
+/**
+ * Waits for a press of one of the step's choices (e.g. a level) or of its actions (e.g. cancel).
+ * Typed messages get a hint to use the buttons; presses of old buttons are answered as expired.
+ */
+export async function waitForChoice<A extends readonly unknown[], B extends readonly unknown[]>(
+  conversation: BotConversation,
+  t: Translate,
+  choices: CallbackData<A>,
+  actions: CallbackData<B>,
+): Promise<Choice<A, B>> {
+  for (;;) {
+    const ctx = await conversation.wait();
+    const data = ctx.callbackQuery?.data;
+    const choice = choices.unpack(data);
+    const action = choice ? undefined : actions.unpack(data);
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery(choice || action ? {} : { text: t("errors.button_expired") });
+    if (choice) return { choice, ctx };
+    if (action) return { action, ctx };
+    if (!ctx.callbackQuery) await ctx.reply(t("onboarding.use_buttons"));
+  }
+}

@@ -5,17 +5,18 @@ import {
   cancelSession,
   closeCourse,
   createCourse,
+  managedCourses,
   myCourses,
+  participants,
   register,
   removeParticipant,
   updateCourse,
   withdraw,
-  type CourseInput,
 } from "../../src/features/courses/service.js";
 import { createTestDb } from "../support/db.js";
+import { courseInput, OFFICE as manager } from "../support/fixtures.js";
 
 let db: Db;
-const manager = { id: 0, roles: ["manager" as const] };
 const resident = { id: 0, roles: [] };
 const NOW = new Date("2026-11-25T10:00:00Z");
 
@@ -26,23 +27,6 @@ afterAll(async () => {
   await db.$disconnect();
 });
 
-function courseInput(overrides: Partial<CourseInput> = {}): CourseInput {
-  return {
-    titleDe: "Deutsch A1",
-    titleRu: "Немецкий A1",
-    descriptionDe: "Deutsch für den Alltag",
-    descriptionRu: "Немецкий для повседневной жизни",
-    category: "language",
-    capacity: 3,
-    attendanceThreshold: 0.75,
-    place: "Integrationswerkstatt",
-    instructorId: null,
-    firstDay: { year: 2026, month: 12, day: 1 },
-    lastDay: { year: 2027, month: 4, day: 30 },
-    weekly: [{ weekday: 2, from: "09:00", to: "12:00" }],
-    ...overrides,
-  };
-}
 
 async function people(count: number): Promise<number[]> {
   const ids: number[] = [];
@@ -59,7 +43,7 @@ function registration(courseId: number, personId: number) {
 
 describe("creating courses", () => {
   it("generates weekly sessions at the same Berlin time across the daylight-saving change", async () => {
-    const course = await createCourse(db, manager, courseInput(), "Europe/Berlin");
+    const course = await createCourse(db, manager, courseInput({ lastDay: { year: 2027, month: 4, day: 30 } }), "Europe/Berlin");
     const sessions = await db.courseSession.findMany({ where: { courseId: course.id }, orderBy: { startsAt: "asc" } });
     expect(sessions).toHaveLength(22); // Tuesdays from 1 Dec 2026 to 27 Apr 2027
     expect(sessions[0]?.startsAt.toISOString()).toBe("2026-12-01T08:00:00.000Z"); // 09:00 CET
@@ -138,6 +122,19 @@ describe("registration", () => {
 });
 
 describe("managing", () => {
+  it("shows instructors their own courses only", async () => {
+    const [instructorId = 0, otherId = 0] = await people(2);
+    const instructor = { id: instructorId, roles: ["instructor" as const] };
+    const own = await createCourse(db, manager, courseInput({ titleDe: "Eigener Kurs", instructorId }), "Europe/Berlin");
+    const foreign = await createCourse(db, manager, courseInput({ titleDe: "Fremder Kurs", instructorId: otherId }), "Europe/Berlin");
+
+    expect((await managedCourses(db, instructor)).map((course) => course.id)).toEqual([own.id]);
+    expect((await participants(db, instructor, own.id))?.course.id).toBe(own.id);
+    await expect(participants(db, instructor, foreign.id)).rejects.toBeInstanceOf(ForbiddenError);
+    expect(await managedCourses(db, { id: instructorId, roles: [] })).toEqual([]);
+    expect((await managedCourses(db, manager)).length).toBeGreaterThanOrEqual(2);
+  });
+
   it("cancelling a session returns the participants and drops its reminders", async () => {
     const course = await createCourse(db, manager, courseInput(), "Europe/Berlin");
     const [personId = 0] = await people(1);

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
-import { createCourse, type CourseInput } from "../../src/features/courses/service.js";
-import { startTestBot, type RunningTestBot } from "../support/app.js";
+import { createCourse } from "../../src/features/courses/service.js";
+import { onboard, startTestBot, type RunningTestBot } from "../support/app.js";
 import { createTestDb } from "../support/db.js";
+import { courseInput, OFFICE as manager } from "../support/fixtures.js";
 import { FakeTelegram } from "../support/fake-telegram.js";
 import type { TelegramUser } from "../support/user.js";
 
@@ -23,34 +24,8 @@ afterAll(async () => {
   await fake.stop();
 });
 
-const manager = { id: 0, roles: ["manager" as const] };
 
-function germanCourse(overrides: Partial<CourseInput> = {}): CourseInput {
-  return {
-    titleDe: "Deutsch A1 – Alltag",
-    titleRu: "Немецкий A1 — быт",
-    descriptionDe: "Deutsch für den Alltag in Belm.",
-    descriptionRu: "Немецкий для повседневной жизни в Бельме.",
-    category: "language",
-    capacity: 1,
-    attendanceThreshold: 0.75,
-    place: "Integrationswerkstatt, Marktring 8",
-    instructorId: null,
-    firstDay: { year: 2026, month: 12, day: 1 },
-    lastDay: { year: 2027, month: 1, day: 31 },
-    weekly: [{ weekday: 2, from: "09:00", to: "12:00" }],
-    ...overrides,
-  };
-}
 
-async function consent(user: TelegramUser): Promise<void> {
-  user.send("/start");
-  await user.nextReply();
-  user.tap(/^(Weiter|Далее)/);
-  await user.replies(2);
-  user.tap(/^✅/);
-  await user.replies(3);
-}
 
 /** From /courses to the course's details. */
 async function openCourse(user: TelegramUser, categoryLabel: RegExp, courseLabel: RegExp) {
@@ -65,10 +40,10 @@ async function openCourse(user: TelegramUser, categoryLabel: RegExp, courseLabel
 
 describe("residents and courses, in German and Russian", () => {
   it("browse → register → waitlist → withdraw → promotion, /mycourses", async () => {
-    const course = await createCourse(db, manager, germanCourse(), "Europe/Berlin");
+    const course = await createCourse(db, manager, courseInput({ capacity: 1 }), "Europe/Berlin");
 
     const anna = fake.user({ id: 6101, firstName: "Anna", lastName: "Schmidt", languageCode: "de" });
-    await consent(anna);
+    await onboard(anna);
     anna.tap("📚 Kurse"); // from the main menu
     const categories = await anna.nextReply();
     anna.tap(/^🇩🇪 Deutschkurse/);
@@ -99,7 +74,7 @@ describe("residents and courses, in German and Russian", () => {
     expect((await anna.nextReply()).text).toBe("🎉 Geschafft! Sie sind für „Deutsch A1 – Alltag“ angemeldet. Ich erinnere Sie vor den Terminen.");
 
     const olga = fake.user({ id: 6102, firstName: "Ольга", lastName: "Иванова", languageCode: "ru" });
-    await consent(olga);
+    await onboard(olga);
     const russian = await openCourse(olga, /^🇩🇪 Немецкий язык/, /^Немецкий A1/);
     expect(russian.list.buttons[0]?.[0]?.text).toBe("Немецкий A1 — быт · мест нет, в листе ожидания 0 человек");
     expect(russian.details.text).toContain("вт, 1 декабря в 09:00");
@@ -138,9 +113,9 @@ describe("residents and courses, in German and Russian", () => {
   });
 
   it("refuses a second registration for the same course politely", async () => {
-    await createCourse(db, manager, germanCourse({ titleDe: "Berufsdeutsch B1", titleRu: "Немецкий для работы B1", capacity: 5 }), "Europe/Berlin");
+    await createCourse(db, manager, courseInput({ titleDe: "Berufsdeutsch B1", titleRu: "Немецкий для работы B1", capacity: 5 }), "Europe/Berlin");
     const user = fake.user({ id: 6103, firstName: "Ilja", lastName: "Kowalski", languageCode: "de" });
-    await consent(user);
+    await onboard(user);
     for (let attempt = 0; attempt < 2; attempt++) {
       await openCourse(user, /^🇩🇪 Deutschkurse/, /^Berufsdeutsch B1/);
       user.tap("✍️ Anmelden");
@@ -160,7 +135,7 @@ describe("residents and courses, in German and Russian", () => {
 
   it("sends the schedule as a calendar file", async () => {
     const user = fake.user({ id: 6104, firstName: "Lea", languageCode: "de" });
-    await consent(user);
+    await onboard(user);
     await openCourse(user, /^🇩🇪 Deutschkurse/, /^Berufsdeutsch B1/);
     user.tap("📅 Termine als Kalenderdatei");
     const reply = await user.nextReply();
@@ -173,7 +148,7 @@ describe("residents and courses, in German and Russian", () => {
 
   it("/cancel leaves the registration without storing anything", async () => {
     const user = fake.user({ id: 6105, firstName: "Sergej", lastName: "Wolf", languageCode: "ru" });
-    await consent(user);
+    await onboard(user);
     await openCourse(user, /^🇩🇪 Немецкий язык/, /^Немецкий для работы/);
     user.tap("✍️ Записаться");
     await user.nextReply();
@@ -198,9 +173,9 @@ describe("residents and courses, in German and Russian", () => {
 
 describe("managers and forged buttons", () => {
   it("a resident's forged management buttons are refused and change nothing", async () => {
-    const course = await createCourse(db, manager, germanCourse({ titleDe: "Schutzkurs", titleRu: "Защитный курс", capacity: 4 }), "Europe/Berlin");
+    const course = await createCourse(db, manager, courseInput({ titleDe: "Schutzkurs", titleRu: "Защитный курс", capacity: 4 }), "Europe/Berlin");
     const user = fake.user({ id: 6201, firstName: "Eve", languageCode: "de" });
-    await consent(user);
+    await onboard(user);
     for (const data of [`mng_edit:capacity:${course.id}`, `mng:close_yes:${course.id}`, `mng:people:${course.id}`]) {
       const query = user.tapData(data);
       expect((await user.callbackAnswered(query)).text).toBe("Das dürfen nur Mitarbeitende des Quartiersmanagements.");
@@ -211,11 +186,11 @@ describe("managers and forged buttons", () => {
   });
 
   it("a manager removes a participant, cancels a session and creates a course in the bot", async () => {
-    const course = await createCourse(db, manager, germanCourse({ titleDe: "Lernwerkstatt", titleRu: "Учебная мастерская", capacity: 1, category: "other" }), "Europe/Berlin");
+    const course = await createCourse(db, manager, courseInput({ titleDe: "Lernwerkstatt", titleRu: "Учебная мастерская", capacity: 1, category: "other" }), "Europe/Berlin");
     const member = fake.user({ id: 6202, firstName: "Rita", lastName: "Braun", languageCode: "de" });
     const waiting = fake.user({ id: 6203, firstName: "Пётр", lastName: "Орлов", languageCode: "ru" });
     for (const user of [member, waiting]) {
-      await consent(user);
+      await onboard(user);
       await openCourse(user, /^✨/, /^(Lernwerkstatt|Учебная мастерская)/);
       user.tap(/^✍️/);
       await user.nextReply();
@@ -228,7 +203,7 @@ describe("managers and forged buttons", () => {
     }
 
     const boss = fake.user({ id: MANAGER_ID, firstName: "Petra", lastName: "Quartier", languageCode: "de" });
-    await consent(boss);
+    await onboard(boss);
     boss.send("/managecourses");
     await boss.nextReply();
     boss.tap("Lernwerkstatt");

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
-import { startTestBot, type RunningTestBot } from "../support/app.js";
+import { onboard, startTestBot, type RunningTestBot } from "../support/app.js";
 import { createTestDb } from "../support/db.js";
 import { FakeTelegram } from "../support/fake-telegram.js";
 import { waitFor } from "../support/user.js";
@@ -143,7 +143,7 @@ describe("onboarding", () => {
 
   it("greets a returning person with the menu", async () => {
     const user = newUser("de", "Mira");
-    await consent(user);
+    await onboard(user);
     user.send("/start");
     expect((await user.nextReply()).text).toBe("Willkommen zurück, Mira!");
     expect((await user.nextReply()).text).toBe("Was möchten Sie tun?");
@@ -163,7 +163,7 @@ describe("onboarding", () => {
 describe("language, help and the menu", () => {
   it("/language switches the whole conversation to the other language", async () => {
     const user = newUser("de", "Tom");
-    await consent(user);
+    await onboard(user);
     user.send("/language");
     const prompt = await user.nextReply();
     expect(prompt.text).toBe("In welcher Sprache soll ich mit Ihnen schreiben?");
@@ -176,7 +176,7 @@ describe("language, help and the menu", () => {
 
   it("opens help and comes back to the menu", async () => {
     const user = newUser("ru", "Павел");
-    await consent(user);
+    await onboard(user);
     user.tap("❓ Помощь");
     const help = await user.nextReply();
     expect(help.text).toContain("/deleteme");
@@ -247,11 +247,3 @@ async function expectNoConversationState(chatId: number): Promise<void> {
   await waitFor(async () => (await db.conversationState.count({ where: { key: String(chatId) } })) === 0);
 }
 
-async function consent(user: ReturnType<typeof newUser>): Promise<void> {
-  user.send("/start");
-  await user.nextReply();
-  user.tap(/^(Weiter|Далее)/);
-  await user.replies(2);
-  user.tap(/^✅/);
-  await user.replies(3);
-}

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
-import { startTestBot, type RunningTestBot } from "../support/app.js";
+import { onboard, startTestBot, type RunningTestBot } from "../support/app.js";
 import { createTestDb } from "../support/db.js";
 import { FakeTelegram } from "../support/fake-telegram.js";
-import type { TelegramUser } from "../support/user.js";
 
 let fake: FakeTelegram;
 let db: Db;
@@ -20,14 +19,6 @@ afterAll(async () => {
   await fake.stop();
 });
 
-async function consent(user: TelegramUser): Promise<void> {
-  user.send("/start");
-  await user.nextReply();
-  user.tap(/^(Weiter|Далее)/);
-  await user.replies(2);
-  user.tap(/^✅/);
-  await user.replies(3);
-}
 
 /** Gives the person the kinds of data later features store, so erasure has something to erase. */
 interface Activity {
@@ -78,7 +69,7 @@ async function wholeDatabaseAsText(): Promise<string> {
 describe("/mydata", () => {
   it("sends a JSON document with everything stored about the person", async () => {
     const user = fake.user({ id: 7101, firstName: "Wiktor", lastName: "Petrow", username: "wiktor_p", languageCode: "ru" });
-    await consent(user);
+    await onboard(user);
     await addActivity(user.id, { fullName: "Wiktor Petrow", phone: "+49 5406 123456", note: "Wir brauchen Hilfe mit dem Jobcenter", district: "Icker" });
     user.send("/mydata");
     const reply = await user.nextReply();
@@ -95,7 +86,7 @@ describe("/mydata", () => {
 
   it("is reachable from the menu", async () => {
     const user = fake.user({ id: 7102, firstName: "Greta", languageCode: "de" });
-    await consent(user);
+    await onboard(user);
     user.tap("🔒 Meine Daten");
     expect((await user.nextReply()).text).toContain("Ihre Daten");
     user.tap("📄 Meine Daten ansehen");
@@ -108,7 +99,7 @@ describe("/mydata", () => {
 describe("/deleteme", () => {
   it("keeps everything when the person says no", async () => {
     const user = fake.user({ id: 7103, firstName: "Hans", languageCode: "de" });
-    await consent(user);
+    await onboard(user);
     user.send("/deleteme");
     expect((await user.nextReply()).text).toContain("wirklich alle Ihre Daten löschen");
     user.tap("Nein, behalten");
@@ -118,7 +109,7 @@ describe("/deleteme", () => {
 
   it("erases every personal trace, keeps anonymous rows, and lets the person start afresh", async () => {
     const user = fake.user({ id: 7104, firstName: "Bogdan", lastName: "Iwanowski", username: "bogdan_iw", languageCode: "ru" });
-    await consent(user);
+    await onboard(user);
     await addActivity(user.id, { fullName: "Bogdan Iwanowski", phone: "+49 5406 987654", note: "Hilfe bei der Wohnungssuche", district: "Vehrte" });
     const before = await db.person.findUniqueOrThrow({ where: { telegramId: 7104n } });
 
@@ -152,7 +143,7 @@ describe("/deleteme", () => {
 describe("people who blocked the bot", () => {
   it("are marked on Telegram's 403 and unmarked when they write again", async () => {
     const user = fake.user({ id: 7105, firstName: "Nina", languageCode: "de" });
-    await consent(user);
+    await onboard(user);
     fake.blockBot(user.id);
     await running.bot.api.sendMessage(user.id, "Test").catch(() => undefined);
     expect((await db.person.findUniqueOrThrow({ where: { telegramId: 7105n } })).blockedAt).toBeInstanceOf(Date);

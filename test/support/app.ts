@@ -6,6 +6,7 @@ import type { Db } from "../../src/db.js";
 import { createLogger, type Logger } from "../../src/logger.js";
 import type { Clock } from "../../src/time.js";
 import type { FakeTelegram } from "./fake-telegram.js";
+import type { TelegramUser } from "./user.js";
 
 export interface TestBotOptions {
   clock?: Clock;
@@ -36,4 +37,14 @@ export function startTestBot(fake: FakeTelegram, db: Db, options: TestBotOptions
   });
   const runner: RunnerHandle = run(bot, { runner: { fetch: { timeout: 1 } } });
   return { bot, logs, logger, stop: () => runner.stop() };
+}
+
+/** Takes a user through /start and consent (German or Russian), up to the main menu. */
+export async function onboard(user: TelegramUser): Promise<void> {
+  user.send("/start");
+  await user.nextReply();
+  user.tap(/^(Weiter|Далее)/);
+  await user.replies(2); // the welcome loses its buttons; the privacy text
+  user.tap(/^✅/);
+  await user.replies(3); // the consent buttons go; thanks; the menu
 }

@@ -1,7 +1,7 @@
 import { createConversation } from "@grammyjs/conversations";
 import { z } from "zod";
 import type { BotContext, BotDeps, ConversationContext } from "../../bot/context.js";
-import { waitForButton, waitForTextOrButton, type BotConversation } from "../../bot/conversation-helpers.js";
+import { waitForButton, waitForChoice, waitForTextOrButton, type BotConversation } from "../../bot/conversation-helpers.js";
 import type { GermanLevel } from "../../generated/prisma/client.js";
 import { localized, translator, type Translate } from "../../i18n.js";
 import {
@@ -119,16 +119,12 @@ async function askPhone(conversation: BotConversation, ctx: ConversationContext,
 async function askLevel(conversation: BotConversation, ctx: ConversationContext, t: Translate): Promise<GermanLevel | null> {
   await ctx.reply(t("courses.ask_level"), { reply_markup: levelKeyboard(t) });
   for (;;) {
-    const answer = await conversation.wait();
-    const level = levelData.unpack(answer.callbackQuery?.data)?.[0];
-    const action = registrationData.unpack(answer.callbackQuery?.data)?.[0];
-    if (answer.callbackQuery) await answer.answerCallbackQuery(level || action ? {} : { text: t("errors.button_expired") });
-    if (level) return level;
-    if (action === "cancel") {
-      await answer.reply(t("cancel.done"));
+    const answer = await waitForChoice(conversation, t, levelData, registrationData);
+    if ("choice" in answer) return answer.choice[0];
+    if (answer.action[0] === "cancel") {
+      await answer.ctx.reply(t("cancel.done"));
       return null;
     }
-    if (!answer.callbackQuery) await answer.reply(t("onboarding.use_buttons"));
   }
 }
 

@@ -3,7 +3,7 @@ import { Composer, InlineKeyboard } from "grammy";
 import { z } from "zod";
 import { defineCallbackData } from "../../bot/callback-data.js";
 import type { BotContext, BotDeps, ConversationContext } from "../../bot/context.js";
-import { waitForButton, waitForTextOrButton, type BotConversation } from "../../bot/conversation-helpers.js";
+import { waitForButton, waitForChoice, waitForTextOrButton, type BotConversation } from "../../bot/conversation-helpers.js";
 import { requireRole } from "../../bot/middleware.js";
 import { notifyPeople } from "../../bot/notify.js";
 import type { CourseCategory } from "../../generated/prisma/client.js";
@@ -252,13 +252,9 @@ async function askCategory(conversation: BotConversation, ctx: ConversationConte
   for (const category of COURSE_CATEGORIES) keyboard.text(t(`courses.category.${category}`), categoryData.pack(category)).row();
   await ctx.reply(t("manage.ask_category"), { reply_markup: keyboard.text(t("courses.cancel_button"), wizardData.pack("cancel")) });
   for (;;) {
-    const answer = await conversation.wait();
-    const category = categoryData.unpack(answer.callbackQuery?.data)?.[0];
-    const action = wizardData.unpack(answer.callbackQuery?.data)?.[0];
-    if (answer.callbackQuery) await answer.answerCallbackQuery(category || action ? {} : { text: t("errors.button_expired") });
-    if (category) return category;
-    if (action === "cancel") throw new Cancelled();
-    if (!answer.callbackQuery) await answer.reply(t("onboarding.use_buttons"));
+    const answer = await waitForChoice(conversation, t, categoryData, wizardData);
+    if ("choice" in answer) return answer.choice[0];
+    if (answer.action[0] === "cancel") throw new Cancelled();
   }
 }
 
@@ -272,14 +268,10 @@ async function askInstructor(conversation: BotConversation, ctx: ConversationCon
   keyboard.text(t("manage.no_instructor"), wizardData.pack("no_instructor")).row().text(t("courses.cancel_button"), wizardData.pack("cancel"));
   await ctx.reply(t("manage.ask_instructor"), { reply_markup: keyboard });
   for (;;) {
-    const answer = await conversation.wait();
-    const chosen = instructorData.unpack(answer.callbackQuery?.data)?.[0];
-    const action = wizardData.unpack(answer.callbackQuery?.data)?.[0];
-    if (answer.callbackQuery) await answer.answerCallbackQuery(chosen || action ? {} : { text: t("errors.button_expired") });
-    if (chosen && instructors.some((person) => person.id === chosen)) return chosen;
-    if (action === "no_instructor") return null;
-    if (action === "cancel") throw new Cancelled();
-    if (!answer.callbackQuery) await answer.reply(t("onboarding.use_buttons"));
+    const answer = await waitForChoice(conversation, t, instructorData, wizardData);
+    if ("choice" in answer && instructors.some((person) => person.id === answer.choice[0])) return answer.choice[0];
+    if ("action" in answer && answer.action[0] === "no_instructor") return null;
+    if ("action" in answer && answer.action[0] === "cancel") throw new Cancelled();
   }
 }
 
