@@ -7,6 +7,7 @@ import type { UserFromGetMe } from "grammy/types";
 import { LANGUAGES, translator } from "../i18n.js";
 import { coursesFeature } from "../features/courses/composer.js";
 import { onboardingFeature } from "../features/onboarding/composer.js";
+import { teamFeature } from "../features/team/composer.js";
 import { markBlockedByChat } from "../features/onboarding/service.js";
 import { markBlockedChats } from "./api-transformers.js";
 import type { BotContext, BotDeps, ConversationContext } from "./context.js";
@@ -40,6 +41,7 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
 
   const onboarding = onboardingFeature(deps);
   const courses = coursesFeature(deps);
+  const team = teamFeature(deps);
 
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   bot.use(privateChatsOnly);
@@ -54,8 +56,8 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
     }),
   );
   features.use(cancelCommand, onboarding.interrupts);
-  features.use(...onboarding.conversations, ...courses.conversations);
-  features.use(onboarding.composer, courses.composer);
+  features.use(...onboarding.conversations, ...courses.conversations, ...team.conversations);
+  features.use(onboarding.composer, courses.composer, team.composer);
   features.use(unhandled);
   return bot;
 }
