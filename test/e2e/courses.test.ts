@@ -171,6 +171,36 @@ describe("residents and courses, in German and Russian", () => {
   });
 });
 
+describe("long lists and settings", () => {
+  it("pages a long course list and switches course reminders off and on", async () => {
+    for (let index = 1; index <= 6; index++) {
+      await createCourse(db, manager, courseInput({ titleDe: `Abschlusskurs ${index}`, titleRu: `Курс аттестата ${index}`, category: "school_certificate" }), "Europe/Berlin");
+    }
+    const user = fake.user({ id: 6301, firstName: "Nora", languageCode: "de" });
+    await onboard(user);
+    user.send("/courses");
+    await user.nextReply();
+    user.tap("🎓 Schulabschluss (6)");
+    const first = await user.nextReply();
+    expect(first.text).toContain("Seite 1 von 2");
+    expect(first.buttons.flat().filter((button) => button.text.startsWith("Abschlusskurs"))).toHaveLength(5);
+    user.tap("Weiter ▶️");
+    const second = await user.nextReply();
+    expect(second.text).toContain("Seite 2 von 2");
+    expect(second.buttons.flat().map((button) => button.text)).toEqual(["Abschlusskurs 6 · noch 3 Plätze frei", "◀️ Zurück", "⬅️ Alle Kursarten"]);
+
+    user.send("/mycourses");
+    expect((await user.nextReply()).text).toContain("noch für keinen Kurs angemeldet");
+    user.tap("🔔 Kurs-Erinnerungen: an (ausschalten)");
+    const off = await user.nextReply();
+    expect(off.buttons.flat().map((button) => button.text)).toContain("🔕 Kurs-Erinnerungen: aus (einschalten)");
+    expect((await db.person.findUniqueOrThrow({ where: { telegramId: 6301n } })).courseReminders).toBe(false);
+    user.tap("🔕 Kurs-Erinnerungen: aus (einschalten)");
+    await user.nextReply();
+    expect((await db.person.findUniqueOrThrow({ where: { telegramId: 6301n } })).courseReminders).toBe(true);
+  });
+});
+
 describe("managers and forged buttons", () => {
   it("a resident's forged management buttons are refused and change nothing", async () => {
     const course = await createCourse(db, manager, courseInput({ titleDe: "Schutzkurs", titleRu: "Защитный курс", capacity: 4 }), "Europe/Berlin");
