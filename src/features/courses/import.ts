@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Db } from "../../db.js";
 import { addDays, compareDays, parseIsoDay, type CalendarDay } from "../../time.js";
 import { parseClockTime, parseWeekday, weeklySessions, type WeeklySlot } from "./schedule.js";
-import { COURSE_CATEGORIES, createCourse, type Actor, type CourseInput } from "./service.js";
+import { COURSE_CATEGORIES, insertCourse, type Actor, type CourseInput } from "./service.js";
 
 /**
  * Courses from a YAML or CSV file: every record is checked and every problem is reported with its
@@ -433,7 +433,7 @@ export async function importCourses(db: Db, courses: readonly ImportedCourse[], 
       const courseIds: number[] = [];
       for (const { line: _line, instructorTelegramId, ...input } of courses) {
         const instructorId = instructorTelegramId === null ? null : (instructors.get(instructorTelegramId) ?? null);
-        courseIds.push((await createCourse(tx, OPERATOR, { ...input, instructorId }, timeZone)).id);
+        courseIds.push((await insertCourse(tx, OPERATOR, { ...input, instructorId }, timeZone)).id);
       }
       const sessions = await tx.courseSession.count({ where: { courseId: { in: courseIds } } });
       return { ok: true, courses: courseIds.length, sessions };

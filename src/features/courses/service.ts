@@ -262,19 +262,21 @@ export interface CourseInput {
 }
 
 /** Creates a course and its sessions from a weekly schedule, in one transaction. */
-export async function createCourse(db: Db | Tx, actor: Actor, input: CourseInput, timeZone: string): Promise<Course> {
+export async function createCourse(db: Db, actor: Actor, input: CourseInput, timeZone: string): Promise<Course> {
+  return db.$transaction((tx) => insertCourse(tx, actor, input, timeZone));
+}
+
+/** createCourse inside a transaction the caller already holds (e.g. an import of many courses). */
+export async function insertCourse(tx: Tx, actor: Actor, input: CourseInput, timeZone: string): Promise<Course> {
   assertRole(actor, "manager");
   const sessions = weeklySessions(input.firstDay, input.lastDay, input.weekly, timeZone);
   const first = sessions[0];
   const last = sessions.at(-1);
   if (!first || !last) throw new Error("the weekly schedule has no session between the first and the last day");
   const { firstDay: _firstDay, lastDay: _lastDay, weekly: _weekly, ...fields } = input;
-  const create = async (tx: Tx) => {
-    const course = await tx.course.create({ data: { ...fields, startsOn: first.startsAt, endsOn: last.endsAt } });
-    await tx.courseSession.createMany({ data: sessions.map((session) => ({ ...session, courseId: course.id })) });
-    return course;
-  };
-  return "$transaction" in db ? db.$transaction(create) : create(db);
+  const course = await tx.course.create({ data: { ...fields, startsOn: first.startsAt, endsOn: last.endsAt } });
+  await tx.courseSession.createMany({ data: sessions.map((session) => ({ ...session, courseId: course.id })) });
+  return course;
 }
 
 export type EditableCourseField = "titleDe" | "titleRu" | "descriptionDe" | "descriptionRu" | "place" | "capacity";
