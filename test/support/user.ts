@@ -337,3 +337,13 @@ function toCallbackAnswer(call: RecordedCall): CallbackAnswer {
   if (typeof params.cache_time === "number") answer.cache_time = params.cache_time;
   return answer;
 }
+
+/** Takes a new user through /start and consent (in their language) and reads the menu. */
+export async function giveConsent(user: TelegramUser): Promise<void> {
+  user.send("/start");
+  await user.nextReply();
+  user.tap(/^(Weiter|Далее)/);
+  await user.replies(2);
+  user.tap(/^✅/);
+  await user.replies(3);
+}
