@@ -5,6 +5,7 @@ import { apiThrottler } from "@grammyjs/transformer-throttler";
 import { Bot, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { LANGUAGES, translator } from "../i18n.js";
+import { broadcastsFeature } from "../features/broadcasts/composer.js";
 import { coursesFeature } from "../features/courses/composer.js";
 import { onboardingFeature } from "../features/onboarding/composer.js";
 import { teamFeature } from "../features/team/composer.js";
@@ -22,8 +23,17 @@ export interface CreateBotOptions extends BotDeps {
   apiRoot?: string;
   /** Known bot identity; skips the getMe call on start. */
   botInfo?: UserFromGetMe;
-  /** Throttler settings; the plugin's defaults follow Telegram's published limits. */
+  /** Throttler settings; by default Telegram's 30 messages per second, evenly paced (pacedThrottler). */
   throttler?: ThrottlerOptions;
+}
+
+/**
+ * The global limit spaced evenly at just under `perSecond` messages overall. The plugin's default
+ * lets 30 go out at once each second; a limit measured over a sliding second (as Telegram's and
+ * the test server's are) then answers some of every burst with 429.
+ */
+export function pacedThrottler(perSecond = 30): ThrottlerOptions {
+  return { global: { minTime: 1000 / (perSecond * 0.97) } };
 }
 
 const COMMANDS = ["start", "courses", "mycourses", "help", "language", "mydata", "deleteme", "cancel"] as const;
@@ -37,11 +47,12 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
   const deps: BotDeps = options;
   const retry = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 });
   const markBlocked = markBlockedChats((chatId) => markBlockedByChat(deps.db, chatId, deps.clock()), deps.logger);
-  bot.api.config.use(markBlocked, apiThrottler(options.throttler), retry);
+  bot.api.config.use(markBlocked, apiThrottler(options.throttler ?? pacedThrottler()), retry);
 
   const onboarding = onboardingFeature(deps);
   const courses = coursesFeature(deps);
   const team = teamFeature(deps);
+  const broadcasts = broadcastsFeature(deps);
 
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   bot.use(privateChatsOnly);
@@ -56,8 +67,8 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
     }),
   );
   features.use(cancelCommand, onboarding.interrupts);
-  features.use(...onboarding.conversations, ...courses.conversations, ...team.conversations);
-  features.use(onboarding.composer, courses.composer, team.composer);
+  features.use(...onboarding.conversations, ...courses.conversations, ...team.conversations, ...broadcasts.conversations);
+  features.use(onboarding.composer, courses.composer, team.composer, broadcasts.composer);
   features.use(unhandled);
   return bot;
 }

@@ -1,6 +1,7 @@
 import type { Api } from "grammy";
 import type { BotDeps } from "../bot/context.js";
 import { deleteStaleConversations } from "../bot/conversation-storage.js";
+import { createBroadcastWorker } from "./broadcasts.js";
 import { runReminderJob } from "./reminders.js";
 import type { Job } from "./scheduler.js";
 
@@ -9,6 +10,7 @@ export const STALE_CONVERSATION_DAYS = 30;
 
 /** The jobs of the bot; `api` is the bot's own, so sends go through its throttler, retries and blocked-chat marker. */
 export function createJobs(deps: BotDeps, api: Api): Job[] {
+  const broadcasts = createBroadcastWorker(deps, api);
   return [
     {
       name: "stale-conversations",
@@ -19,6 +21,13 @@ export function createJobs(deps: BotDeps, api: Api): Job[] {
       name: "reminders",
       cron: "* * * * *",
       run: () => runReminderJob(deps, (chatId, text) => api.sendMessage(chatId, text), deps.clock()),
+    },
+    {
+      // Every five seconds, so "send now" starts at once; a run lasts until the queue is empty.
+      name: "broadcasts",
+      cron: "*/5 * * * * *",
+      run: () => broadcasts.runOnce(),
+      stop: () => broadcasts.stop(),
     },
   ];
 }

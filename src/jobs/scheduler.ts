@@ -6,6 +6,8 @@ export interface Job {
   /** A cron expression, read in the office's time zone. */
   cron: string;
   run(): Promise<unknown>;
+  /** Asks a long run to end early at a graceful stop (e.g. the broadcast queue mid-broadcast). */
+  stop?(): Promise<void>;
 }
 
 export interface Scheduler {
@@ -30,6 +32,7 @@ export function startScheduler(jobs: readonly Job[], timeZone: string, logger: L
   return {
     async stop() {
       await Promise.all(tasks.map(async (task) => task.destroy()));
+      await Promise.all(jobs.map(async (job) => job.stop?.()));
       await Promise.all(running);
     },
   };

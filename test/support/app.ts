@@ -1,7 +1,7 @@
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import type { Bot } from "grammy";
 import type { BotContext } from "../../src/bot/context.js";
-import { createBot } from "../../src/bot/create-bot.js";
+import { createBot, type ThrottlerOptions } from "../../src/bot/create-bot.js";
 import type { Db } from "../../src/db.js";
 import { createLogger, type Logger } from "../../src/logger.js";
 import type { Clock } from "../../src/time.js";
@@ -11,6 +11,8 @@ import type { TelegramUser } from "./user.js";
 export interface TestBotOptions {
   clock?: Clock;
   adminTelegramIds?: number[];
+  /** Throttler settings, e.g. a higher global limit to match a faster fake. */
+  throttler?: ThrottlerOptions;
 }
 
 export interface RunningTestBot {
@@ -34,6 +36,7 @@ export function startTestBot(fake: FakeTelegram, db: Db, options: TestBotOptions
     adminTelegramIds: options.adminTelegramIds ?? [],
     apiRoot: fake.apiRoot,
     botInfo: fake.botInfo,
+    throttler: options.throttler,
   });
   const runner: RunnerHandle = run(bot, { runner: { fetch: { timeout: 1 } } });
   return { bot, logs, logger, stop: () => runner.stop() };

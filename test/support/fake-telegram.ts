@@ -72,7 +72,7 @@ export interface BotReply extends BotMessage {
   edited: boolean;
 }
 
-export type InjectedFailure = { kind: "429"; retryAfter: number } | { kind: "403" } | { kind: "500" };
+export type InjectedFailure = { kind: "429"; retryAfter: number } | { kind: "403" } | { kind: "500" } | { kind: "400"; description: string };
 
 export interface FailNextOptions {
   /** Only calls for this chat fail. */
@@ -763,6 +763,8 @@ function injectedError(failure: InjectedFailure): ApiError {
       return botBlocked();
     case "500":
       return new ApiError(500, "Internal Server Error");
+    case "400":
+      return badRequest(failure.description);
   }
 }
 
