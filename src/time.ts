@@ -85,6 +85,12 @@ export function calendarDayOf(instant: Date, timeZone: string): CalendarDay {
 /** "HH:MM" on the clock, 00:00–23:59. */
 export const CLOCK_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
+/** "HH:MM" from "9:00" or "09:00"; undefined if it is no time of day. */
+export function parseClockTime(text: string): string | undefined {
+  const padded = text.trim().padStart(5, "0");
+  return CLOCK_TIME.test(padded) ? padded : undefined;
+}
+
 /** The instant at which the clocks in `timeZone` show `time` ("HH:MM") on `day`. */
 export function clockTimeOn(day: CalendarDay, time: string, timeZone: string): Date {
   const match = CLOCK_TIME.exec(time);
@@ -99,4 +105,10 @@ export function parseIsoDay(text: string): CalendarDay | undefined {
   const day = { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) };
   const normalized = addDays(day, 0); // Date.UTC rolls 31 February over into March
   return normalized.month === day.month && normalized.day === day.day ? day : undefined;
+}
+
+/** A day as written in Germany ("24.12.2026") or as ISO ("2026-12-24"); undefined if no real date. */
+export function parseLocalDay(text: string): CalendarDay | undefined {
+  const german = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(text.trim());
+  return parseIsoDay(german ? `${german[3]}-${german[2]?.padStart(2, "0")}-${german[1]?.padStart(2, "0")}` : text);
 }

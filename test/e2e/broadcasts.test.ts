@@ -2,11 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pacedThrottler } from "../../src/bot/create-bot.js";
 import type { Db } from "../../src/db.js";
 import { createBroadcast, deliveryCounts, type Actor } from "../../src/features/broadcasts/service.js";
+import { createCourse, register } from "../../src/features/courses/service.js";
 import { createBroadcastWorker } from "../../src/jobs/broadcasts.js";
 import { silentLogger } from "../../src/logger.js";
 import { onboard, startTestBot, type RunningTestBot } from "../support/app.js";
 import { createTestDb } from "../support/db.js";
 import { FakeTelegram } from "../support/fake-telegram.js";
+import { courseInput, OFFICE } from "../support/fixtures.js";
+import { waitFor } from "../support/user.js";
 
 let fake: FakeTelegram;
 let db: Db;
@@ -71,5 +74,86 @@ describe("announcements as residents get them", () => {
     const query = ilja.tapData(`bc_mng:cancel:${scheduled.broadcast.id}`);
     expect((await ilja.callbackAnswered(query)).text).toBe("Das dürfen nur Mitarbeitende des Quartiersmanagements.");
     expect((await db.broadcast.findUniqueOrThrow({ where: { id: scheduled.broadcast.id } })).status).toBe("scheduled");
+  });
+});
+
+describe("/broadcast, as a manager composes it", () => {
+  it("reaches a course's German and Russian participants in their language and nobody else", async () => {
+    const boss = fake.user({ id: 8201, firstName: "Petra", lastName: "Quartier", languageCode: "de" });
+    const lena = fake.user({ id: 8202, firstName: "Lena", lastName: "Wolf", languageCode: "de" });
+    const pavel = fake.user({ id: 8203, firstName: "Павел", lastName: "Орлов", languageCode: "ru" });
+    const outsider = fake.user({ id: 8204, firstName: "Otto", lastName: "Außen", languageCode: "de" });
+    for (const user of [boss, lena, pavel, outsider]) await onboard(user);
+    const managerPerson = await db.person.findUniqueOrThrow({ where: { telegramId: 8201n } });
+    await db.roleGrant.create({ data: { personId: managerPerson.id, role: "manager" } });
+    const course = await createCourse(db, OFFICE, courseInput({ titleDe: "Deutsch B1 abends", titleRu: "Немецкий B1 вечером" }), "Europe/Berlin");
+    for (const telegramId of [8202n, 8203n]) {
+      const person = await db.person.findUniqueOrThrow({ where: { telegramId } });
+      await register(db, { courseId: course.id, personId: person.id, fullName: "Teilnehmer", phone: undefined, germanLevel: undefined }, new Date());
+    }
+
+    boss.send("/broadcast");
+    expect((await boss.nextReply()).text).toBe("📣 Neue Ankündigung. An wen soll sie gehen?");
+    boss.tap("📚 Teilnehmende eines Kurses");
+    expect((await boss.nextReply()).text).toContain("Welcher Kurs?");
+    boss.tap("Deutsch B1 abends – Teilnehmende");
+    expect((await boss.nextReply()).text).toMatch(/^Diese Ankündigung erreicht 2 Personen\. Nicht erreicht werden: 0/);
+    expect((await boss.nextReply()).text).toContain("Text auf Deutsch");
+    boss.sendSticker();
+    expect((await boss.nextReply()).text).toContain("höchstens 4096 Zeichen");
+    boss.send("Der Kurs fällt morgen aus.");
+    expect((await boss.nextReply()).text).toContain("Text auf Russisch");
+    boss.send("Занятие завтра отменяется.");
+    expect((await boss.nextReply()).text).toContain("Foto oder ein Dokument");
+    boss.tap("Ohne Anhang");
+    expect((await boss.nextReply()).text).toContain("Vorschau");
+    const previewDe = await boss.nextReply();
+    expect(previewDe.text).toBe("Der Kurs fällt morgen aus.");
+    expect(previewDe.buttons.flat().map((button) => button.text)).toEqual(["🔕 Keine Ankündigungen mehr"]);
+    await boss.nextReply();
+    expect((await boss.nextReply()).text).toBe("Занятие завтра отменяется.");
+    expect((await boss.nextReply()).text).toContain("Empfänger: 2");
+    boss.tap("🚀 Jetzt senden");
+    expect((await boss.nextReply()).text).toContain("wird verschickt");
+
+    await createBroadcastWorker({ db, clock: () => new Date(), logger: silentLogger }, running.bot.api).runOnce();
+    expect((await lena.nextReply()).text).toBe("Der Kurs fällt morgen aus.");
+    expect((await pavel.nextReply()).text).toBe("Занятие завтра отменяется.");
+    await outsider.expectNoReply();
+    const report = await waitFor(() => fake.messagesIn(8201).find((message) => message.text?.startsWith("📊")));
+    expect(report.text).toContain("✅ zugestellt: 2");
+  });
+
+  it("schedules for later, can be cancelled, and leaves at any step with /cancel", async () => {
+    const boss = fake.user({ id: 8201, firstName: "Petra", lastName: "Quartier", languageCode: "de" });
+    boss.skipReplies();
+    boss.send("/broadcast");
+    await boss.nextReply();
+    boss.tap("📣 Alle (mit Einwilligung)");
+    await boss.replies(2);
+    boss.send("Sommerfest am Samstag");
+    await boss.nextReply();
+    boss.tap("Einen Text für alle");
+    await boss.nextReply();
+    boss.tap("Ohne Anhang");
+    await boss.replies(2); // one preview: the same text for all
+    expect((await boss.nextReply()).text).toContain("Wann soll die Ankündigung verschickt werden?");
+    boss.tap("🗓 Anderer Zeitpunkt …");
+    await boss.nextReply();
+    boss.send("31.02.2030 10:00");
+    expect((await boss.nextReply()).text).toContain("kein gültiger Zeitpunkt");
+    boss.send("24.12.2030 9:30");
+    const scheduled = await boss.nextReply();
+    expect(scheduled.text).toMatch(/^🗓 Geplant für Di\., 24\. Dezember um 09:30/);
+    const broadcast = await db.broadcast.findFirstOrThrow({ where: { textDe: "Sommerfest am Samstag" } });
+    expect(broadcast).toMatchObject({ status: "scheduled", textRu: "Sommerfest am Samstag", scheduledFor: new Date("2030-12-24T08:30:00.000Z") });
+    boss.tap("✖️ Geplante Ankündigung absagen");
+    await boss.nextReply();
+    expect((await db.broadcast.findUniqueOrThrow({ where: { id: broadcast.id } })).status).toBe("cancelled");
+
+    boss.send("/broadcast");
+    await boss.nextReply();
+    boss.send("/cancel");
+    expect((await boss.nextReply()).text).toBe("Abgebrochen. Es wurde nichts gespeichert.");
   });
 });

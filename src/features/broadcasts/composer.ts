@@ -1,16 +1,20 @@
 import { Composer } from "grammy";
 import type { BotContext, BotDeps } from "../../bot/context.js";
 import { requireRole } from "../../bot/middleware.js";
+import { BROADCAST_COMPOSE, broadcastComposeConversation } from "./conversations.js";
 import { announcementsData, broadcastData, resumeAnnouncementsKeyboard, stopAnnouncementsKeyboard } from "./keyboards.js";
 import { cancelBroadcast, retryFailed, setBroadcastsEnabled } from "./service.js";
 
 /**
- * Broadcasts: the one-tap "stop announcements" button under every broadcast message, and the
- * manager's buttons on a broadcast (cancel a scheduled one, retry the failed deliveries). The
+ * Broadcasts: /broadcast for managers, the one-tap "stop announcements" button under every
+ * broadcast message, and the manager's buttons on a broadcast (cancel a scheduled one, retry the
+ * failed deliveries). The
  * queue itself is sent by the broadcasts job (src/jobs/broadcasts.ts).
  */
 export function broadcastsFeature(deps: BotDeps) {
   const composer = new Composer<BotContext>();
+
+  composer.command("broadcast", requireRole("manager"), (ctx) => ctx.conversation.enter(BROADCAST_COMPOSE, ctx.person.id));
 
   composer.callbackQuery(announcementsData.filter, async (ctx) => {
     const [state] = announcementsData.unpack(ctx.callbackQuery.data) ?? [];
@@ -41,5 +45,5 @@ export function broadcastsFeature(deps: BotDeps) {
     }
   });
 
-  return { composer, conversations: [] };
+  return { composer, conversations: [broadcastComposeConversation(deps)] };
 }

@@ -2,8 +2,8 @@ import { CsvError, parse as parseCsv, type CsvErrorCode } from "csv-parse/sync";
 import { isMap, isNode, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";
 import type { Db } from "../../db.js";
-import { addDays, compareDays, parseIsoDay, type CalendarDay } from "../../time.js";
-import { parseClockTime, parseWeekday, weeklySessions, type WeeklySlot } from "./schedule.js";
+import { addDays, compareDays, parseClockTime, parseIsoDay, type CalendarDay } from "../../time.js";
+import { parseWeekday, weeklySessions, type WeeklySlot } from "./schedule.js";
 import { COURSE_CATEGORIES, insertCourse, type Actor, type CourseInput } from "./service.js";
 
 /**

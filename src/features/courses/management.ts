@@ -8,7 +8,7 @@ import { requireRole } from "../../bot/middleware.js";
 import { notifyPeople } from "../../bot/notify.js";
 import type { CourseCategory } from "../../generated/prisma/client.js";
 import { formatDateTime, localized, translator, type Language, type Translate } from "../../i18n.js";
-import { parseIsoDay, type CalendarDay } from "../../time.js";
+import { parseLocalDay, type CalendarDay } from "../../time.js";
 import { hasRole } from "../onboarding/service.js";
 import { announcePromotions } from "./notifications.js";
 import { parseWeeklySchedule, weeklySessions, type WeeklySlot } from "./schedule.js";
@@ -208,11 +208,8 @@ const thresholdSchema = z
 /** 24.12.2026 (as written in Germany) or 2026-12-24. */
 const daySchema = z
   .string()
-  .trim()
   .transform((text, ctx) => {
-    const german = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(text);
-    const iso = german ? `${german[3]}-${german[2]?.padStart(2, "0")}-${german[1]?.padStart(2, "0")}` : text;
-    const day = parseIsoDay(iso);
+    const day = parseLocalDay(text);
     if (!day) ctx.addIssue({ code: "custom", message: "not a date" });
     return day ?? z.NEVER;
   });

@@ -1,4 +1,4 @@
-import { CLOCK_TIME, addDays, clockTimeOn, compareDays, isoWeekdayOf, type CalendarDay, type IsoWeekday } from "../../time.js";
+import { addDays, clockTimeOn, compareDays, isoWeekdayOf, parseClockTime, type CalendarDay, type IsoWeekday } from "../../time.js";
 
 /** A weekly meeting, e.g. Mondays 09:00–12:00 on the office's clock. */
 export interface WeeklySlot {
@@ -43,11 +43,7 @@ export function parseWeekday(text: string): IsoWeekday | undefined {
 
 const SLOT = /^(\S+)\s+(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})$/;
 
-/** "HH:MM" from "9:00" or "09:00"; undefined if it is no time of day. */
-export function parseClockTime(text: string): string | undefined {
-  const padded = text.trim().padStart(5, "0");
-  return CLOCK_TIME.test(padded) ? padded : undefined;
-}
+
 
 /**
  * Parses a weekly schedule such as "Mo 09:00-12:00; Mi 09:00-12:00". Returns the slots, or the
