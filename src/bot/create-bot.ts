@@ -7,6 +7,7 @@ import type { UserFromGetMe } from "grammy/types";
 import { LANGUAGES, translator } from "../i18n.js";
 import { coursesFeature } from "../features/courses/composer.js";
 import { onboardingFeature } from "../features/onboarding/composer.js";
+import { sponsorshipFeature } from "../features/sponsorship/composer.js";
 import { teamFeature } from "../features/team/composer.js";
 import { markBlockedByChat } from "../features/onboarding/service.js";
 import { markBlockedChats } from "./api-transformers.js";
@@ -26,7 +27,7 @@ export interface CreateBotOptions extends BotDeps {
   throttler?: ThrottlerOptions;
 }
 
-const COMMANDS = ["start", "courses", "mycourses", "help", "language", "mydata", "deleteme", "cancel"] as const;
+const COMMANDS = ["start", "courses", "mycourses", "sponsorship", "help", "language", "mydata", "deleteme", "cancel"] as const;
 
 /** Builds the whole bot from its dependencies, without globals, so tests can build their own. */
 export function createBot(token: string, options: CreateBotOptions): Bot<BotContext> {
@@ -42,6 +43,7 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
   const onboarding = onboardingFeature(deps);
   const courses = coursesFeature(deps);
   const team = teamFeature(deps);
+  const sponsorship = sponsorshipFeature(deps);
 
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   bot.use(privateChatsOnly);
@@ -56,8 +58,8 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
     }),
   );
   features.use(cancelCommand, onboarding.interrupts);
-  features.use(...onboarding.conversations, ...courses.conversations, ...team.conversations);
-  features.use(onboarding.composer, courses.composer, team.composer);
+  features.use(...onboarding.conversations, ...courses.conversations, ...team.conversations, ...sponsorship.conversations);
+  features.use(onboarding.composer, courses.composer, team.composer, sponsorship.composer);
   features.use(unhandled);
   return bot;
 }

@@ -18,7 +18,7 @@ export function createJobs(deps: BotDeps, api: Api): Job[] {
     {
       name: "reminders",
       cron: "* * * * *",
-      run: () => runReminderJob(deps, (chatId, text) => api.sendMessage(chatId, text), deps.clock()),
+      run: () => runReminderJob(deps, (chatId, text, options) => api.sendMessage(chatId, text, options), deps.clock()),
     },
   ];
 }

@@ -14,7 +14,8 @@ export interface StaffGrant {
   role: Role;
 }
 
-function nameOf(person: { firstName: string | null; lastName: string | null; username: string | null; id: number }): string {
+/** The name the office sees: first and last name, else the username, else the id. */
+export function nameOf(person: { firstName: string | null; lastName: string | null; username: string | null; id: number }): string {
   return [person.firstName, person.lastName].filter(Boolean).join(" ") || (person.username ? `@${person.username}` : `#${person.id}`);
 }
 
