@@ -270,6 +270,21 @@ describe("withdrawal, erasure and forged buttons", () => {
     expect((await db.sponsorshipRequest.findUniqueOrThrow({ where: { id: requestId } })).status).toBe("open");
   });
 
+  it("'need help' at a check-in notifies the managers and keeps the sponsorship", async () => {
+    const sponsor = fake.user({ id: 8109, firstName: "Grete", languageCode: "de" });
+    const family = fake.user({ id: 8110, firstName: "Анна", languageCode: "ru" });
+    const { sponsorshipId, requestId } = await activePair(sponsor, family);
+    boss.skipReplies();
+    now = checkinDueAt(now, 0, BERLIN);
+    await runReminders();
+    expect((await sponsor.nextReply()).text).toBe("🤝 Wie läuft Ihre Patenschaft?");
+    sponsor.tap("🆘 Wir brauchen Hilfe");
+    expect((await sponsor.nextReply()).text).toContain("meldet sich bei Ihnen");
+    expect((await boss.nextReply()).text).toBe(`🆘 Eine Patin oder ein Pate braucht Unterstützung bei der Patenschaft zu Anfrage #${requestId}.`);
+    expect((await db.sponsorship.findUniqueOrThrow({ where: { id: sponsorshipId } })).status).toBe("active");
+    await family.expectNoReply(200);
+  });
+
   it("a non-manager cannot list requests or make a match, even with forged buttons", async () => {
     const eve = fake.user({ id: 8108, firstName: "Eve", languageCode: "de" });
     await onboard(eve);
