@@ -4,6 +4,7 @@ import { pathToFileURL } from "node:url";
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import type { UserFromGetMe } from "grammy/types";
 import { createBot, publishCommands } from "./bot/create-bot.js";
+import { InFlightUpdates } from "./bot/in-flight.js";
 import type { BotDeps } from "./bot/context.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { createDb } from "./db.js";
@@ -31,7 +32,8 @@ export async function startApp(config: Config, logger: Logger, botInfo?: UserFro
     const { created } = await seedDemoData(db, systemClock());
     logger.info(created ? "demo data created" : "demo data already present");
   }
-  const bot = createBot(config.botToken, { ...deps, apiRoot: config.botApiRoot, botInfo });
+  const inFlight = new InFlightUpdates();
+  const bot = createBot(config.botToken, { ...deps, apiRoot: config.botApiRoot, botInfo, inFlight });
   bot.catch((error) => logger.error("unhandled bot error", { updateId: error.ctx.update.update_id, error: error.error }));
   await bot.init();
   await publishCommands(bot);
@@ -57,6 +59,7 @@ export async function startApp(config: Config, logger: Logger, botInfo?: UserFro
     port,
     async stop() {
       await stopUpdates();
+      await inFlight.idle();
       await scheduler.stop();
       await db.$disconnect();
       logger.info("bot stopped");

@@ -44,8 +44,14 @@ function sourceFiles(dir: string): string[] {
 const source = sourceFiles("src").map((path) => readFileSync(path, "utf8")).join("\n");
 /** Keys written out in code, e.g. t("menu.title") or labelKey: "menu.help". */
 const literalKeys = new Set([...source.matchAll(/["'`]([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)["'`]/g)].map((match) => match[1] ?? ""));
-/** Prefixes of keys built in code, e.g. t(`commands.${command}`). */
-const dynamicPrefixes = [...source.matchAll(/`([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*\.)\$\{/g)].map((match) => match[1] ?? "");
+/**
+ * Prefixes of keys built in code, e.g. t(`commands.${command}`) or a constant "sponsorship.area."
+ * joined with a code. Keep such prefixes narrow: a bare namespace marks all of its keys used.
+ */
+const dynamicPrefixes = [
+  ...source.matchAll(/`([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*\.)\$\{/g),
+  ...source.matchAll(/["'`]([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+\.)["'`]/g),
+].map((match) => match[1] ?? "");
 
 describe("locales", () => {
   const german = baseKeys("de");

@@ -1,7 +1,8 @@
 import type { Conversation } from "@grammyjs/conversations";
-import type { z } from "zod";
+import { InlineKeyboard } from "grammy";
+import { z } from "zod";
 import type { Translate } from "../i18n.js";
-import type { CallbackData } from "./callback-data.js";
+import { defineCallbackData, type CallbackData } from "./callback-data.js";
 import type { BotContext, ConversationContext } from "./context.js";
 
 export type BotConversation = Conversation<BotContext, ConversationContext>;
@@ -75,5 +76,57 @@ export async function waitForChoice<A extends readonly unknown[], B extends read
     if (choice) return { choice, ctx };
     if (action) return { action, ctx };
     if (!ctx.callbackQuery) await ctx.reply(t("onboarding.use_buttons"));
+  }
+}
+
+const toggleData = defineCallbackData("pick", z.tuple([z.string().regex(/^[a-z0-9_]{1,30}$/)]));
+const pickEndData = defineCallbackData("pick_end", z.tuple([z.enum(["done", "cancel"])]));
+
+export interface MultiSelect<Code extends string> {
+  codes: readonly Code[];
+  label: (code: Code) => string;
+  initial?: readonly Code[];
+  doneLabel: string;
+  cancelLabel: string;
+  /** Said when "done" is pressed with nothing chosen; the question stays open. */
+  emptyHint: string;
+}
+
+function multiSelectKeyboard<Code extends string>(options: MultiSelect<Code>, chosen: readonly Code[]): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  for (const code of options.codes) keyboard.text(`${chosen.includes(code) ? "✅ " : ""}${options.label(code)}`, toggleData.pack(code)).row();
+  return keyboard.text(options.doneLabel, pickEndData.pack("done")).text(options.cancelLabel, pickEndData.pack("cancel"));
+}
+
+/**
+ * Asks a question with one button per code: a press toggles its ✅ mark, "done" finishes (at
+ * least one must be chosen), "cancel" gives up. Returns the chosen codes in the order of
+ * `codes`, or undefined when the person cancelled.
+ */
+export async function askMultiSelect<Code extends string>(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  t: Translate,
+  text: string,
+  options: MultiSelect<Code>,
+): Promise<Code[] | undefined> {
+  let chosen = options.codes.filter((code) => options.initial?.includes(code));
+  await ctx.reply(text, { reply_markup: multiSelectKeyboard(options, chosen) });
+  for (;;) {
+    const answer = await waitForChoice(conversation, t, toggleData, pickEndData);
+    if ("choice" in answer) {
+      const code = options.codes.find((candidate) => candidate === answer.choice[0]);
+      if (code === undefined) continue;
+      chosen = options.codes.filter((candidate) => (candidate === code) !== chosen.includes(candidate));
+      await answer.ctx.editMessageReplyMarkup({ reply_markup: multiSelectKeyboard(options, chosen) });
+    } else if (answer.action[0] === "cancel") {
+      await answer.ctx.editMessageReplyMarkup();
+      return undefined;
+    } else if (chosen.length === 0) {
+      await answer.ctx.reply(options.emptyHint);
+    } else {
+      await answer.ctx.editMessageText(`${text}\n\n${chosen.map((code) => `✅ ${options.label(code)}`).join("\n")}`);
+      return chosen;
+    }
   }
 }

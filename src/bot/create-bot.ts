@@ -8,12 +8,14 @@ import { LANGUAGES, translator } from "../i18n.js";
 import { broadcastsFeature } from "../features/broadcasts/composer.js";
 import { coursesFeature } from "../features/courses/composer.js";
 import { onboardingFeature } from "../features/onboarding/composer.js";
+import { sponsorshipFeature } from "../features/sponsorship/composer.js";
 import { teamFeature } from "../features/team/composer.js";
 import { markBlockedByChat } from "../features/onboarding/service.js";
 import { markBlockedChats } from "./api-transformers.js";
 import type { BotContext, BotDeps, ConversationContext } from "./context.js";
 import { prismaConversationStorage } from "./conversation-storage.js";
 import { cancelCommand, errorHandler, unhandled } from "./fallbacks.js";
+import type { InFlightUpdates } from "./in-flight.js";
 import { loadPerson, privateChatsOnly } from "./middleware.js";
 
 export type ThrottlerOptions = Parameters<typeof apiThrottler>[0];
@@ -25,6 +27,8 @@ export interface CreateBotOptions extends BotDeps {
   botInfo?: UserFromGetMe;
   /** Throttler settings; by default Telegram's 30 messages per second, evenly paced (pacedThrottler). */
   throttler?: ThrottlerOptions;
+  /** Counts updates in progress, so a graceful stop can wait for them. */
+  inFlight?: InFlightUpdates;
 }
 
 /**
@@ -36,7 +40,7 @@ export function pacedThrottler(perSecond = 30): ThrottlerOptions {
   return { global: { minTime: 1000 / (perSecond * 0.97) } };
 }
 
-const COMMANDS = ["start", "courses", "mycourses", "help", "language", "mydata", "deleteme", "cancel"] as const;
+const COMMANDS = ["start", "courses", "mycourses", "sponsorship", "help", "language", "mydata", "deleteme", "cancel"] as const;
 
 /** Builds the whole bot from its dependencies, without globals, so tests can build their own. */
 export function createBot(token: string, options: CreateBotOptions): Bot<BotContext> {
@@ -53,7 +57,9 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
   const courses = coursesFeature(deps);
   const team = teamFeature(deps);
   const broadcasts = broadcastsFeature(deps);
+  const sponsorship = sponsorshipFeature(deps);
 
+  if (options.inFlight) bot.use(options.inFlight.middleware);
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   bot.use(privateChatsOnly);
   const features = bot.errorBoundary(errorHandler(deps.logger));
@@ -67,8 +73,8 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
     }),
   );
   features.use(cancelCommand, onboarding.interrupts);
-  features.use(...onboarding.conversations, ...courses.conversations, ...team.conversations, ...broadcasts.conversations);
-  features.use(onboarding.composer, courses.composer, team.composer, broadcasts.composer);
+  features.use(...onboarding.conversations, ...courses.conversations, ...team.conversations, ...broadcasts.conversations, ...sponsorship.conversations);
+  features.use(onboarding.composer, courses.composer, team.composer, broadcasts.composer, sponsorship.composer);
   features.use(unhandled);
   return bot;
 }

@@ -2,7 +2,7 @@ import { Composer, type BotError } from "grammy";
 import type { Logger } from "../logger.js";
 import type { BotContext } from "./context.js";
 import { fallbackTranslator } from "./middleware.js";
-import { ForbiddenError } from "../features/onboarding/service.js";
+import { ForbiddenError } from "../features/onboarding/roles.js";
 
 /** /cancel leaves whatever conversation is active; mounted before the conversations run. */
 export const cancelCommand = new Composer<BotContext>();

@@ -1,7 +1,8 @@
 import type { Middleware, MiddlewareFn, NextFunction } from "grammy";
 import type { Role } from "../generated/prisma/client.js";
 import { languageFromTelegram, translator, FALLBACK_LANGUAGE } from "../i18n.js";
-import { clearBlocked, findOrCreatePerson, hasConsented, hasRole } from "../features/onboarding/service.js";
+import { clearBlocked, findOrCreatePerson, hasConsented } from "../features/onboarding/service.js";
+import { hasRole } from "../features/onboarding/roles.js";
 import type { BotContext, BotDeps } from "./context.js";
 
 /**

@@ -20,7 +20,7 @@ export function createJobs(deps: BotDeps, api: Api): Job[] {
     {
       name: "reminders",
       cron: "* * * * *",
-      run: () => runReminderJob(deps, (chatId, text) => api.sendMessage(chatId, text), deps.clock()),
+      run: () => runReminderJob(deps, (chatId, text, options) => api.sendMessage(chatId, text, options), deps.clock()),
     },
     {
       // Every five seconds, so "send now" starts at once; a run lasts until the queue is empty.

@@ -1,8 +1,10 @@
 import { GrammyError } from "grammy";
+import type { InlineKeyboardMarkup } from "grammy/types";
 import type { BotDeps } from "../bot/context.js";
 import { Prisma, type Db } from "../db.js";
 import type { Person, Reminder, ReminderKind } from "../generated/prisma/client.js";
 import { courseSessionReminders } from "../features/courses/reminders.js";
+import { sponsorshipReminders } from "../features/sponsorship/reminders.js";
 import { markBlockedByChat } from "../features/onboarding/service.js";
 import { utcToWallClock } from "../time.js";
 
@@ -33,6 +35,8 @@ export type Review =
   | {
       send: true;
       text: string;
+      /** Buttons to answer with, e.g. the sponsorship check-in's "fine / need help / ended". */
+      reply_markup?: InlineKeyboardMarkup;
       /** True for the few reminders that may wake people, e.g. the 2-hour reminder of an early session. */
       allowedInQuietHours: boolean;
     }
@@ -50,10 +54,10 @@ export interface ReminderSource {
   review(context: ReminderContext, due: readonly DueReminder[], now: Date): Promise<Map<number, Review>>;
 }
 
-export const reminderSources: readonly ReminderSource[] = [courseSessionReminders];
+export const reminderSources: readonly ReminderSource[] = [courseSessionReminders, sponsorshipReminders];
 
-/** Sends a plain text to a chat; rejects when Telegram did not accept it. */
-export type SendText = (chatId: number, text: string) => Promise<unknown>;
+/** Sends a text (with optional buttons) to a chat; rejects when Telegram did not accept it. */
+export type SendText = (chatId: number, text: string, options?: { reply_markup?: InlineKeyboardMarkup }) => Promise<unknown>;
 
 export type ReminderJobDeps = Pick<BotDeps, "db" | "timeZone" | "logger">;
 
@@ -175,7 +179,7 @@ async function deliver(
   if (unreachable) return cancel(deps, reminder, unreachable, now);
   if (!review.send) return cancel(deps, reminder, review.reason, now);
   if (quiet && !review.allowedInQuietHours) return "deferred";
-  return sendAndRecord(deps, send, reminder, review.text, now);
+  return sendAndRecord(deps, send, reminder, review, now);
 }
 
 function whyUnreachable(person: Person): string | undefined {
@@ -197,10 +201,10 @@ async function cancel(deps: ReminderJobDeps, reminder: Reminder, reason: string,
   return "cancelled";
 }
 
-async function sendAndRecord(deps: ReminderJobDeps, send: SendText, reminder: DueReminder, text: string, now: Date): Promise<Outcome> {
+async function sendAndRecord(deps: ReminderJobDeps, send: SendText, reminder: DueReminder, review: Review & { send: true }, now: Date): Promise<Outcome> {
   const chatId = Number(reminder.person.chatId);
   try {
-    await send(chatId, text);
+    await (review.reply_markup ? send(chatId, review.text, { reply_markup: review.reply_markup }) : send(chatId, review.text));
   } catch (error) {
     return recordFailure(deps, reminder, chatId, error, now);
   }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
-import { ForbiddenError } from "../../src/features/onboarding/service.js";
+import { ForbiddenError } from "../../src/features/onboarding/roles.js";
 import {
   cancelSession,
   closeCourse,

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pacedThrottler } from "../../src/bot/create-bot.js";
 import type { Db } from "../../src/db.js";
-import { createBroadcast, deliveryCounts, type Actor } from "../../src/features/broadcasts/service.js";
+import { createBroadcast, deliveryCounts } from "../../src/features/broadcasts/service.js";
+import type { Actor } from "../../src/features/onboarding/roles.js";
 import { createCourse, register } from "../../src/features/courses/service.js";
 import { createBroadcastWorker } from "../../src/jobs/broadcasts.js";
 import { silentLogger } from "../../src/logger.js";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
 import { revokeRole } from "../../src/features/team/service.js";
-import { ForbiddenError } from "../../src/features/onboarding/service.js";
+import { ForbiddenError } from "../../src/features/onboarding/roles.js";
 import { onboard, startTestBot, type RunningTestBot } from "../support/app.js";
 import { createTestDb } from "../support/db.js";
 import { FakeTelegram } from "../support/fake-telegram.js";

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createBot, pacedThrottler, type ThrottlerOptions } from "../../src/bot/create-bot.js";
 import { createDb, type Db } from "../../src/db.js";
-import { ForbiddenError } from "../../src/features/onboarding/service.js";
-import { audienceSize, cancelBroadcast, claimDeliveries, createBroadcast, deliveryCounts, retryFailed, type Actor } from "../../src/features/broadcasts/service.js";
+import { ForbiddenError } from "../../src/features/onboarding/roles.js";
+import { audienceSize, cancelBroadcast, claimDeliveries, createBroadcast, deliveryCounts, retryFailed } from "../../src/features/broadcasts/service.js";
+import type { Actor } from "../../src/features/onboarding/roles.js";
 import { createBroadcastWorker, type BroadcastWorkerOptions } from "../../src/jobs/broadcasts.js";
 import { silentLogger } from "../../src/logger.js";
 import type { Clock } from "../../src/time.js";

@@ -2,6 +2,7 @@ import { run, type RunnerHandle } from "@grammyjs/runner";
 import type { Bot } from "grammy";
 import type { BotContext } from "../../src/bot/context.js";
 import { createBot, type ThrottlerOptions } from "../../src/bot/create-bot.js";
+import { InFlightUpdates } from "../../src/bot/in-flight.js";
 import type { Db } from "../../src/db.js";
 import { createLogger, type Logger } from "../../src/logger.js";
 import type { Clock } from "../../src/time.js";
@@ -28,6 +29,7 @@ export interface RunningTestBot {
 export function startTestBot(fake: FakeTelegram, db: Db, options: TestBotOptions = {}): RunningTestBot {
   const logs: Record<string, unknown>[] = [];
   const logger = createLogger("debug", (line) => logs.push(JSON.parse(line) as Record<string, unknown>));
+  const inFlight = new InFlightUpdates();
   const bot = createBot(fake.token, {
     db,
     clock: options.clock ?? (() => new Date()),
@@ -37,9 +39,14 @@ export function startTestBot(fake: FakeTelegram, db: Db, options: TestBotOptions
     apiRoot: fake.apiRoot,
     botInfo: fake.botInfo,
     throttler: options.throttler,
+    inFlight,
   });
   const runner: RunnerHandle = run(bot, { runner: { fetch: { timeout: 1 } } });
-  return { bot, logs, logger, stop: () => runner.stop() };
+  const stop = async () => {
+    await runner.stop();
+    await inFlight.idle();
+  };
+  return { bot, logs, logger, stop };
 }
 
 /** Takes a user through /start and consent (German or Russian), up to the main menu. */

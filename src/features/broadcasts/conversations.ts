@@ -21,16 +21,8 @@ import {
   whenKeyboard,
 } from "./keyboards.js";
 import { sendBroadcastMessage, type BroadcastContent } from "./notifications.js";
-import {
-  COURSE_AUDIENCE_STATUSES,
-  MAX_CAPTION_LENGTH,
-  MAX_TEXT_LENGTH,
-  audienceOptions,
-  audienceSize,
-  createBroadcast,
-  type Actor,
-  type Audience,
-} from "./service.js";
+import { COURSE_AUDIENCE_STATUSES, MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH, audienceOptions, audienceSize, createBroadcast, type Audience } from "./service.js";
+import type { Actor } from "../onboarding/roles.js";
 
 export const BROADCAST_COMPOSE = "broadcast-compose";
 

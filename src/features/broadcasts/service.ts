@@ -2,9 +2,8 @@ import { z } from "zod";
 import { Prisma, type Db } from "../../db.js";
 import type { Broadcast, DeliveryStatus, Language } from "../../generated/prisma/client.js";
 import { LANGUAGES } from "../../i18n.js";
-import { assertRole, type PersonWithRoles } from "../onboarding/service.js";
+import { assertRole, type Actor } from "../onboarding/roles.js";
 
-export type Actor = Pick<PersonWithRoles, "id" | "roles">;
 
 // ───────────────────────────── audiences ─────────────────────────────
 

@@ -4,7 +4,8 @@ import { z } from "zod";
 import type { Db } from "../../db.js";
 import { addDays, compareDays, parseClockTime, parseIsoDay, type CalendarDay } from "../../time.js";
 import { parseWeekday, weeklySessions, type WeeklySlot } from "./schedule.js";
-import { COURSE_CATEGORIES, insertCourse, type Actor, type CourseInput } from "./service.js";
+import { COURSE_CATEGORIES, insertCourse, type CourseInput } from "./service.js";
+import type { Actor } from "../onboarding/roles.js";
 
 /**
  * Courses from a YAML or CSV file: every record is checked and every problem is reported with its

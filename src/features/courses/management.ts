@@ -9,7 +9,7 @@ import { notifyPeople } from "../../bot/notify.js";
 import type { CourseCategory } from "../../generated/prisma/client.js";
 import { formatDateTime, localized, translator, type Language, type Translate } from "../../i18n.js";
 import { parseLocalDay, type CalendarDay } from "../../time.js";
-import { hasRole } from "../onboarding/service.js";
+import { hasRole } from "../onboarding/roles.js";
 import { announcePromotions } from "./notifications.js";
 import { parseWeeklySchedule, weeklySessions, type WeeklySlot } from "./schedule.js";
 import {

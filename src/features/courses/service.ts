@@ -1,11 +1,10 @@
 import type { Db, Prisma } from "../../db.js";
 import type { Course, CourseCategory, CourseSession, Enrollment, GermanLevel, Language } from "../../generated/prisma/client.js";
-import { assertRole, hasRole, type PersonWithRoles } from "../onboarding/service.js";
+import { assertRole, hasRole, type Actor } from "../onboarding/roles.js";
 import { weeklySessions, type WeeklySlot } from "./schedule.js";
 import type { CalendarDay } from "../../time.js";
 
 type Tx = Prisma.TransactionClient;
-export type Actor = Pick<PersonWithRoles, "id" | "roles">;
 
 export const COURSE_CATEGORIES = ["language", "vocational", "school_certificate", "other"] as const satisfies readonly CourseCategory[];
 export const GERMAN_LEVELS = ["A0", "A1", "A2", "B1", "B2", "C1"] as const satisfies readonly GermanLevel[];

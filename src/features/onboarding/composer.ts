@@ -4,6 +4,7 @@ import { translator } from "../../i18n.js";
 import { backToMenuKeyboard, menuData } from "../../bot/main-menu.js";
 import { eraseConfirmKeyboard, languageData, languageKeyboard, mainMenuKeyboard, privacyData, privacyKeyboard } from "./keyboards.js";
 import { ONBOARDING, onboardingConversation } from "./conversations.js";
+import { notifyEnded } from "../sponsorship/notifications.js";
 import { erasePersonData, exportPersonData, hasConsented, setLanguage } from "./service.js";
 
 /**
@@ -67,9 +68,12 @@ export function onboardingFeature(deps: BotDeps) {
         return askToErase(ctx);
       case "erase_no":
         return ctx.editMessageText(ctx.t("privacy.kept"));
-      case "erase_yes":
-        await erasePersonData(deps.db, ctx.person.id, deps.clock());
-        return ctx.editMessageText(ctx.t("privacy.erased"));
+      case "erase_yes": {
+        const otherSide = await erasePersonData(deps.db, ctx.person.id, deps.clock());
+        await ctx.editMessageText(ctx.t("privacy.erased"));
+        await notifyEnded(ctx.api, deps, otherSide);
+        return;
+      }
     }
   });
 

@@ -2,6 +2,8 @@ import type { Db } from "../../db.js";
 import type { Person, Role } from "../../generated/prisma/client.js";
 import type { Language } from "../../i18n.js";
 import { conversationKeyForChat } from "../../bot/conversation-storage.js";
+import type { Recipient } from "../courses/service.js";
+import { endRunningSponsorships } from "../sponsorship/service.js";
 
 export type PersonWithRoles = Person & { roles: Role[] };
 
@@ -15,23 +17,6 @@ export interface TelegramNames {
   firstName: string;
   lastName: string | undefined;
   username: string | undefined;
-}
-
-/** Raised when a person tries something their roles do not allow. */
-export class ForbiddenError extends Error {
-  constructor(readonly needed: readonly Role[]) {
-    super(`needs one of the roles: ${needed.join(", ")}`);
-    this.name = "ForbiddenError";
-  }
-}
-
-export function hasRole(person: { roles: readonly Role[] }, ...roles: Role[]): boolean {
-  return roles.some((role) => person.roles.includes(role));
-}
-
-/** Services call this before acting for someone, whatever buttons that person was shown. */
-export function assertRole(person: { roles: readonly Role[] }, ...roles: Role[]): void {
-  if (!hasRole(person, ...roles)) throw new ForbiddenError(roles);
 }
 
 export function hasConsented(person: Pick<Person, "consentAt">): boolean {
@@ -115,11 +100,12 @@ function toJsonSafe<T>(value: T): unknown {
 /**
  * Erases a person's personal data. The person row stays as an anonymous shell without Telegram
  * id, names or contact so that attendance, enrollments and check-ins still count in the tallies;
- * open sign-ups are withdrawn and pending reminders dropped. The next message from the same
+ * open sign-ups are withdrawn and pending reminders dropped. Running sponsorships end; the
+ * people on their other side are returned, to be told neutrally. The next message from the same
  * Telegram account starts a fresh person.
  */
-export async function erasePersonData(db: Db, personId: number, now: Date): Promise<void> {
-  await db.$transaction(async (tx) => {
+export async function erasePersonData(db: Db, personId: number, now: Date): Promise<Recipient[]> {
+  return db.$transaction(async (tx) => {
     const person = await tx.person.findUniqueOrThrow({ where: { id: personId } });
     if (person.chatId !== null) {
       await tx.conversationState.deleteMany({ where: { key: conversationKeyForChat(person.chatId) } });
@@ -133,9 +119,14 @@ export async function erasePersonData(db: Db, personId: number, now: Date): Prom
       where: { personId },
       data: { note: null, childrenAges: null, contactTimes: null, familySize: null, district: null },
     });
-    await tx.sponsorshipRequest.updateMany({ where: { personId, status: "open" }, data: { status: "withdrawn", closedAt: now } });
+    await tx.sponsorshipRequest.updateMany({ where: { personId, status: { in: ["open", "matched"] } }, data: { status: "withdrawn", closedAt: now } });
     await tx.sponsorProfile.updateMany({ where: { personId }, data: { about: null, districts: "[]", status: "withdrawn" } });
-    await endSponsorshipsOf(tx, personId, now);
+    // Families of an erased sponsor get their request back in the queue; sponsors of an erased family are free again.
+    const asSponsor = await endRunningSponsorships(tx, { sponsor: { personId } }, "data_erased", now, true);
+    const asFamily = await endRunningSponsorships(tx, { request: { personId } }, "data_erased", now, false);
+    const otherSide = [...asSponsor.map((ended) => ({ ...ended, other: ended.family })), ...asFamily.map((ended) => ({ ...ended, other: ended.sponsor }))]
+      .filter((ended) => ended.wasActive && ended.other.personId !== personId)
+      .map((ended) => ended.other);
     await tx.person.update({
       where: { id: personId },
       data: {
@@ -152,15 +143,6 @@ export async function erasePersonData(db: Db, personId: number, now: Date): Prom
         language: "de",
       },
     });
-  });
-}
-
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
-
-async function endSponsorshipsOf(tx: Tx, personId: number, now: Date): Promise<void> {
-  const running = { status: { in: ["proposed", "active"] as ("proposed" | "active")[] } };
-  await tx.sponsorship.updateMany({
-    where: { ...running, OR: [{ request: { personId } }, { sponsor: { personId } }] },
-    data: { status: "ended", endedAt: now, endReason: "data_erased" },
+    return otherSide;
   });
 }

@@ -1,9 +1,8 @@
 import type { Db } from "../../db.js";
 import type { Role } from "../../generated/prisma/client.js";
-import { assertRole, type PersonWithRoles } from "../onboarding/service.js";
+import { assertRole, type Actor } from "../onboarding/roles.js";
 import type { Recipient } from "../courses/service.js";
 
-export type Actor = Pick<PersonWithRoles, "id" | "roles">;
 
 export const GRANTABLE_ROLES = ["instructor", "manager"] as const satisfies readonly Role[];
 
@@ -14,7 +13,8 @@ export interface StaffGrant {
   role: Role;
 }
 
-function nameOf(person: { firstName: string | null; lastName: string | null; username: string | null; id: number }): string {
+/** The name the office sees: first and last name, else the username, else the id. */
+export function nameOf(person: { firstName: string | null; lastName: string | null; username: string | null; id: number }): string {
   return [person.firstName, person.lastName].filter(Boolean).join(" ") || (person.username ? `@${person.username}` : `#${person.id}`);
 }
 
