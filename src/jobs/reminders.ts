@@ -3,6 +3,7 @@ import type { BotDeps } from "../bot/context.js";
 import { Prisma, type Db } from "../db.js";
 import type { Person, Reminder, ReminderKind } from "../generated/prisma/client.js";
 import { courseSessionReminders } from "../features/courses/reminders.js";
+import { eventReminders } from "../features/events/reminders.js";
 import { markBlockedByChat } from "../features/onboarding/service.js";
 import { utcToWallClock } from "../time.js";
 
@@ -50,7 +51,7 @@ export interface ReminderSource {
   review(context: ReminderContext, due: readonly DueReminder[], now: Date): Promise<Map<number, Review>>;
 }
 
-export const reminderSources: readonly ReminderSource[] = [courseSessionReminders];
+export const reminderSources: readonly ReminderSource[] = [courseSessionReminders, eventReminders];
 
 /** Sends a plain text to a chat; rejects when Telegram did not accept it. */
 export type SendText = (chatId: number, text: string) => Promise<unknown>;
