@@ -6,6 +6,7 @@ import { Bot, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { LANGUAGES, translator } from "../i18n.js";
 import { coursesFeature } from "../features/courses/composer.js";
+import { eventsFeature } from "../features/events/composer.js";
 import { onboardingFeature } from "../features/onboarding/composer.js";
 import { markBlockedByChat } from "../features/onboarding/service.js";
 import { markBlockedChats } from "./api-transformers.js";
@@ -25,7 +26,7 @@ export interface CreateBotOptions extends BotDeps {
   throttler?: ThrottlerOptions;
 }
 
-const COMMANDS = ["start", "courses", "mycourses", "help", "language", "mydata", "deleteme", "cancel"] as const;
+const COMMANDS = ["start", "courses", "mycourses", "events", "help", "language", "mydata", "deleteme", "cancel"] as const;
 
 /** Builds the whole bot from its dependencies, without globals, so tests can build their own. */
 export function createBot(token: string, options: CreateBotOptions): Bot<BotContext> {
@@ -38,8 +39,9 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
   const markBlocked = markBlockedChats((chatId) => markBlockedByChat(deps.db, chatId, deps.clock()), deps.logger);
   bot.api.config.use(markBlocked, apiThrottler(options.throttler), retry);
 
-  const onboarding = onboardingFeature(deps);
   const courses = coursesFeature(deps);
+  const events = eventsFeature(deps);
+  const onboarding = onboardingFeature(deps, events.startPayloads);
 
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   bot.use(privateChatsOnly);
@@ -54,8 +56,8 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
     }),
   );
   features.use(cancelCommand, onboarding.interrupts);
-  features.use(...onboarding.conversations, ...courses.conversations);
-  features.use(onboarding.composer, courses.composer);
+  features.use(...onboarding.conversations, ...courses.conversations, ...events.conversations);
+  features.use(onboarding.composer, courses.composer, events.composer);
   features.use(unhandled);
   return bot;
 }
