@@ -262,4 +262,61 @@ describe("organisers, cancellations and forged buttons", () => {
     expect((await petra.nextReply()).text).toContain("1. ✅ Ada");
     expect(await db.rsvp.findUniqueOrThrow({ where: { id: signed.rsvp.id } })).toMatchObject({ checkedInAt: now, checkedInById: expect.any(Number) as number });
   });
+
+  it("a manager creates a weekly series in the bot and raises the places of an event; the waiting list moves up", async () => {
+    now = new Date("2027-03-01T10:00:00Z");
+    const petra = await organiser();
+    petra.send("/manageevents");
+    await petra.nextReply();
+    petra.tap("➕ Neue Veranstaltung");
+    expect((await petra.nextReply()).text).toContain("Wie heißt sie auf Deutsch");
+    for (const answer of ["Offener Kindertreff", "Открытый детский клуб", "Spielen, basteln und Hausaufgaben für Kinder von 6 bis 12.", "Игры, поделки и домашние задания для детей от 6 до 12 лет."]) {
+      petra.send(answer);
+      await petra.nextReply();
+    }
+    petra.tap("🧒 Kinder");
+    await petra.nextReply();
+    petra.send("17.03.2027");
+    await petra.nextReply();
+    petra.send("nachmittags");
+    expect((await petra.nextReply()).text).toContain("Bitte so: 15:00-18:00");
+    petra.send("15:00-18:00");
+    await petra.nextReply();
+    petra.send("Quartierstreff, Marktring 8");
+    await petra.nextReply();
+    petra.tap("Ohne Begrenzung");
+    await petra.nextReply();
+    petra.tap("Nein");
+    await petra.nextReply();
+    petra.send("3");
+    const summary = await petra.nextReply();
+    expect(summary.text).toContain("🗓 Mi., 17. März um 15:00 bis 18:00, 3× wöchentlich");
+    petra.tap("✅ Anlegen");
+    await petra.nextReply();
+    expect((await petra.nextReply()).text).toBe("„Offener Kindertreff“ ist angelegt, als Reihe mit 3 Terminen.");
+    const series = await db.event.findMany({ where: { titleDe: "Offener Kindertreff", startsAt: { gte: now } }, orderBy: { startsAt: "asc" } });
+    expect(series.map((created) => created.startsAt.toISOString())).toEqual(["2027-03-17T14:00:00.000Z", "2027-03-24T14:00:00.000Z", "2027-03-31T13:00:00.000Z"]);
+    expect(series.every((created) => created.seriesKey === series[0]?.seriesKey && created.capacity === null && created.kind === "children")).toBe(true);
+
+    const small = await event({ titleDe: "Nähcafé", titleRu: "Кафе шитья", capacity: 1, day: { year: 2027, month: 3, day: 4 } });
+    const waiting = fake.user({ id: 7401, firstName: "Нина", languageCode: "ru" });
+    for (const telegramId of [7400, waiting.id]) {
+      const person = await db.person.create({ data: { telegramId: BigInt(telegramId), chatId: BigInt(telegramId), language: "ru", consentAt: now } });
+      await signUp(db, { eventId: small.id, personId: person.id, partySize: 1 }, now);
+    }
+    petra.send("/manageevents");
+    await petra.nextReply();
+    petra.tap(/Nähcafé/);
+    await petra.nextReply();
+    petra.tap("✏️ Bearbeiten");
+    await petra.nextReply();
+    petra.tap("Plätze");
+    await petra.nextReply();
+    petra.send("0");
+    expect((await petra.nextReply()).text).toBe("Bitte eine ganze Zahl von 1 bis 500.");
+    petra.send("2");
+    expect((await petra.nextReply()).text).toBe("Gespeichert.");
+    expect((await waiting.nextReply()).text).toBe("🎉 Хорошая новость: на «Кафе шитья» (чт, 4 марта в 18:30) освободилось место — теперь вы записаны!");
+    expect(await db.rsvp.count({ where: { eventId: small.id, status: "going" } })).toBe(2);
+  });
 });

@@ -3,6 +3,7 @@ import type { Course, CourseCategory, CourseSession, Enrollment, GermanLevel, La
 import { assertRole, hasRole, type PersonWithRoles } from "../onboarding/service.js";
 import { weeklySessions, type WeeklySlot } from "./schedule.js";
 import type { CalendarDay } from "../../time.js";
+import type { EditableField } from "../../bot/wizard.js";
 
 type Tx = Prisma.TransactionClient;
 export type Actor = Pick<PersonWithRoles, "id" | "roles">;
@@ -277,7 +278,7 @@ export async function createCourse(db: Db | Tx, actor: Actor, input: CourseInput
   return "$transaction" in db ? db.$transaction(create) : create(db);
 }
 
-export type EditableCourseField = "titleDe" | "titleRu" | "descriptionDe" | "descriptionRu" | "place" | "capacity";
+export type EditableCourseField = EditableField;
 
 /** Changes one field of a course; a raised capacity lets people move up from the waiting list. */
 export async function updateCourse(

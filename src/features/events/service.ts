@@ -3,6 +3,7 @@ import type { Db, Prisma } from "../../db.js";
 import type { Event, EventKind, Language, Rsvp } from "../../generated/prisma/client.js";
 import { addDays, clockTimeOn, type CalendarDay } from "../../time.js";
 import { assertRole, hasRole, type PersonWithRoles } from "../onboarding/service.js";
+import type { EditableField } from "../../bot/wizard.js";
 
 type Tx = Prisma.TransactionClient;
 export type Actor = Pick<PersonWithRoles, "id" | "roles">;
@@ -434,5 +435,30 @@ export async function ensureCheckinCode(db: Db, actor: Actor, eventId: number): 
     const code = await freeCheckinCode(tx);
     await tx.event.update({ where: { id: eventId }, data: { checkinCode: code } });
     return code;
+  });
+}
+
+export type EditableEventField = EditableField;
+
+/**
+ * A manager changes one field of an event; more places let people move up from the waiting
+ * list. Fewer places than people already coming is refused rather than sending anyone away.
+ */
+export async function updateEvent(
+  db: Db,
+  actor: Actor,
+  eventId: number,
+  change: { field: EditableEventField; value: string | number },
+): Promise<{ outcome: "saved"; event: Event; promoted: Promotion[] } | { outcome: "below_sign_ups"; goingPeople: number } | { outcome: "not_found" }> {
+  assertRole(actor, "manager");
+  return db.$transaction(async (tx) => {
+    const existing = await tx.event.findUnique({ where: { id: eventId } });
+    if (!existing || existing.cancelledAt) return { outcome: "not_found" };
+    if (change.field === "capacity") {
+      const { goingPeople } = await summarize(tx, existing);
+      if (typeof change.value === "number" && change.value < goingPeople) return { outcome: "below_sign_ups", goingPeople };
+    }
+    const event = await tx.event.update({ where: { id: eventId }, data: { [change.field]: change.value } });
+    return { outcome: "saved", event, promoted: await promoteWaiting(tx, event) };
   });
 }
