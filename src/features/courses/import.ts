@@ -1,7 +1,21 @@
-import { CsvError, parse as parseCsv, type CsvErrorCode } from "csv-parse/sync";
-import { isMap, isNode, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";
 import type { Db } from "../../db.js";
+import {
+  checkFields,
+  convertible,
+  isBlank,
+  isComplete,
+  readRecords,
+  shown,
+  telegramIdOf,
+  text,
+  textOrNumber,
+  unknownFieldProblems,
+  wholeNumberOf,
+  type ImportProblem,
+  type RawRecord,
+  type RecordKind,
+} from "../../file-import.js";
 import { addDays, compareDays, parseIsoDay, type CalendarDay } from "../../time.js";
 import { parseClockTime, parseWeekday, weeklySessions, type WeeklySlot } from "./schedule.js";
 import { COURSE_CATEGORIES, createCourse, type Actor, type CourseInput } from "./service.js";
@@ -11,17 +25,13 @@ import { COURSE_CATEGORIES, createCourse, type Actor, type CourseInput } from ".
  * line, and the courses are stored all together or not at all.
  */
 
-/** Something wrong in the file; line 0 stands for the file as a whole. */
-export interface ImportProblem {
-  line: number;
-  message: string;
-}
-
 /** A checked course of the file, with the line its record starts on. */
 export type ImportedCourse = Omit<CourseInput, "instructorId"> & {
   line: number;
   instructorTelegramId: bigint | null;
 };
+
+export { formatProblem, type ImportProblem } from "../../file-import.js";
 
 export type ParseResult = { ok: true; courses: ImportedCourse[] } | { ok: false; problems: ImportProblem[] };
 
@@ -37,36 +47,12 @@ const MAX_COURSE_DAYS = 2 * 366;
 
 // ───────────────────────────── the fields of a course ─────────────────────────────
 
-/** A schema that accepts what `convert` turns into a value and rejects what it cannot convert. */
-function convertible<I, O>(input: z.ZodType<I>, convert: (value: I) => O | undefined) {
-  return input.transform((value, ctx) => {
-    const converted = convert(value);
-    if (converted !== undefined) return converted;
-    ctx.addIssue("cannot be converted");
-    return z.NEVER;
-  });
-}
-
-const text = (maxLength: number) => z.string().trim().min(1).max(maxLength);
-
-const textOrNumber = z.union([z.string(), z.number()]);
-
-function wholeNumberOf(value: string | number): number | undefined {
-  const number = typeof value === "number" ? value : /^\s*\+?\d+\s*$/.test(value) ? Number(value) : Number.NaN;
-  return Number.isSafeInteger(number) ? number : undefined;
-}
-
 /** 0.75, "0.75", "0,75" or "75%" → 0.75 */
 function shareOf(value: string | number): number | undefined {
   if (typeof value === "number") return value;
   const percent = /^\s*(\d+(?:[.,]\d+)?)\s*%\s*$/.exec(value);
   const share = percent?.[1] ? Number(percent[1].replace(",", ".")) / 100 : Number(value.trim().replace(",", "."));
   return Number.isNaN(share) ? undefined : share;
-}
-
-function telegramIdOf(value: string | number): bigint | undefined {
-  const id = wholeNumberOf(value);
-  return id !== undefined && id > 0 ? BigInt(id) : undefined;
 }
 
 const COURSE_FIELDS = {
@@ -109,60 +95,17 @@ const SLOT_REQUIREMENTS: Record<keyof typeof SLOT_FIELDS, string> = {
   to: 'must be a time written as "HH:MM"',
 };
 
-const KNOWN_FIELDS = [...Object.keys(COURSE_FIELDS), "weekly"];
-const OPTIONAL_FIELDS = ["attendanceThreshold", "instructorTelegramId"];
+const COURSE_RECORDS: RecordKind = {
+  listKey: "courses",
+  noun: "course",
+  knownFields: [...Object.keys(COURSE_FIELDS), "weekly"],
+  optionalFields: ["attendanceThreshold", "instructorTelegramId"],
+};
 
 const SLOT_TEXT = /^(\S+)\s+(\S+)\s*[-–]\s*(\S+)$/;
 const SLOT_EXAMPLE = '"Mo 09:00-12:00; Mi 09:00-12:00"';
 
 // ───────────────────────────── checking one record ─────────────────────────────
-
-/** The fields of one course as they were written in the file, before any check. */
-interface RawCourse {
-  line: number;
-  fields: Record<string, unknown>;
-}
-
-type FieldValues<S extends Record<string, z.ZodType>> = { [K in keyof S]: z.output<S[K]> };
-
-interface FieldCheck<S extends Record<string, z.ZodType>> {
-  values: Partial<FieldValues<S>>;
-  problems: string[];
-}
-
-function isBlank(value: unknown): boolean {
-  return value == null || (typeof value === "string" && value.trim() === "") || (Array.isArray(value) && value.length === 0);
-}
-
-/** How a value that was rejected looked in the file. */
-function shown(value: unknown): string {
-  if (typeof value === "string") return value.length > 60 ? `a text of ${value.length} characters` : JSON.stringify(value);
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object" && value !== null) return "a mapping";
-  return String(value);
-}
-
-/** Checks each field on its own, so every wrong field of a record is reported. */
-function checkFields<S extends Record<string, z.ZodType>>(
-  schemas: S,
-  requirements: Record<keyof S, string>,
-  fields: Record<string, unknown>,
-  prefix = "",
-): FieldCheck<S> {
-  const values: Partial<FieldValues<S>> = {};
-  const problems: string[] = [];
-  for (const [name, schema] of Object.entries(schemas) as [keyof S & string, z.ZodType][]) {
-    const raw = isBlank(fields[name]) ? undefined : fields[name];
-    const result = schema.safeParse(raw);
-    if (result.success) values[name] = result.data as z.output<S[typeof name]>;
-    else problems.push(raw === undefined ? `${prefix}${name} is missing` : `${prefix}${name} ${requirements[name]} (got ${shown(raw)})`);
-  }
-  return { values, problems };
-}
-
-function isComplete<S extends Record<string, z.ZodType>>(check: FieldCheck<S>): check is { values: FieldValues<S>; problems: [] } {
-  return check.problems.length === 0;
-}
 
 /** The weekly schedule as a list of { weekday, from, to } mappings, from a list or a text. */
 function slotEntries(weekly: unknown): unknown[] | undefined {
@@ -219,21 +162,12 @@ function periodProblems(firstDay: CalendarDay, lastDay: CalendarDay, slots: Week
   return [];
 }
 
-function unknownFieldProblems(fields: Record<string, unknown>): string[] {
-  return Object.keys(fields)
-    .filter((name) => !KNOWN_FIELDS.includes(name))
-    .map((name) => {
-      const meant = KNOWN_FIELDS.find((known) => known.toLowerCase() === name.trim().toLowerCase());
-      return `unknown field "${name}"${meant ? ` (did you mean "${meant}"?)` : ""}`;
-    });
-}
-
-function checkCourse({ line, fields }: RawCourse): { course?: ImportedCourse; problems: ImportProblem[] } {
+function checkCourse({ line, fields }: RawRecord): { course?: ImportedCourse; problems: ImportProblem[] } {
   const check = checkFields(COURSE_FIELDS, COURSE_REQUIREMENTS, fields);
   const weekly = checkWeekly(fields.weekly);
   const { firstDay, lastDay } = check.values;
   const messages = [
-    ...unknownFieldProblems(fields),
+    ...unknownFieldProblems(fields, COURSE_RECORDS.knownFields),
     ...check.problems,
     ...weekly.problems,
     ...(firstDay && lastDay ? periodProblems(firstDay, lastDay, weekly.slots) : []),
@@ -244,157 +178,18 @@ function checkCourse({ line, fields }: RawCourse): { course?: ImportedCourse; pr
   return { course: { ...check.values, weekly: weekly.slots, line }, problems: [] };
 }
 
-function checkCourses(records: RawCourse[]): ParseResult {
-  if (records.length === 0) return { ok: false, problems: [{ line: 0, message: "the file contains no courses" }] };
+function checkCourses(records: RawRecord[]): ParseResult {
   const checked = records.map(checkCourse);
   const problems = checked.flatMap((result) => result.problems);
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, courses: checked.flatMap((result) => (result.course ? [result.course] : [])) };
 }
 
-// ───────────────────────────── YAML ─────────────────────────────
-
-type Records = { records: RawCourse[] } | { problems: ImportProblem[] };
-
-const YAML_SHAPE = 'the file must hold a list of courses, at the top or under "courses:"';
-
-function yamlCourseList(doc: Document) {
-  const contents = doc.contents;
-  if (isSeq(contents)) return contents;
-  if (isMap(contents)) {
-    const courses = contents.get("courses", true);
-    if (isSeq(courses)) return courses;
-  }
-  return undefined;
-}
-
-function yamlRecords(content: string): Records {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(content, { lineCounter, prettyErrors: false });
-  // An unclosed bracket is noticed at the very end, which may be the empty line after the last one.
-  const lastLine = content.trimEnd().split("\n").length;
-  const lineAt = (offset: number) => Math.min(lineCounter.linePos(offset).line, lastLine);
-  if (doc.errors.length > 0) {
-    return { problems: doc.errors.map((error) => ({ line: lineAt(error.pos[0]), message: `YAML: ${error.message.split("\n")[0]}` })) };
-  }
-  const list = yamlCourseList(doc);
-  if (!list) return { problems: [{ line: 1, message: YAML_SHAPE }] };
-  const records: RawCourse[] = [];
-  const problems: ImportProblem[] = [];
-  for (const item of list.items) {
-    const line = lineAt((isNode(item) ? item.range : list.range)?.[0] ?? 0);
-    if (isMap(item)) records.push({ line, fields: item.toJS(doc) as Record<string, unknown> });
-    else problems.push({ line, message: "each course must be a mapping of fields such as titleDe: …" });
-  }
-  return problems.length > 0 ? { problems } : { records };
-}
-
-// ───────────────────────────── CSV ─────────────────────────────
-
-/** Spreadsheets set to German write ";" between fields; a header without any "," tells. */
-function csvDelimiterOf(content: string): string {
-  const header = content.split("\n", 1)[0] ?? "";
-  return header.includes(";") && !header.includes(",") ? ";" : ",";
-}
-
-interface CsvRow {
-  record: string[];
-  info: { lines: number };
-}
-
-/** info.lines is the line a record ends on; a quoted field may span several lines. */
-function startLineOf(row: CsvRow): number {
-  const innerNewlines = row.record.reduce((count, field) => count + field.split("\n").length - 1, 0);
-  return row.info.lines - innerNewlines;
-}
-
-const STRAY_QUOTE: readonly CsvErrorCode[] = ["INVALID_OPENING_QUOTE", "CSV_INVALID_CLOSING_QUOTE", "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE"];
-
-function csvErrorProblem(error: CsvError, lastRecordEnd: number): ImportProblem {
-  // An unclosed quote is only noticed at the end of the file; the record after the last good one holds it.
-  const recordStart = lastRecordEnd + 1;
-  if (error.code === "CSV_QUOTE_NOT_CLOSED") {
-    return { line: recordStart, message: 'CSV: a quoted field in this record is never closed (a " is missing)' };
-  }
-  const line = typeof error.lines === "number" ? error.lines : recordStart;
-  if (STRAY_QUOTE.includes(error.code)) {
-    return { line, message: 'CSV: a field contains a "; put the whole field in quotes and write each " inside it as ""' };
-  }
-  return { line, message: `CSV: ${error.message}` };
-}
-
-function csvRows(content: string): { rows: CsvRow[] } | { problems: ImportProblem[] } {
-  // csv-parse counts a CRLF inside a quoted field as two lines, so line endings are made uniform first.
-  const normalized = content.replace(/\r\n?/g, "\n");
-  let lastRecordEnd = 0;
-  try {
-    const rows = parseCsv(normalized, {
-      bom: true,
-      delimiter: csvDelimiterOf(normalized.replace(/^\uFEFF/, "")),
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      skip_records_with_empty_values: true,
-      on_record: (record: string[], context) => {
-        lastRecordEnd = context.lines;
-        return record;
-      },
-    }) as unknown as CsvRow[];
-    return { rows };
-  } catch (error) {
-    if (error instanceof CsvError) return { problems: [csvErrorProblem(error, lastRecordEnd)] };
-    throw error;
-  }
-}
-
-function csvHeader(row: CsvRow): { columns: string[] } | { problems: ImportProblem[] } {
-  const line = startLineOf(row);
-  const columns = row.record.map((name) => KNOWN_FIELDS.find((known) => known.toLowerCase() === name.trim().toLowerCase()) ?? name.trim());
-  const problems = [
-    ...columns.filter((name) => !KNOWN_FIELDS.includes(name)).map((name) => `unknown column "${name}"`),
-    ...columns.filter((name, index) => columns.indexOf(name) !== index).map((name) => `column "${name}" appears twice`),
-    ...KNOWN_FIELDS.filter((name) => !OPTIONAL_FIELDS.includes(name) && !columns.includes(name)).map((name) => `column "${name}" is missing`),
-  ];
-  if (problems.length > 0) return { problems: problems.map((message) => ({ line, message })) };
-  return { columns };
-}
-
-function csvRecord(columns: string[], row: CsvRow): RawCourse | ImportProblem {
-  const line = startLineOf(row);
-  if (row.record.length !== columns.length) {
-    return {
-      line,
-      message: `has ${row.record.length} fields but the header has ${columns.length}; put texts with commas, semicolons or line breaks in "quotes"`,
-    };
-  }
-  return { line, fields: Object.fromEntries(columns.map((name, index) => [name, row.record[index]])) };
-}
-
-function csvRecords(content: string): Records {
-  const parsed = csvRows(content);
-  if ("problems" in parsed) return parsed;
-  const [headerRow, ...rows] = parsed.rows;
-  if (!headerRow) return { records: [] };
-  const header = csvHeader(headerRow);
-  if ("problems" in header) return header;
-  const results = rows.map((row) => csvRecord(header.columns, row));
-  const problems = results.filter((result): result is ImportProblem => "message" in result);
-  if (problems.length > 0) return { problems };
-  return { records: results.filter((result): result is RawCourse => "fields" in result) };
-}
-
 // ───────────────────────────── public API ─────────────────────────────
-
-const READERS: Record<string, (content: string) => Records> = { yaml: yamlRecords, yml: yamlRecords, csv: csvRecords };
 
 /** Reads and checks a course file; the format follows the extension (.yaml, .yml or .csv). */
 export function parseCourseFile(fileName: string, content: string): ParseResult {
-  const extension = /\.([^./\\]+)$/.exec(fileName)?.[1]?.toLowerCase() ?? "";
-  const readRecords = READERS[extension];
-  if (!readRecords) {
-    return { ok: false, problems: [{ line: 0, message: `cannot read "${fileName}": the file name must end in .yaml, .yml or .csv` }] };
-  }
-  const records = readRecords(content);
+  const records = readRecords(fileName, content, COURSE_RECORDS);
   return "problems" in records ? { ok: false, problems: records.problems } : checkCourses(records.records);
 }
 
@@ -446,9 +241,4 @@ export async function importCourses(db: Db, courses: readonly ImportedCourse[], 
 export async function importCourseFile(db: Db, fileName: string, content: string, timeZone: string): Promise<ImportResult> {
   const parsed = parseCourseFile(fileName, content);
   return parsed.ok ? importCourses(db, parsed.courses, timeZone) : parsed;
-}
-
-/** "line 4: capacity must be …", or the message alone for a problem of the whole file. */
-export function formatProblem(problem: ImportProblem): string {
-  return problem.line > 0 ? `line ${problem.line}: ${problem.message}` : problem.message;
 }
