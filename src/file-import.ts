@@ -1,6 +1,7 @@
 import { CsvError, parse as parseCsv, type CsvErrorCode } from "csv-parse/sync";
 import { isMap, isNode, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";
+import type { Db } from "./db.js";
 
 /**
  * Reading records (courses, events) from YAML or CSV files for the import scripts: every field is
@@ -59,6 +60,49 @@ export function wholeNumberOf(value: string | number): number | undefined {
 export function telegramIdOf(value: string | number): bigint | undefined {
   const id = wholeNumberOf(value);
   return id !== undefined && id > 0 ? BigInt(id) : undefined;
+}
+
+export const TITLE_MAX_LENGTH = 120;
+export const DESCRIPTION_MAX_LENGTH = 2000;
+export const PLACE_MAX_LENGTH = 200;
+export const CAPACITY_MAX = 500;
+
+/** The texts every offering has, in both languages, and its place. */
+export const OFFERING_TEXT_FIELDS = {
+  titleDe: text(TITLE_MAX_LENGTH),
+  titleRu: text(TITLE_MAX_LENGTH),
+  descriptionDe: text(DESCRIPTION_MAX_LENGTH),
+  descriptionRu: text(DESCRIPTION_MAX_LENGTH),
+  place: text(PLACE_MAX_LENGTH),
+};
+
+export const OFFERING_TEXT_REQUIREMENTS: Record<keyof typeof OFFERING_TEXT_FIELDS, string> = {
+  titleDe: `must be a text of at most ${TITLE_MAX_LENGTH} characters`,
+  titleRu: `must be a text of at most ${TITLE_MAX_LENGTH} characters`,
+  descriptionDe: `must be a text of at most ${DESCRIPTION_MAX_LENGTH} characters`,
+  descriptionRu: `must be a text of at most ${DESCRIPTION_MAX_LENGTH} characters`,
+  place: `must be a text of at most ${PLACE_MAX_LENGTH} characters`,
+};
+
+export const TELEGRAM_ID_REQUIREMENT = "must be the Telegram user id of a person, a positive whole number";
+
+// ───────────────────────────── people named by Telegram id ─────────────────────────────
+
+/** The person ids of the Telegram ids that records name (instructors, organisers). */
+export async function personIdsByTelegramId(db: Pick<Db, "person">, telegramIds: readonly (bigint | null)[]): Promise<Map<bigint, number>> {
+  const wanted = [...new Set(telegramIds.filter((id) => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const people = await db.person.findMany({ where: { telegramId: { in: wanted } }, select: { id: true, telegramId: true } });
+  return new Map(people.flatMap((person) => (person.telegramId === null ? [] : [[person.telegramId, person.id] as const])));
+}
+
+/** A problem for each record that names a Telegram id the bot does not know. */
+export function unknownPersonProblems<R extends { line: number }>(records: readonly R[], field: string, telegramIdOfRecord: (record: R) => bigint | null, known: Map<bigint, number>): ImportProblem[] {
+  return records.flatMap((record) => {
+    const telegramId = telegramIdOfRecord(record);
+    if (telegramId === null || known.has(telegramId)) return [];
+    return [{ line: record.line, message: `${field} ${String(telegramId)} is not a person known to the bot (they must have written to it first)` }];
+  });
 }
 
 // ───────────────────────────── checking one record ─────────────────────────────

@@ -1,16 +1,21 @@
 import { z } from "zod";
 import type { Db } from "../../db.js";
 import {
+  CAPACITY_MAX,
+  OFFERING_TEXT_FIELDS,
+  OFFERING_TEXT_REQUIREMENTS,
+  TELEGRAM_ID_REQUIREMENT,
   checkFields,
   convertible,
   isBlank,
   isComplete,
+  personIdsByTelegramId,
   readRecords,
   shown,
   telegramIdOf,
-  text,
   textOrNumber,
   unknownFieldProblems,
+  unknownPersonProblems,
   wholeNumberOf,
   type ImportProblem,
   type RawRecord,
@@ -37,10 +42,6 @@ export type ParseResult = { ok: true; courses: ImportedCourse[] } | { ok: false;
 
 export type ImportResult = { ok: true; courses: number; sessions: number } | { ok: false; problems: ImportProblem[] };
 
-export const TITLE_MAX_LENGTH = 120;
-export const DESCRIPTION_MAX_LENGTH = 2000;
-export const PLACE_MAX_LENGTH = 200;
-export const CAPACITY_MAX = 500;
 export const DEFAULT_ATTENDANCE_THRESHOLD = 0.75;
 /** A longer course is almost certainly a typo in a year, which would create years of sessions. */
 const MAX_COURSE_DAYS = 2 * 366;
@@ -56,31 +57,23 @@ function shareOf(value: string | number): number | undefined {
 }
 
 const COURSE_FIELDS = {
-  titleDe: text(TITLE_MAX_LENGTH),
-  titleRu: text(TITLE_MAX_LENGTH),
-  descriptionDe: text(DESCRIPTION_MAX_LENGTH),
-  descriptionRu: text(DESCRIPTION_MAX_LENGTH),
+  ...OFFERING_TEXT_FIELDS,
   category: z.enum(COURSE_CATEGORIES),
   capacity: convertible(textOrNumber, wholeNumberOf).pipe(z.number().min(1).max(CAPACITY_MAX)),
   attendanceThreshold: convertible(textOrNumber, shareOf).pipe(z.number().min(0).max(1)).default(DEFAULT_ATTENDANCE_THRESHOLD),
-  place: text(PLACE_MAX_LENGTH),
   firstDay: convertible(z.string(), parseIsoDay),
   lastDay: convertible(z.string(), parseIsoDay),
   instructorTelegramId: convertible(textOrNumber, telegramIdOf).nullable().default(null),
 };
 
 const COURSE_REQUIREMENTS: Record<keyof typeof COURSE_FIELDS, string> = {
-  titleDe: `must be a text of at most ${TITLE_MAX_LENGTH} characters`,
-  titleRu: `must be a text of at most ${TITLE_MAX_LENGTH} characters`,
-  descriptionDe: `must be a text of at most ${DESCRIPTION_MAX_LENGTH} characters`,
-  descriptionRu: `must be a text of at most ${DESCRIPTION_MAX_LENGTH} characters`,
+  ...OFFERING_TEXT_REQUIREMENTS,
   category: `must be one of ${COURSE_CATEGORIES.join(", ")}`,
   capacity: `must be a whole number from 1 to ${CAPACITY_MAX}`,
   attendanceThreshold: 'must be a share from 0 to 1 such as 0.75, or a percentage such as "75%"',
-  place: `must be a text of at most ${PLACE_MAX_LENGTH} characters`,
   firstDay: "must be a date written as YYYY-MM-DD",
   lastDay: "must be a date written as YYYY-MM-DD",
-  instructorTelegramId: "must be the Telegram user id of a person, a positive whole number",
+  instructorTelegramId: TELEGRAM_ID_REQUIREMENT,
 };
 
 const SLOT_FIELDS = {
@@ -199,22 +192,6 @@ const OPERATOR: Actor = { id: 0, roles: ["manager"] };
 /** Many courses with many sessions may take longer than Prisma's default of five seconds. */
 const IMPORT_TIMEOUT_MS = 60_000;
 
-async function instructorIds(db: Pick<Db, "person">, courses: readonly ImportedCourse[]): Promise<Map<bigint, number>> {
-  const telegramIds = [...new Set(courses.flatMap((course) => (course.instructorTelegramId === null ? [] : [course.instructorTelegramId])))];
-  if (telegramIds.length === 0) return new Map();
-  const people = await db.person.findMany({ where: { telegramId: { in: telegramIds } }, select: { id: true, telegramId: true } });
-  return new Map(people.flatMap((person) => (person.telegramId === null ? [] : [[person.telegramId, person.id] as const])));
-}
-
-function unknownInstructorProblems(courses: readonly ImportedCourse[], known: Map<bigint, number>): ImportProblem[] {
-  return courses
-    .filter((course) => course.instructorTelegramId !== null && !known.has(course.instructorTelegramId))
-    .map((course) => ({
-      line: course.line,
-      message: `instructorTelegramId ${String(course.instructorTelegramId)} is not a person known to the bot (they must have written to it first)`,
-    }));
-}
-
 /**
  * Stores the courses and their sessions in one transaction: when an instructor is unknown or
  * anything fails, nothing is stored.
@@ -222,8 +199,8 @@ function unknownInstructorProblems(courses: readonly ImportedCourse[], known: Ma
 export async function importCourses(db: Db, courses: readonly ImportedCourse[], timeZone: string): Promise<ImportResult> {
   return db.$transaction(
     async (tx) => {
-      const instructors = await instructorIds(tx, courses);
-      const problems = unknownInstructorProblems(courses, instructors);
+      const instructors = await personIdsByTelegramId(tx, courses.map((course) => course.instructorTelegramId));
+      const problems = unknownPersonProblems(courses, "instructorTelegramId", (course) => course.instructorTelegramId, instructors);
       if (problems.length > 0) return { ok: false, problems };
       const courseIds: number[] = [];
       for (const { line: _line, instructorTelegramId, ...input } of courses) {
