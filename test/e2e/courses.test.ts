@@ -3,6 +3,7 @@ import type { Db } from "../../src/db.js";
 import { createCourse, type CourseInput } from "../../src/features/courses/service.js";
 import { startTestBot, type RunningTestBot } from "../support/app.js";
 import { createTestDb } from "../support/db.js";
+import { consent } from "../support/onboarding.js";
 import { FakeTelegram } from "../support/fake-telegram.js";
 import type { TelegramUser } from "../support/user.js";
 
@@ -43,14 +44,6 @@ function germanCourse(overrides: Partial<CourseInput> = {}): CourseInput {
   };
 }
 
-async function consent(user: TelegramUser): Promise<void> {
-  user.send("/start");
-  await user.nextReply();
-  user.tap(/^(Weiter|Далее)/);
-  await user.replies(2);
-  user.tap(/^✅/);
-  await user.replies(3);
-}
 
 /** From /courses to the course's details. */
 async function openCourse(user: TelegramUser, categoryLabel: RegExp, courseLabel: RegExp) {

@@ -4,6 +4,7 @@ import { createEvents, signUp, type EventInput } from "../../src/features/events
 import { runReminderJob } from "../../src/jobs/reminders.js";
 import { startTestBot, type RunningTestBot } from "../support/app.js";
 import { createTestDb } from "../support/db.js";
+import { consent } from "../support/onboarding.js";
 import { FakeTelegram } from "../support/fake-telegram.js";
 import type { TelegramUser } from "../support/user.js";
 
@@ -59,14 +60,6 @@ async function event(overrides: Partial<EventInput>) {
   return { ...created, checkinCode: created.checkinCode };
 }
 
-async function consent(user: TelegramUser): Promise<void> {
-  user.send("/start");
-  await user.nextReply();
-  user.tap(/^(Weiter|Далее)/);
-  await user.replies(2);
-  user.tap(/^✅/);
-  await user.replies(3);
-}
 
 let boss: TelegramUser | undefined;
 /** The quarter manager, who organises every event. */

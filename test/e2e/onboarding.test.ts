@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Db } from "../../src/db.js";
 import { startTestBot, type RunningTestBot } from "../support/app.js";
 import { createTestDb } from "../support/db.js";
+import { consent } from "../support/onboarding.js";
 import { FakeTelegram } from "../support/fake-telegram.js";
 import { waitFor } from "../support/user.js";
 
@@ -247,11 +248,3 @@ async function expectNoConversationState(chatId: number): Promise<void> {
   await waitFor(async () => (await db.conversationState.count({ where: { key: String(chatId) } })) === 0);
 }
 
-async function consent(user: ReturnType<typeof newUser>): Promise<void> {
-  user.send("/start");
-  await user.nextReply();
-  user.tap(/^(Weiter|Далее)/);
-  await user.replies(2);
-  user.tap(/^✅/);
-  await user.replies(3);
-}

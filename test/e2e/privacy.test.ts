@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
 import { startTestBot, type RunningTestBot } from "../support/app.js";
 import { createTestDb } from "../support/db.js";
+import { consent } from "../support/onboarding.js";
 import { FakeTelegram } from "../support/fake-telegram.js";
-import type { TelegramUser } from "../support/user.js";
 
 let fake: FakeTelegram;
 let db: Db;
@@ -20,14 +20,6 @@ afterAll(async () => {
   await fake.stop();
 });
 
-async function consent(user: TelegramUser): Promise<void> {
-  user.send("/start");
-  await user.nextReply();
-  user.tap(/^(Weiter|Далее)/);
-  await user.replies(2);
-  user.tap(/^✅/);
-  await user.replies(3);
-}
 
 /** Gives the person the kinds of data later features store, so erasure has something to erase. */
 interface Activity {
