@@ -52,3 +52,8 @@ const fieldSuffix: Record<Language, "De" | "Ru"> = { de: "De", ru: "Ru" };
 export function localized<F extends string>(row: Record<`${F}De` | `${F}Ru`, string>, field: F, language: Language): string {
   return row[`${field}${fieldSuffix[language]}`];
 }
+
+/** The clock time alone ("18:30"), e.g. for the end of an event on the same day. */
+export function formatTime(instant: Date, language: Language, timeZone: string): string {
+  return new Intl.DateTimeFormat(localeTags[language], { timeZone, hour: "2-digit", minute: "2-digit" }).format(instant);
+}

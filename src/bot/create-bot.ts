@@ -7,6 +7,7 @@ import type { UserFromGetMe } from "grammy/types";
 import { LANGUAGES, translator } from "../i18n.js";
 import { broadcastsFeature } from "../features/broadcasts/composer.js";
 import { coursesFeature } from "../features/courses/composer.js";
+import { eventsFeature } from "../features/events/composer.js";
 import { onboardingFeature } from "../features/onboarding/composer.js";
 import { sponsorshipFeature } from "../features/sponsorship/composer.js";
 import { teamFeature } from "../features/team/composer.js";
@@ -40,7 +41,7 @@ export function pacedThrottler(perSecond = 30): ThrottlerOptions {
   return { global: { minTime: 1000 / (perSecond * 0.97) } };
 }
 
-const COMMANDS = ["start", "courses", "mycourses", "sponsorship", "help", "language", "mydata", "deleteme", "cancel"] as const;
+const COMMANDS = ["start", "courses", "mycourses", "events", "sponsorship", "help", "language", "mydata", "deleteme", "cancel"] as const;
 
 /** Builds the whole bot from its dependencies, without globals, so tests can build their own. */
 export function createBot(token: string, options: CreateBotOptions): Bot<BotContext> {
@@ -53,8 +54,9 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
   const markBlocked = markBlockedChats((chatId) => markBlockedByChat(deps.db, chatId, deps.clock()), deps.logger);
   bot.api.config.use(markBlocked, apiThrottler(options.throttler ?? pacedThrottler()), retry);
 
-  const onboarding = onboardingFeature(deps);
   const courses = coursesFeature(deps);
+  const events = eventsFeature(deps);
+  const onboarding = onboardingFeature(deps, events.startPayloads);
   const team = teamFeature(deps);
   const broadcasts = broadcastsFeature(deps);
   const sponsorship = sponsorshipFeature(deps);
@@ -73,8 +75,8 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
     }),
   );
   features.use(cancelCommand, onboarding.interrupts);
-  features.use(...onboarding.conversations, ...courses.conversations, ...team.conversations, ...broadcasts.conversations, ...sponsorship.conversations);
-  features.use(onboarding.composer, courses.composer, team.composer, broadcasts.composer, sponsorship.composer);
+  features.use(...onboarding.conversations, ...courses.conversations, ...events.conversations, ...team.conversations, ...broadcasts.conversations, ...sponsorship.conversations);
+  features.use(onboarding.composer, courses.composer, events.composer, team.composer, broadcasts.composer, sponsorship.composer);
   features.use(unhandled);
   return bot;
 }

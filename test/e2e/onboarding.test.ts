@@ -52,7 +52,7 @@ describe("onboarding", () => {
     expect((await anna.nextReply()).text).toBe("Danke, Anna! Schön, dass Sie da sind.");
     const menu = await anna.nextReply();
     expect(menu.text).toBe("Was möchten Sie tun?");
-    expect(menu.buttons.flat().map((button) => button.text)).toEqual(["📚 Kurse", "🤝 Patenschaft", "🔒 Meine Daten", "🌐 Sprache / Язык", "❓ Hilfe"]);
+    expect(menu.buttons.flat().map((button) => button.text)).toEqual(["📚 Kurse", "🎉 Veranstaltungen", "🤝 Patenschaft", "🔒 Meine Daten", "🌐 Sprache / Язык", "❓ Hilfe"]);
 
     const person = await personOf(anna);
     expect(person?.consentAt).toBeInstanceOf(Date);
@@ -71,7 +71,7 @@ describe("onboarding", () => {
     expect((await olga.nextReply()).text).toBe("Спасибо, Ольга! Рады, что вы с нами.");
     const menu = await olga.nextReply();
     expect(menu.text).toBe("Что вы хотите сделать?");
-    expect(menu.buttons.flat().map((button) => button.text)).toEqual(["📚 Курсы", "🤝 Наставничество", "🔒 Мои данные", "🌐 Sprache / Язык", "❓ Помощь"]);
+    expect(menu.buttons.flat().map((button) => button.text)).toEqual(["📚 Курсы", "🎉 Мероприятия", "🤝 Наставничество", "🔒 Мои данные", "🌐 Sprache / Язык", "❓ Помощь"]);
     expect((await personOf(olga))?.language).toBe("ru");
   });
 

@@ -1,3 +1,4 @@
+import { calendarFile } from "../../calendar.js";
 import type { CourseSession } from "../../generated/prisma/client.js";
 
 export interface CalendarCourse {
@@ -7,43 +8,15 @@ export interface CalendarCourse {
   place: string;
 }
 
-/** Text values in iCalendar escape backslash, semicolon, comma and newlines (RFC 5545 3.3.11). */
-function escapeText(value: string): string {
-  return value.replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\r?\n/g, "\\n");
-}
-
-/** Lines longer than 75 octets are folded with CRLF and a space (RFC 5545 3.1). */
-function fold(line: string): string {
-  const parts: string[] = [];
-  let current = "";
-  for (const char of line) {
-    if (Buffer.byteLength(current + char) > (parts.length === 0 ? 75 : 74)) {
-      parts.push(current);
-      current = "";
-    }
-    current += char;
-  }
-  parts.push(current);
-  return parts.join("\r\n ");
-}
-
-function utcStamp(instant: Date): string {
-  return instant.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
-}
-
 /** The course's sessions as an .ics file that calendar apps import. */
 export function courseCalendar(course: CalendarCourse, sessions: readonly CourseSession[], now: Date): string {
-  const events = sessions.flatMap((session) => [
-    "BEGIN:VEVENT",
-    `UID:belm-course-${course.id}-session-${session.id}@belm-integration-bot`,
-    `DTSTAMP:${utcStamp(now)}`,
-    `DTSTART:${utcStamp(session.startsAt)}`,
-    `DTEND:${utcStamp(session.endsAt)}`,
-    `SUMMARY:${escapeText(course.title)}`,
-    `DESCRIPTION:${escapeText(course.description)}`,
-    `LOCATION:${escapeText(course.place)}`,
-    "END:VEVENT",
-  ]);
-  const lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Quartiersmanagement Belm//Integration Bot//DE", "CALSCALE:GREGORIAN", ...events, "END:VCALENDAR"];
-  return lines.map(fold).join("\r\n") + "\r\n";
+  const entries = sessions.map((session) => ({
+    uid: `belm-course-${course.id}-session-${session.id}`,
+    title: course.title,
+    description: course.description,
+    place: course.place,
+    startsAt: session.startsAt,
+    endsAt: session.endsAt,
+  }));
+  return calendarFile(entries, now);
 }

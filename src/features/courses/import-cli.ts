@@ -1,76 +1,21 @@
-import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { isTimeZone } from "../../config.js";
-import { createDb } from "../../db.js";
-import { DEFAULT_DATABASE_URL, sqliteFilePath } from "../../db-url.js";
-import { formatProblem, importCourses, parseCourseFile, type ImportProblem } from "./import.js";
+import { plural, runImportCli } from "../../file-import-cli.js";
+import { importCourses, parseCourseFile, type ImportedCourse } from "./import.js";
 
 // `npm run courses:import <file>`: creates the courses of a YAML or CSV file, all of them or none.
 
-const USAGE = `Usage: npm run courses:import <file>
+process.exitCode = await runImportCli<ImportedCourse[]>(
+  {
+    usage: `Usage: npm run courses:import <file>
 Creates the courses of a .yaml, .yml or .csv file with their sessions; see examples/ for the format.
-A file with any problem imports nothing and every problem is listed with its line.`;
-
-function reportProblems(problems: readonly ImportProblem[]): number {
-  console.error("Nothing was imported. Problems:");
-  for (const problem of problems) console.error(`  ${formatProblem(problem)}`);
-  return 1;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
-}
-
-function readCourseFile(path: string): { content: string } | { problem: ImportProblem } {
-  try {
-    return { content: readFileSync(path, "utf8") };
-  } catch (error) {
-    return { problem: { line: 0, message: `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}` } };
-  }
-}
-
-function settingProblems(databaseUrl: string, timeZone: string): ImportProblem[] {
-  const problems: ImportProblem[] = [];
-  if (!isTimeZone(timeZone)) problems.push({ line: 0, message: `TIME_ZONE "${timeZone}" is not a known IANA time zone` });
-  if (!databaseUrl.startsWith("file:")) problems.push({ line: 0, message: `DATABASE_URL must be a SQLite "file:" URL, got "${databaseUrl}"` });
-  const path = sqliteFilePath(databaseUrl);
-  // Opening a missing file would create an empty database without tables.
-  if (databaseUrl.startsWith("file:") && path && !existsSync(path)) {
-    problems.push({ line: 0, message: `there is no database at ${path} (DATABASE_URL); run "npm run db:migrate" first` });
-  }
-  return problems;
-}
-
-async function main(args: readonly string[]): Promise<number> {
-  const [fileArgument] = args;
-  if (!fileArgument) {
-    console.error(USAGE);
-    return 1;
-  }
-  if (existsSync(".env")) process.loadEnvFile(".env");
-  const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
-  const timeZone = process.env.TIME_ZONE || "Europe/Berlin";
-  // npm runs scripts in the project folder; INIT_CWD is where the operator typed the command.
-  const path = resolve(process.env.INIT_CWD ?? process.cwd(), fileArgument);
-
-  const file = readCourseFile(path);
-  if ("problem" in file) return reportProblems([file.problem]);
-  const parsed = parseCourseFile(path, file.content);
-  if (!parsed.ok) return reportProblems(parsed.problems);
-  const problems = settingProblems(databaseUrl, timeZone);
-  if (problems.length > 0) return reportProblems(problems);
-
-  const db = createDb(databaseUrl);
-  try {
-    const result = await importCourses(db, parsed.courses, timeZone);
-    if (!result.ok) return reportProblems(result.problems);
-    console.log(`Imported ${plural(result.courses, "course")} with ${plural(result.sessions, "session")}.`);
-    return 0;
-  } catch (error) {
-    return reportProblems([{ line: 0, message: `the database refused the import: ${error instanceof Error ? error.message : String(error)}` }]);
-  } finally {
-    await db.$disconnect();
-  }
-}
-
-process.exitCode = await main(process.argv.slice(2));
+A file with any problem imports nothing and every problem is listed with its line.`,
+    parse: (path, content) => {
+      const parsed = parseCourseFile(path, content);
+      return parsed.ok ? { ok: true, value: parsed.courses } : parsed;
+    },
+    store: async (db, courses, timeZone) => {
+      const result = await importCourses(db, courses, timeZone);
+      return result.ok ? { ok: true, summary: `Imported ${plural(result.courses, "course")} with ${plural(result.sessions, "session")}.` } : result;
+    },
+  },
+  process.argv.slice(2),
+);

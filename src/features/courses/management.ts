@@ -3,12 +3,13 @@ import { Composer, InlineKeyboard } from "grammy";
 import { z } from "zod";
 import { defineCallbackData } from "../../bot/callback-data.js";
 import type { BotContext, BotDeps, ConversationContext } from "../../bot/context.js";
-import { waitForButton, waitForChoice, waitForTextOrButton, type BotConversation } from "../../bot/conversation-helpers.js";
+import type { BotConversation } from "../../bot/conversation-helpers.js";
+import { Cancelled, EDITABLE_FIELDS, ask, askChoice, askNewValue, capacitySchema, confirm, daySchema, loadActor, longText, shortText } from "../../bot/wizard.js";
 import { requireRole } from "../../bot/middleware.js";
 import { notifyPeople } from "../../bot/notify.js";
 import type { CourseCategory } from "../../generated/prisma/client.js";
-import { formatDateTime, localized, translator, type Language, type Translate } from "../../i18n.js";
-import { parseLocalDay, type CalendarDay } from "../../time.js";
+import { formatDateTime, localized, translator, type Translate } from "../../i18n.js";
+import type { CalendarDay } from "../../time.js";
 import { hasRole } from "../onboarding/roles.js";
 import { announcePromotions } from "./notifications.js";
 import { parseWeeklySchedule, weeklySessions, type WeeklySlot } from "./schedule.js";
@@ -29,11 +30,7 @@ import {
 const id = z.coerce.number().int().positive();
 const MANAGE_ACTIONS = ["list", "course", "people", "remove", "remove_yes", "sessions", "cancel_session", "cancel_session_yes", "edit", "close", "close_yes", "new"] as const;
 export const manageData = defineCallbackData("mng", z.tuple([z.enum(MANAGE_ACTIONS), z.coerce.number().int().min(0)]));
-const EDITABLE_FIELDS = ["titleDe", "titleRu", "descriptionDe", "descriptionRu", "place", "capacity"] as const satisfies readonly EditableCourseField[];
 export const editFieldData = defineCallbackData("mng_edit", z.tuple([z.enum(EDITABLE_FIELDS), id]));
-const wizardData = defineCallbackData("mng_new", z.tuple([z.enum(["cancel", "confirm", "default_threshold", "no_instructor"])]));
-const categoryData = defineCallbackData("mng_cat", z.tuple([z.enum(COURSE_CATEGORIES)]));
-const instructorData = defineCallbackData("mng_instr", z.tuple([id]));
 
 export const COURSE_CREATION = "course-creation";
 export const COURSE_EDIT = "course-edit";
@@ -196,23 +193,12 @@ function editKeyboard(t: Translate, courseId: number): InlineKeyboard {
 
 // ───────────────────────────── conversations ─────────────────────────────
 
-const shortText = z.string().trim().min(3).max(120);
-const longText = z.string().trim().min(10).max(1500);
-const capacitySchema = z.coerce.number().int().min(1).max(500);
 const thresholdSchema = z
   .string()
   .trim()
   .regex(/^\d{1,3}\s*%?$/)
   .transform((text) => Number(text.replace("%", "").trim()))
   .pipe(z.number().int().min(1).max(100));
-/** 24.12.2026 (as written in Germany) or 2026-12-24. */
-const daySchema = z
-  .string()
-  .transform((text, ctx) => {
-    const day = parseLocalDay(text);
-    if (!day) ctx.addIssue({ code: "custom", message: "not a date" });
-    return day ?? z.NEVER;
-  });
 const weeklySchema = z.string().transform((text, ctx) => {
   const parsed = parseWeeklySchedule(text);
   if ("invalidPart" in parsed) {
@@ -222,37 +208,9 @@ const weeklySchema = z.string().transform((text, ctx) => {
   return parsed.slots;
 });
 
-class Cancelled extends Error {}
-
-/** Asks one question; the wizard's cancel button (or a default button) ends the wait too. */
-async function ask<T>(
-  conversation: BotConversation,
-  ctx: ConversationContext,
-  t: Translate,
-  question: string,
-  schema: z.ZodType<T>,
-  invalidKey: string,
-  extraButton?: { label: string; value: "default_threshold" | "no_instructor" },
-): Promise<T | "default"> {
-  const keyboard = new InlineKeyboard();
-  if (extraButton) keyboard.text(extraButton.label, wizardData.pack(extraButton.value)).row();
-  keyboard.text(t("courses.cancel_button"), wizardData.pack("cancel"));
-  await ctx.reply(question, { reply_markup: keyboard });
-  const answer = await waitForTextOrButton(conversation, t, { schema, invalidKey, buttons: wizardData });
-  if (answer.kind === "text") return answer.value;
-  if (answer.values[0] === "cancel") throw new Cancelled();
-  return "default";
-}
-
-async function askCategory(conversation: BotConversation, ctx: ConversationContext, t: Translate): Promise<CourseCategory> {
-  const keyboard = new InlineKeyboard();
-  for (const category of COURSE_CATEGORIES) keyboard.text(t(`courses.category.${category}`), categoryData.pack(category)).row();
-  await ctx.reply(t("manage.ask_category"), { reply_markup: keyboard.text(t("courses.cancel_button"), wizardData.pack("cancel")) });
-  for (;;) {
-    const answer = await waitForChoice(conversation, t, categoryData, wizardData);
-    if ("choice" in answer) return answer.choice[0];
-    if (answer.action[0] === "cancel") throw new Cancelled();
-  }
+function askCategory(conversation: BotConversation, ctx: ConversationContext, t: Translate): Promise<CourseCategory | "default"> {
+  const choices = COURSE_CATEGORIES.map((category) => ({ label: t(`courses.category.${category}`), value: category }));
+  return askChoice(conversation, ctx, t, t("manage.ask_category"), choices);
 }
 
 async function askInstructor(conversation: BotConversation, ctx: ConversationContext, t: Translate, deps: BotDeps): Promise<number | null> {
@@ -260,26 +218,15 @@ async function askInstructor(conversation: BotConversation, ctx: ConversationCon
     deps.db.person.findMany({ where: { roles: { some: { role: "instructor" } }, erasedAt: null }, select: { id: true, firstName: true, lastName: true }, take: MAX_LISTED }),
   );
   if (instructors.length === 0) return null;
-  const keyboard = new InlineKeyboard();
-  for (const person of instructors) keyboard.text([person.firstName, person.lastName].filter(Boolean).join(" ") || `#${person.id}`, instructorData.pack(person.id)).row();
-  keyboard.text(t("manage.no_instructor"), wizardData.pack("no_instructor")).row().text(t("courses.cancel_button"), wizardData.pack("cancel"));
-  await ctx.reply(t("manage.ask_instructor"), { reply_markup: keyboard });
-  for (;;) {
-    const answer = await waitForChoice(conversation, t, instructorData, wizardData);
-    if ("choice" in answer && instructors.some((person) => person.id === answer.choice[0])) return answer.choice[0];
-    if ("action" in answer && answer.action[0] === "no_instructor") return null;
-    if ("action" in answer && answer.action[0] === "cancel") throw new Cancelled();
-  }
-}
-
-async function managerLanguage(conversation: BotConversation, deps: BotDeps, personId: number): Promise<Language> {
-  return conversation.external(async () => (await deps.db.person.findUniqueOrThrow({ where: { id: personId } })).language);
+  const choices = instructors.map((person) => ({ label: [person.firstName, person.lastName].filter(Boolean).join(" ") || `#${person.id}`, value: person.id }));
+  const chosen = await askChoice(conversation, ctx, t, t("manage.ask_instructor"), choices, t("manage.no_instructor"));
+  return chosen === "default" ? null : chosen;
 }
 
 /** A new course, asked step by step in both languages, then a summary to confirm. */
 function courseCreationConversation(deps: BotDeps) {
   async function courseCreation(conversation: BotConversation, ctx: ConversationContext, personId: number): Promise<void> {
-    const t = translator(await managerLanguage(conversation, deps, personId));
+    const t = translator(await conversation.external(async () => (await loadActor(deps.db, personId)).language));
     try {
       const input = await askCourse(conversation, ctx, t, deps);
       const sessions = weeklySessions(input.firstDay, input.lastDay, input.weekly, deps.timeZone);
@@ -297,15 +244,8 @@ function courseCreationConversation(deps: BotDeps) {
         count: sessions.length,
         first: formatDateTime(sessions[0]?.startsAt ?? new Date(), "de", deps.timeZone),
       });
-      const keyboard = new InlineKeyboard().text(t("manage.create_button"), wizardData.pack("confirm")).row().text(t("courses.cancel_button"), wizardData.pack("cancel"));
-      await ctx.reply(summary, { reply_markup: keyboard });
-      const { ctx: press, values: [decision] } = await waitForButton(conversation, wizardData, t);
-      await press.editMessageReplyMarkup();
-      if (decision !== "confirm") throw new Cancelled();
-      const course = await conversation.external(async () => {
-        const actor = await deps.db.person.findUniqueOrThrow({ where: { id: personId }, include: { roles: true } });
-        return createCourse(deps.db, { id: actor.id, roles: actor.roles.map((grant) => grant.role) }, input, deps.timeZone);
-      });
+      const press = await confirm(conversation, ctx, t, summary, t("manage.create_button"));
+      const course = await conversation.external(async () => createCourse(deps.db, await loadActor(deps.db, personId), input, deps.timeZone));
       await press.reply(t("manage.created", { title: course.titleDe, count: sessions.length }), {
         reply_markup: new InlineKeyboard().text(t("manage.open_course"), manageData.pack("course", course.id)),
       });
@@ -327,11 +267,9 @@ async function askCourse(conversation: BotConversation, ctx: ConversationContext
   const descriptionDe = await text("manage.ask_description_de", longText, "manage.invalid_description");
   const descriptionRu = await text("manage.ask_description_ru", longText, "manage.invalid_description");
   const category = await askCategory(conversation, ctx, t);
+  if (category === "default") throw new Cancelled();
   const capacity = await ask(conversation, ctx, t, t("manage.ask_capacity"), capacitySchema, "manage.invalid_capacity");
-  const threshold = await ask(conversation, ctx, t, t("manage.ask_threshold"), thresholdSchema, "manage.invalid_threshold", {
-    label: t("manage.default_threshold"),
-    value: "default_threshold",
-  });
+  const threshold = await ask(conversation, ctx, t, t("manage.ask_threshold"), thresholdSchema, "manage.invalid_threshold", t("manage.default_threshold"));
   const place = await text("manage.ask_place", shortText, "manage.invalid_place");
   const firstDay = await askDay(conversation, ctx, t, "manage.ask_first_day");
   let lastDay = await askDay(conversation, ctx, t, "manage.ask_last_day");
@@ -363,26 +301,13 @@ async function askDay(conversation: BotConversation, ctx: ConversationContext, t
   return day;
 }
 
-const fieldSchemas: Record<(typeof EDITABLE_FIELDS)[number], z.ZodType<string | number>> = {
-  titleDe: shortText,
-  titleRu: shortText,
-  descriptionDe: longText,
-  descriptionRu: longText,
-  place: shortText,
-  capacity: capacitySchema,
-};
-
 /** Changes one field of a course; a larger capacity moves people up from the waiting list. */
 function courseEditConversation(deps: BotDeps) {
-  async function courseEdit(conversation: BotConversation, ctx: ConversationContext, personId: number, courseId: number, field: (typeof EDITABLE_FIELDS)[number]): Promise<void> {
-    const t = translator(await managerLanguage(conversation, deps, personId));
+  async function courseEdit(conversation: BotConversation, ctx: ConversationContext, personId: number, courseId: number, field: EditableCourseField): Promise<void> {
+    const t = translator(await conversation.external(async () => (await loadActor(deps.db, personId)).language));
     try {
-      const value = await ask(conversation, ctx, t, t("manage.ask_new_value", { field: t(`manage.field.${field}`) }), fieldSchemas[field], field === "capacity" ? "manage.invalid_capacity" : "manage.invalid_title");
-      if (value === "default") throw new Cancelled();
-      const result = await conversation.external(async () => {
-        const actor = await deps.db.person.findUniqueOrThrow({ where: { id: personId }, include: { roles: true } });
-        return updateCourse(deps.db, { id: actor.id, roles: actor.roles.map((grant) => grant.role) }, courseId, { field, value }, deps.clock());
-      });
+      const value = await askNewValue(conversation, ctx, t, field);
+      const result = await conversation.external(async () => updateCourse(deps.db, await loadActor(deps.db, personId), courseId, { field, value }, deps.clock()));
       if (!result) {
         await ctx.reply(t("courses.unavailable"));
         return;

@@ -1,8 +1,7 @@
-import type { Prisma } from "../../db.js";
 import type { Course, CourseSession, Enrollment } from "../../generated/prisma/client.js";
 import { formatDateTime, localized, translator, type Language } from "../../i18n.js";
 import type { DueReminder, PlannedReminder, ReminderContext, ReminderSource, Review } from "../../jobs/reminders.js";
-import { addDays, calendarDayOf, clockTimeOn, compareDays, utcToWallClock } from "../../time.js";
+import { PLANNING_HORIZON_MS, dayHasBegun, eveningBefore, remindablePeople, shortlyBefore, startsEarly } from "../../jobs/reminder-times.js";
 
 /**
  * Reminders of course sessions for people with an active enrollment: the evening before at 18:00
@@ -12,17 +11,9 @@ import { addDays, calendarDayOf, clockTimeOn, compareDays, utcToWallClock } from
 const COURSE_REMINDER_KINDS = ["course_session_evening", "course_session_soon"] as const;
 type CourseReminderKind = (typeof COURSE_REMINDER_KINDS)[number];
 
-const EVENING_REMINDER_TIME = "18:00";
-const SOON_REMINDER_LEAD_MS = 2 * 60 * 60_000;
-/** A session starting before this hour is early: its 2-hour reminder may fall into the quiet hours. */
-const EARLY_SESSION_BEFORE_HOUR = 10;
-/** Covers the evening reminder of a session late on the next day (up to 30 hours ahead, 31 across a clock change). */
-const PLANNING_HORIZON_MS = 36 * 60 * 60_000;
-
 const dueAtOf: Record<CourseReminderKind, (startsAt: Date, timeZone: string) => Date> = {
-  course_session_evening: (startsAt, timeZone) =>
-    clockTimeOn(addDays(calendarDayOf(startsAt, timeZone), -1), EVENING_REMINDER_TIME, timeZone),
-  course_session_soon: (startsAt) => new Date(startsAt.getTime() - SOON_REMINDER_LEAD_MS),
+  course_session_evening: eveningBefore,
+  course_session_soon: shortlyBefore,
 };
 
 const textKeyOf: Record<CourseReminderKind, string> = {
@@ -30,14 +21,7 @@ const textKeyOf: Record<CourseReminderKind, string> = {
   course_session_soon: "courses.reminder_soon",
 };
 
-/** People who get course reminders: consenting, reachable, and not switched off. */
-const remindable = {
-  courseReminders: true,
-  consentAt: { not: null },
-  erasedAt: null,
-  blockedAt: null,
-  chatId: { not: null },
-} satisfies Prisma.PersonWhereInput;
+const remindable = remindablePeople("courseReminders");
 
 export const courseSessionReminders: ReminderSource = {
   kinds: COURSE_REMINDER_KINDS,
@@ -103,13 +87,13 @@ function reviewOne(
   if (!reminder.person.courseReminders) return { send: false, reason: "course reminders switched off" };
   const kind = reminder.kind as CourseReminderKind;
   // "Tomorrow" is wrong once the session's day has begun (the job was down); the 2-hour one follows.
-  if (kind === "course_session_evening" && compareDays(calendarDayOf(now, timeZone), calendarDayOf(session.startsAt, timeZone)) >= 0) {
+  if (kind === "course_session_evening" && dayHasBegun(now, session.startsAt, timeZone)) {
     return { send: false, reason: "the session's day has begun" };
   }
   return {
     send: true,
     text: courseReminderText(kind, session, reminder.person.language, timeZone),
-    allowedInQuietHours: kind === "course_session_soon" && utcToWallClock(session.startsAt, timeZone).hour < EARLY_SESSION_BEFORE_HOUR,
+    allowedInQuietHours: kind === "course_session_soon" && startsEarly(session.startsAt, timeZone),
   };
 }
 

@@ -3,6 +3,7 @@ import type { Course, CourseCategory, CourseSession, Enrollment, GermanLevel, La
 import { assertRole, hasRole, type Actor } from "../onboarding/roles.js";
 import { weeklySessions, type WeeklySlot } from "./schedule.js";
 import type { CalendarDay } from "../../time.js";
+import type { EditableField } from "../../bot/wizard.js";
 
 type Tx = Prisma.TransactionClient;
 
@@ -278,7 +279,7 @@ export async function insertCourse(tx: Tx, actor: Actor, input: CourseInput, tim
   return course;
 }
 
-export type EditableCourseField = "titleDe" | "titleRu" | "descriptionDe" | "descriptionRu" | "place" | "capacity";
+export type EditableCourseField = EditableField;
 
 /** Changes one field of a course; a raised capacity lets people move up from the waiting list. */
 export async function updateCourse(

@@ -6,12 +6,14 @@ import { eraseConfirmKeyboard, languageData, languageKeyboard, mainMenuKeyboard,
 import { ONBOARDING, onboardingConversation } from "./conversations.js";
 import { notifyEnded } from "../sponsorship/notifications.js";
 import { erasePersonData, exportPersonData, hasConsented, setLanguage } from "./service.js";
+import { startHandlerFor, type StartPayloadHandler } from "./start-payload.js";
 
 /**
- * Start, language, help and privacy. `interrupts` holds what must work even in the middle of
- * another conversation (/start begins anew); it is mounted before the conversations.
+ * Start (with deep links such as check-in codes), language, help and privacy. `interrupts` holds
+ * what must work even in the middle of another conversation (/start begins anew); it is mounted
+ * before the conversations.
  */
-export function onboardingFeature(deps: BotDeps) {
+export function onboardingFeature(deps: BotDeps, startHandlers: readonly StartPayloadHandler[] = []) {
   const interrupts = new Composer<BotContext>();
   // Conversations must be registered before they can be entered, so /start only ends what runs
   // here and the command itself is handled behind the conversations.
@@ -22,7 +24,13 @@ export function onboardingFeature(deps: BotDeps) {
 
   const composer = new Composer<BotContext>();
   composer.command("start", async (ctx) => {
-    if (!hasConsented(ctx.person)) return ctx.conversation.enter(ONBOARDING, ctx.person.id);
+    const payload = typeof ctx.match === "string" && ctx.match !== "" ? ctx.match : undefined;
+    if (!hasConsented(ctx.person)) return ctx.conversation.enter(ONBOARDING, ctx.person.id, payload);
+    const link = startHandlerFor(startHandlers, payload);
+    if (link) {
+      const reply = await link.handler.handle(ctx.person.id, ctx.language, link.argument);
+      return void (await ctx.reply(ctx.t(reply.key, reply.values)));
+    }
     await ctx.reply(ctx.t("onboarding.welcome_back", { name: ctx.person.firstName ?? "" }));
     await showMenu(ctx);
   });
@@ -83,7 +91,7 @@ export function onboardingFeature(deps: BotDeps) {
     await ctx.replyWithDocument(file, { caption: ctx.t("privacy.export_caption") });
   }
 
-  return { interrupts, conversations: [onboardingConversation(deps)], composer };
+  return { interrupts, conversations: [onboardingConversation(deps, startHandlers)], composer };
 }
 
 async function showMenu(ctx: BotContext): Promise<void> {

@@ -4,16 +4,18 @@ import { waitForButton, type BotConversation } from "../../bot/conversation-help
 import { translator, type Language } from "../../i18n.js";
 import { consentData, consentKeyboard, mainMenuKeyboard, welcomeData, welcomeKeyboard } from "./keyboards.js";
 import { getLanguage, recordConsent, setLanguage } from "./service.js";
+import { startHandlerFor, type StartPayloadHandler } from "./start-payload.js";
 
 export const ONBOARDING = "onboarding";
 
 /**
  * /start for someone who has not consented yet: welcome with a language switch, then the privacy
- * text and the consent question. Every database call runs through `conversation.external`, so a
- * replay after a restart does not repeat it.
+ * text and the consent question; a deep link the person came with is completed after the consent.
+ * Every database call runs through `conversation.external`, so a replay after a restart does not
+ * repeat it.
  */
-export function onboardingConversation(deps: BotDeps) {
-  async function onboarding(conversation: BotConversation, ctx: ConversationContext, personId: number): Promise<void> {
+export function onboardingConversation(deps: BotDeps, startHandlers: readonly StartPayloadHandler[]) {
+  async function onboarding(conversation: BotConversation, ctx: ConversationContext, personId: number, payload?: string): Promise<void> {
     let language: Language = await conversation.external(() => getLanguage(deps.db, personId));
     let t = translator(language);
     const welcome = await ctx.reply(t("onboarding.welcome"), { reply_markup: welcomeKeyboard(t) });
@@ -43,6 +45,12 @@ export function onboardingConversation(deps: BotDeps) {
       return names.firstName;
     });
     await answer.reply(t("onboarding.consented", { name }));
+    // A deep link that brought the person here (e.g. a check-in code) is completed now.
+    const link = startHandlerFor(startHandlers, payload);
+    if (link) {
+      const reply = await conversation.external(() => link.handler.handle(personId, language, link.argument));
+      await answer.reply(t(reply.key, reply.values));
+    }
     await answer.reply(t("menu.title"), { reply_markup: mainMenuKeyboard(t) });
   }
   return createConversation<BotContext, ConversationContext>(onboarding, ONBOARDING);

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { defineCallbackData } from "../../bot/callback-data.js";
 import { menuData } from "../../bot/main-menu.js";
 import { categoriesData } from "../courses/keyboards.js";
+import { eventListData } from "../events/keyboards.js";
 import { sponsorshipData } from "../sponsorship/keyboards.js";
 import { LANGUAGES, translator, type Language, type Translate } from "../../i18n.js";
 
@@ -38,6 +39,7 @@ export function languageKeyboard(): InlineKeyboard {
 export function mainMenuKeyboard(t: Translate): InlineKeyboard {
   return new InlineKeyboard()
     .text(t("menu.courses"), categoriesData.pack())
+    .text(t("menu.events"), eventListData.pack("all", 0))
     .row()
     .text(t("menu.sponsorship"), sponsorshipData.pack("home", 0))
     .row()

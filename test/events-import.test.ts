@@ -1,0 +1,78 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import type { Db } from "../src/db.js";
+import { formatProblem } from "../src/file-import.js";
+import { importEvents, parseEventFile } from "../src/features/events/import.js";
+import { createTestDb } from "./support/db.js";
+
+const TIME_ZONE = "Europe/Berlin";
+let db: Db;
+
+beforeEach(() => {
+  db = createTestDb().db;
+});
+afterEach(async () => {
+  await db.$disconnect();
+});
+
+describe("events from a file", () => {
+  it("creates the example's weekly series and single event, each date with its own code", async () => {
+    const parsed = parseEventFile("events.yaml", readFileSync("examples/events.yaml", "utf8"));
+    if (!parsed.ok) throw new Error(parsed.problems.map(formatProblem).join("\n"));
+    expect(await importEvents(db, parsed.events, TIME_ZONE)).toEqual({ ok: true, events: 13 });
+    const series = await db.event.findMany({ where: { kind: "children" }, orderBy: { startsAt: "asc" } });
+    expect(series).toHaveLength(12);
+    expect(new Set(series.map((event) => event.seriesKey)).size).toBe(1);
+    expect(series.at(-1)?.startsAt.toISOString()).toBe("2027-03-31T13:00:00.000Z"); // 15:00 in summer time
+    expect(new Set(series.map((event) => event.checkinCode)).size).toBe(12);
+    const circus = await db.event.findFirstOrThrow({ where: { kind: "circus" } });
+    expect(circus).toMatchObject({ capacity: 80, asksPartySize: true, startsAt: new Date("2027-03-20T14:00:00Z") });
+    expect(series[0]).toMatchObject({ capacity: null, asksPartySize: false });
+  });
+
+  it("reads a CSV written with semicolons by a spreadsheet set to German", () => {
+    const csv = [
+      "titleDe;titleRu;descriptionDe;descriptionRu;kind;place;capacity;asksPartySize;day;from;to",
+      "Infoabend;Инфовечер;Anerkennung von Abschlüssen;Признание дипломов;information;Rathaus Belm;40;nein;2027-02-09;18:00;20:00",
+    ].join("\n");
+    const parsed = parseEventFile("events.csv", csv);
+    expect(parsed.ok && parsed.events[0]).toMatchObject({ titleDe: "Infoabend", capacity: 40, asksPartySize: false, weeks: 1, line: 2 });
+  });
+
+  it("reports every problem with its line and imports nothing", async () => {
+    const yaml = `events:
+  - titleDe: Spieleabend
+    titleRu: Вечер игр
+    descriptionDe: Spiele
+    descriptionRu: Игры
+    kind: party
+    place: Quartierstreff
+    day: 2027-02-30
+    from: "21:00"
+    to: "18:00"
+    weeks: 100
+    colour: blue
+`;
+    const parsed = parseEventFile("events.yaml", yaml);
+    expect(parsed.ok ? [] : parsed.problems.map(formatProblem)).toEqual([
+      'line 2: unknown field "colour"',
+      'line 2: kind must be one of club, circus, children, information, other (got "party")',
+      'line 2: day must be a date written as YYYY-MM-DD (got "2027-02-30")',
+      "line 2: weeks must be a whole number from 1 to 52 (got 100)",
+      "line 2: to (18:00) must be later than from (21:00)",
+    ]);
+    expect(await db.event.count()).toBe(0);
+  });
+
+  it("refuses an organiser the bot does not know and stores nothing", async () => {
+    const parsed = parseEventFile("events.yaml", readFileSync("examples/events.yaml", "utf8").replace("    weeks: 12", "    weeks: 12\n    organiserTelegramId: 4242"));
+    if (!parsed.ok) throw new Error("the file should be valid");
+    expect(await importEvents(db, parsed.events, TIME_ZONE)).toEqual({
+      ok: false,
+      problems: [{ line: 9, message: "organiserTelegramId 4242 is not a person known to the bot (they must have written to it first)" }],
+    });
+    expect(await db.event.count()).toBe(0);
+    await db.person.create({ data: { telegramId: 4242n, firstName: "Petra" } });
+    expect(await importEvents(db, parsed.events, TIME_ZONE)).toEqual({ ok: true, events: 13 });
+  });
+});
