@@ -2,6 +2,13 @@ import { CsvError, parse as parseCsv, type CsvErrorCode } from "csv-parse/sync";
 import { isMap, isNode, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";
 import type { Db } from "./db.js";
+import type { Actor } from "./features/onboarding/roles.js";
+
+/** An import is started by an operator on the server, who holds the authority of a manager. */
+export const IMPORT_OPERATOR: Actor = { id: 0, roles: ["manager"] };
+
+/** Many rows with many sessions may take longer than Prisma's default transaction time of 5 s. */
+export const IMPORT_TRANSACTION = { timeout: 60_000 } as const;
 
 /**
  * Reading records (courses, events) from YAML or CSV files for the import scripts: every field is

@@ -2,6 +2,7 @@ import { createConversation } from "@grammyjs/conversations";
 import { z } from "zod";
 import type { BotContext, BotDeps, ConversationContext } from "../../bot/context.js";
 import { waitForButton, waitForChoice, waitForTextOrButton, type BotConversation } from "../../bot/conversation-helpers.js";
+import { loadActor } from "../../bot/wizard.js";
 import { LANGUAGES, formatDateTime, localized, translator, type Language, type Translate } from "../../i18n.js";
 import { addDays, calendarDayOf, clockTimeOn, parseClockTime, parseLocalDay } from "../../time.js";
 import {
@@ -48,10 +49,7 @@ function throwIfCancelled(answer: Step): void {
  */
 export function broadcastComposeConversation(deps: BotDeps) {
   async function broadcastCompose(conversation: BotConversation, ctx: ConversationContext, managerId: number): Promise<void> {
-    const manager = await conversation.external(async (): Promise<Manager> => {
-      const person = await deps.db.person.findUniqueOrThrow({ where: { id: managerId }, include: { roles: true } });
-      return { id: person.id, roles: person.roles.map((grant) => grant.role), language: person.language };
-    });
+    const manager: Manager = await conversation.external(() => loadActor(deps.db, managerId));
     const t = translator(manager.language);
     try {
       const { audience, reach } = await askAudience(conversation, ctx, t, manager, deps);

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { Db } from "../../db.js";
 import {
-  CAPACITY_MAX,
+  IMPORT_OPERATOR,
+  IMPORT_TRANSACTION,  CAPACITY_MAX,
   OFFERING_TEXT_FIELDS,
   OFFERING_TEXT_REQUIREMENTS,
   TELEGRAM_ID_REQUIREMENT,
@@ -24,7 +25,6 @@ import {
 import { addDays, compareDays, parseIsoDay, type CalendarDay, parseClockTime } from "../../time.js";
 import { parseWeekday, weeklySessions, type WeeklySlot } from "./schedule.js";
 import { COURSE_CATEGORIES, insertCourse, type CourseInput } from "./service.js";
-import type { Actor } from "../onboarding/roles.js";
 
 /**
  * Courses from a YAML or CSV file: every record is checked and every problem is reported with its
@@ -187,11 +187,7 @@ export function parseCourseFile(fileName: string, content: string): ParseResult 
   return "problems" in records ? { ok: false, problems: records.problems } : checkCourses(records.records);
 }
 
-// The import is started by an operator on the server, who holds the authority of a manager.
-const OPERATOR: Actor = { id: 0, roles: ["manager"] };
 
-/** Many courses with many sessions may take longer than Prisma's default of five seconds. */
-const IMPORT_TIMEOUT_MS = 60_000;
 
 /**
  * Stores the courses and their sessions in one transaction: when an instructor is unknown or
@@ -206,12 +202,12 @@ export async function importCourses(db: Db, courses: readonly ImportedCourse[], 
       const courseIds: number[] = [];
       for (const { line: _line, instructorTelegramId, ...input } of courses) {
         const instructorId = instructorTelegramId === null ? null : (instructors.get(instructorTelegramId) ?? null);
-        courseIds.push((await insertCourse(tx, OPERATOR, { ...input, instructorId }, timeZone)).id);
+        courseIds.push((await insertCourse(tx, IMPORT_OPERATOR, { ...input, instructorId }, timeZone)).id);
       }
       const sessions = await tx.courseSession.count({ where: { courseId: { in: courseIds } } });
       return { ok: true, courses: courseIds.length, sessions };
     },
-    { timeout: IMPORT_TIMEOUT_MS },
+    IMPORT_TRANSACTION,
   );
 }
 

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { Db } from "../../db.js";
 import {
-  CAPACITY_MAX,
+  IMPORT_OPERATOR,
+  IMPORT_TRANSACTION,  CAPACITY_MAX,
   OFFERING_TEXT_FIELDS,
   OFFERING_TEXT_REQUIREMENTS,
   TELEGRAM_ID_REQUIREMENT,
@@ -22,7 +23,6 @@ import {
 import { parseIsoDay, parseClockTime } from "../../time.js";
 import {  } from "../courses/schedule.js";
 import { EVENT_KINDS, insertEvents, type EventInput } from "./service.js";
-import type { Actor } from "../onboarding/roles.js";
 
 /**
  * Events from a YAML or CSV file, like the course import: every problem is reported with its
@@ -95,9 +95,6 @@ export function parseEventFile(fileName: string, content: string): EventParseRes
   return { ok: true, events: checked.flatMap((result) => (result.event ? [result.event] : [])) };
 }
 
-// The import is started by an operator on the server, who holds the authority of a manager.
-const OPERATOR: Actor = { id: 0, roles: ["manager"] };
-const IMPORT_TIMEOUT_MS = 60_000;
 
 /** Stores the events in one transaction: when an organiser is unknown or anything fails, nothing is stored. */
 export async function importEvents(db: Db, events: readonly ImportedEvent[], timeZone: string): Promise<EventImportResult> {
@@ -109,10 +106,10 @@ export async function importEvents(db: Db, events: readonly ImportedEvent[], tim
       let created = 0;
       for (const { line: _line, organiserTelegramId, ...input } of events) {
         const organiserId = organiserTelegramId === null ? null : (organisers.get(organiserTelegramId) ?? null);
-        created += (await insertEvents(tx, OPERATOR, { ...input, organiserId }, timeZone)).length;
+        created += (await insertEvents(tx, IMPORT_OPERATOR, { ...input, organiserId }, timeZone)).length;
       }
       return { ok: true, events: created };
     },
-    { timeout: IMPORT_TIMEOUT_MS },
+    IMPORT_TRANSACTION,
   );
 }

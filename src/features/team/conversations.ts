@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { BotContext, BotDeps, ConversationContext } from "../../bot/context.js";
 import { waitForButton, waitForChoice, waitForTextOrButton, type BotConversation } from "../../bot/conversation-helpers.js";
 import { notifyPeople } from "../../bot/notify.js";
+import { loadActor } from "../../bot/wizard.js";
 import { translator } from "../../i18n.js";
 import { cancelOnlyKeyboard, grantConfirmKeyboard, grantStepData, roleChoiceData, roleKeyboard } from "./keyboards.js";
 import { findConsentingPerson, grantRole } from "./service.js";
@@ -24,10 +25,7 @@ export const handleSchema = z
 /** A manager gives someone who uses the bot the instructor or manager role. */
 export function roleGrantConversation(deps: BotDeps) {
   async function roleGrant(conversation: BotConversation, ctx: ConversationContext, managerId: number): Promise<void> {
-    const manager = await conversation.external(async () => {
-      const person = await deps.db.person.findUniqueOrThrow({ where: { id: managerId }, include: { roles: true } });
-      return { id: person.id, language: person.language, roles: person.roles.map((grant) => grant.role) };
-    });
+    const manager = await conversation.external(() => loadActor(deps.db, managerId));
     const t = translator(manager.language);
     await ctx.reply(t("team.ask_person"), { reply_markup: cancelOnlyKeyboard(t) });
 
