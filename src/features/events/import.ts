@@ -21,7 +21,6 @@ import {
   type RecordKind,
 } from "../../file-import.js";
 import { parseIsoDay, parseClockTime } from "../../time.js";
-import {  } from "../courses/schedule.js";
 import { EVENT_KINDS, insertEvents, type EventInput } from "./service.js";
 
 /**

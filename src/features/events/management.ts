@@ -22,7 +22,6 @@ import {
 } from "../../bot/wizard.js";
 import { clockTimeOn, parseClockTime } from "../../time.js";
 import { formatDateTime, localized, translator, type Translate } from "../../i18n.js";
-import {  } from "../courses/schedule.js";
 import { hasRole } from "../onboarding/roles.js";
 import { checkinLink } from "./checkin.js";
 import { announceCancellation, announceEventPromotions } from "./notifications.js";
