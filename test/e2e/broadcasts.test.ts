@@ -6,9 +6,8 @@ import type { Actor } from "../../src/features/onboarding/roles.js";
 import { createCourse, register } from "../../src/features/courses/service.js";
 import { createBroadcastWorker } from "../../src/jobs/broadcasts.js";
 import { silentLogger } from "../../src/logger.js";
-import { onboard, startTestBot, type RunningTestBot } from "../support/app.js";
-import { createTestDb } from "../support/db.js";
-import { FakeTelegram } from "../support/fake-telegram.js";
+import { onboard, type RunningTestBot, startBotTestEnvironment, stopBotTestEnvironment } from "../support/app.js";
+import { type FakeTelegram } from "../support/fake-telegram.js";
 import { courseInput, OFFICE } from "../support/fixtures.js";
 import { waitFor } from "../support/user.js";
 
@@ -17,15 +16,9 @@ let db: Db;
 let running: RunningTestBot;
 
 beforeAll(async () => {
-  fake = await FakeTelegram.start();
-  db = createTestDb().db;
-  running = startTestBot(fake, db, { throttler: pacedThrottler(1000) });
+  ({ fake, db, running } = await startBotTestEnvironment({ throttler: pacedThrottler(1000) }));
 });
-afterAll(async () => {
-  await running.stop();
-  await db.$disconnect();
-  await fake.stop();
-});
+afterAll(() => stopBotTestEnvironment({ fake, db, running }));
 
 async function broadcast(manager: Actor, textDe: string, textRu: string) {
   const created = await createBroadcast(db, manager, { audience: { kind: "everyone" }, textDe, textRu }, new Date());

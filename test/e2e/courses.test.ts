@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
 import { createCourse } from "../../src/features/courses/service.js";
-import { onboard, startTestBot, type RunningTestBot } from "../support/app.js";
-import { createTestDb } from "../support/db.js";
+import { onboard, type RunningTestBot, startBotTestEnvironment, stopBotTestEnvironment } from "../support/app.js";
 import { courseInput, OFFICE as manager } from "../support/fixtures.js";
-import { FakeTelegram } from "../support/fake-telegram.js";
+import { type FakeTelegram } from "../support/fake-telegram.js";
 import type { TelegramUser } from "../support/user.js";
 
 const NOW = new Date("2026-11-25T10:00:00Z");
@@ -14,18 +13,9 @@ let db: Db;
 let running: RunningTestBot;
 
 beforeAll(async () => {
-  fake = await FakeTelegram.start();
-  db = createTestDb().db;
-  running = startTestBot(fake, db, { clock: () => NOW, adminTelegramIds: [MANAGER_ID] });
+  ({ fake, db, running } = await startBotTestEnvironment({ clock: () => NOW, adminTelegramIds: [MANAGER_ID] }));
 });
-afterAll(async () => {
-  await running.stop();
-  await db.$disconnect();
-  await fake.stop();
-});
-
-
-
+afterAll(() => stopBotTestEnvironment({ fake, db, running }));
 
 /** From /courses to the course's details. */
 async function openCourse(user: TelegramUser, categoryLabel: RegExp, courseLabel: RegExp) {

@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
 import { createEvents, signUp, type EventInput } from "../../src/features/events/service.js";
 import { runReminderJob } from "../../src/jobs/reminders.js";
-import { onboard, startTestBot, type RunningTestBot } from "../support/app.js";
-import { createTestDb } from "../support/db.js";
-import { FakeTelegram } from "../support/fake-telegram.js";
+import { onboard, type RunningTestBot, startBotTestEnvironment, stopBotTestEnvironment } from "../support/app.js";
+import { type FakeTelegram } from "../support/fake-telegram.js";
 import type { TelegramUser } from "../support/user.js";
 
 const BERLIN = "Europe/Berlin";
@@ -18,15 +17,9 @@ let running: RunningTestBot;
 let now = new Date("2026-12-02T10:00:00Z");
 
 beforeAll(async () => {
-  fake = await FakeTelegram.start();
-  db = createTestDb().db;
-  running = startTestBot(fake, db, { clock: () => now, adminTelegramIds: [MANAGER_ID] });
+  ({ fake, db, running } = await startBotTestEnvironment({ clock: () => now, adminTelegramIds: [MANAGER_ID] }));
 });
-afterAll(async () => {
-  await running.stop();
-  await db.$disconnect();
-  await fake.stop();
-});
+afterAll(() => stopBotTestEnvironment({ fake, db, running }));
 
 /** Runs the reminder job once at the bot's clock, sending through the bot's api. */
 function runReminders() {
@@ -58,7 +51,6 @@ async function event(overrides: Partial<EventInput>) {
   if (!created?.checkinCode) throw new Error("no event created");
   return { ...created, checkinCode: created.checkinCode };
 }
-
 
 let boss: TelegramUser | undefined;
 /** The quarter manager, who organises every event. */

@@ -1,24 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
-import { onboard, startTestBot, type RunningTestBot } from "../support/app.js";
-import { createTestDb } from "../support/db.js";
-import { FakeTelegram } from "../support/fake-telegram.js";
+import { onboard, type RunningTestBot, startBotTestEnvironment, stopBotTestEnvironment } from "../support/app.js";
+import { type FakeTelegram } from "../support/fake-telegram.js";
 
 let fake: FakeTelegram;
 let db: Db;
 let running: RunningTestBot;
 
 beforeAll(async () => {
-  fake = await FakeTelegram.start();
-  db = createTestDb().db;
-  running = startTestBot(fake, db);
+  ({ fake, db, running } = await startBotTestEnvironment());
 });
-afterAll(async () => {
-  await running.stop();
-  await db.$disconnect();
-  await fake.stop();
-});
-
+afterAll(() => stopBotTestEnvironment({ fake, db, running }));
 
 /** Gives the person the kinds of data later features store, so erasure has something to erase. */
 interface Activity {

@@ -4,10 +4,9 @@ import { ForbiddenError } from "../../src/features/onboarding/roles.js";
 import { checkinDueAt } from "../../src/features/sponsorship/reminders.js";
 import { answerOffer, proposeSponsor } from "../../src/features/sponsorship/service.js";
 import { runReminderJob } from "../../src/jobs/reminders.js";
-import { onboard, startTestBot, type RunningTestBot } from "../support/app.js";
-import { createTestDb } from "../support/db.js";
+import { onboard, type RunningTestBot, startBotTestEnvironment, stopBotTestEnvironment } from "../support/app.js";
 import { familyRequest, makeSponsor } from "../support/fixtures.js";
-import { FakeTelegram } from "../support/fake-telegram.js";
+import { type FakeTelegram } from "../support/fake-telegram.js";
 import type { TelegramUser } from "../support/user.js";
 
 const BERLIN = "Europe/Berlin";
@@ -19,17 +18,11 @@ let running: RunningTestBot;
 let boss: TelegramUser;
 
 beforeAll(async () => {
-  fake = await FakeTelegram.start();
-  db = createTestDb().db;
-  running = startTestBot(fake, db, { clock: () => now, adminTelegramIds: [MANAGER_ID] });
+  ({ fake, db, running } = await startBotTestEnvironment({ clock: () => now, adminTelegramIds: [MANAGER_ID] }));
   boss = fake.user({ id: MANAGER_ID, firstName: "Petra", lastName: "Quartier", languageCode: "de" });
   await onboard(boss);
 });
-afterAll(async () => {
-  await running.stop();
-  await db.$disconnect();
-  await fake.stop();
-});
+afterAll(() => stopBotTestEnvironment({ fake, db, running }));
 
 const runReminders = () => runReminderJob({ db, timeZone: BERLIN, logger: running.logger }, (chatId, text, options) => running.bot.api.sendMessage(chatId, text, options), now);
 

@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
 import { revokeRole } from "../../src/features/team/service.js";
 import { ForbiddenError } from "../../src/features/onboarding/roles.js";
-import { onboard, startTestBot, type RunningTestBot } from "../support/app.js";
-import { createTestDb } from "../support/db.js";
-import { FakeTelegram } from "../support/fake-telegram.js";
+import { onboard, type RunningTestBot, startBotTestEnvironment, stopBotTestEnvironment } from "../support/app.js";
+import { type FakeTelegram } from "../support/fake-telegram.js";
 import type { TelegramUser } from "../support/user.js";
 
 const MANAGER_ID = 7001;
@@ -15,15 +14,9 @@ let running: RunningTestBot;
 let boss: TelegramUser;
 
 beforeAll(async () => {
-  fake = await FakeTelegram.start();
-  db = createTestDb().db;
-  running = startTestBot(fake, db, { adminTelegramIds: [MANAGER_ID] });
+  ({ fake, db, running } = await startBotTestEnvironment({ adminTelegramIds: [MANAGER_ID] }));
 });
-afterAll(async () => {
-  await running.stop();
-  await db.$disconnect();
-  await fake.stop();
-});
+afterAll(() => stopBotTestEnvironment({ fake, db, running }));
 
 async function rolesOf(telegramId: number): Promise<string[]> {
   const person = await db.person.findUniqueOrThrow({ where: { telegramId: BigInt(telegramId) }, include: { roles: true } });

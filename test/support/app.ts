@@ -6,7 +6,8 @@ import { InFlightUpdates } from "../../src/bot/in-flight.js";
 import type { Db } from "../../src/db.js";
 import { createLogger, type Logger } from "../../src/logger.js";
 import type { Clock } from "../../src/time.js";
-import type { FakeTelegram } from "./fake-telegram.js";
+import { createTestDb } from "./db.js";
+import { FakeTelegram } from "./fake-telegram.js";
 import type { TelegramUser } from "./user.js";
 
 export interface TestBotOptions {
@@ -57,4 +58,23 @@ export async function onboard(user: TelegramUser): Promise<void> {
   await user.replies(2); // the welcome loses its buttons; the privacy text
   user.tap(/^✅/);
   await user.replies(3); // the consent buttons go; thanks; the menu
+}
+
+/** What an end-to-end test file runs against: the fake Bot API, its own database and the bot. */
+export interface BotTestEnvironment {
+  fake: FakeTelegram;
+  db: Db;
+  running: RunningTestBot;
+}
+
+export async function startBotTestEnvironment(options: TestBotOptions = {}): Promise<BotTestEnvironment> {
+  const fake = await FakeTelegram.start();
+  const { db } = createTestDb();
+  return { fake, db, running: startTestBot(fake, db, options) };
+}
+
+export async function stopBotTestEnvironment({ fake, db, running }: BotTestEnvironment): Promise<void> {
+  await running.stop();
+  await db.$disconnect();
+  await fake.stop();
 }
