@@ -1,0 +1,256 @@
+import { Prisma, type Db } from "../../db.js";
+import { periodsBetween, type Period, type PeriodKind } from "./periods.js";
+
+/**
+ * The figures the municipality judges its integration work by (README "Indicators"). Counts have
+ * no denominator; rates are numerator ÷ denominator; the median stores the days as numerator and
+ * how many requests it is the median of as denominator.
+ */
+export const INDICATORS = {
+  event_registrations: { unit: "count", scoped: false },
+  event_checkins: { unit: "count", scoped: false },
+  event_walk_ins: { unit: "count", scoped: false },
+  event_participants: { unit: "count", scoped: false },
+  event_persons_distinct: { unit: "count", scoped: false },
+  course_participants: { unit: "count", scoped: true },
+  attendance_rate: { unit: "rate", scoped: true },
+  completion_rate: { unit: "rate", scoped: true },
+  placement_rate: { unit: "rate", scoped: true },
+  placement_rate_6m: { unit: "rate", scoped: true },
+  active_sponsorships: { unit: "count", scoped: false },
+  open_requests: { unit: "count", scoped: false },
+  median_days_to_match: { unit: "days", scoped: false },
+} as const;
+
+export type Indicator = keyof typeof INDICATORS;
+export const INDICATOR_NAMES = Object.keys(INDICATORS) as Indicator[];
+
+export interface TallyRow {
+  indicator: Indicator;
+  periodKind: PeriodKind;
+  periodStart: Date;
+  scopeKey: string;
+  numerator: number;
+  denominator: number | null;
+}
+
+export const SCOPE_ALL = "all";
+/** Outcomes that count as a placement (German labour-market statistics: training or a job). */
+const PLACED = Prisma.sql`('apprenticeship', 'employment')`;
+const ENDED = Prisma.sql`('completed', 'dropped')`;
+const PLACEMENT_CATEGORIES = Prisma.sql`('vocational', 'school_certificate')`;
+
+/** The periods as a table; `asOf` is the moment point-in-time figures are read at (period end, or now). */
+function periodsTable(periods: readonly Period[], now: Date): Prisma.Sql {
+  const rows = periods.map((period) => {
+    const asOf = period.end < now ? period.end : now;
+    return Prisma.sql`(${period.kind}, ${period.start}, ${period.end}, ${asOf})`;
+  });
+  return Prisma.sql`periods("kind", "start", "end", "asOf") AS (VALUES ${Prisma.join(rows)})`;
+}
+
+/**
+ * One statement that yields every tally row for `periods`, computed in the database. Additive
+ * figures are grouped per period and course first and rolled up to category and all; distinct
+ * counts, point-in-time counts and the median are computed per scope directly.
+ */
+function tallyQuery(periods: readonly Period[], now: Date): Prisma.Sql {
+  return Prisma.sql`
+    WITH ${periodsTable(periods, now)},
+    sessionFigures AS MATERIALIZED (
+      SELECT p."kind", p."start", c."id" AS "courseId", c."category",
+        SUM(a."status" = 'present') AS "present", SUM(a."status" IN ('present', 'absent')) AS "marked"
+      FROM periods p
+      JOIN "CourseSession" s ON s."startsAt" >= p."start" AND s."startsAt" < p."end" AND s."cancelledAt" IS NULL
+      JOIN "Course" c ON c."id" = s."courseId"
+      JOIN "Attendance" a ON a."sessionId" = s."id"
+      GROUP BY p."kind", p."start", c."id"
+    ),
+    -- Cohorts: a course run's enrollments count in the period the run ended (DESIGN "per cohort").
+    cohortFigures AS MATERIALIZED (
+      SELECT p."kind", p."start", c."id" AS "courseId", c."category",
+        SUM(e."status" = 'completed') AS "completed",
+        SUM(e."status" IN ${ENDED}) AS "ended",
+        SUM(e."status" IN ${ENDED} AND c."category" IN ${PLACEMENT_CATEGORIES}) AS "placementEnded",
+        SUM(e."status" IN ${ENDED} AND c."category" IN ${PLACEMENT_CATEGORIES} AND e."outcomeAtLeaving" IN ${PLACED}) AS "placed",
+        SUM(e."status" IN ${ENDED} AND c."category" IN ${PLACEMENT_CATEGORIES} AND e."outcomeAfter6m" IS NOT NULL) AS "known6m",
+        SUM(e."status" IN ${ENDED} AND c."category" IN ${PLACEMENT_CATEGORIES} AND e."outcomeAfter6m" IN ${PLACED}) AS "placed6m"
+      FROM periods p
+      JOIN "Course" c ON c."endsOn" >= p."start" AND c."endsOn" < p."end"
+      JOIN "Enrollment" e ON e."courseId" = c."id"
+      GROUP BY p."kind", p."start", c."id"
+    ),
+    presentPeople AS MATERIALIZED (
+      SELECT DISTINCT p."kind", p."start", c."id" AS "courseId", c."category", e."personId"
+      FROM periods p
+      JOIN "CourseSession" s ON s."startsAt" >= p."start" AND s."startsAt" < p."end" AND s."cancelledAt" IS NULL
+      JOIN "Course" c ON c."id" = s."courseId"
+      JOIN "Attendance" a ON a."sessionId" = s."id" AND a."status" = 'present'
+      JOIN "Enrollment" e ON e."id" = a."enrollmentId"
+    ),
+    ${rolledUp("sessionFigures", [{ indicator: "attendance_rate", numerator: "present", denominator: "marked" }])},
+    ${rolledUp("cohortFigures", [
+      { indicator: "completion_rate", numerator: "completed", denominator: "ended" },
+      { indicator: "placement_rate", numerator: "placed", denominator: "placementEnded" },
+      { indicator: "placement_rate_6m", numerator: "placed6m", denominator: "known6m" },
+    ])},
+    eventFigures AS MATERIALIZED (
+      SELECT p."kind", p."start",
+        (SELECT COALESCE(SUM(r."partySize"), 0) FROM "Event" ev JOIN "Rsvp" r ON r."eventId" = ev."id"
+          WHERE ${heldEventIn("ev")} AND r."status" = 'going') AS "registrations",
+        (SELECT COALESCE(SUM(r."partySize"), 0) FROM "Event" ev JOIN "Rsvp" r ON r."eventId" = ev."id"
+          WHERE ${heldEventIn("ev")} AND r."checkedInAt" IS NOT NULL) AS "checkins",
+        (SELECT COALESCE(SUM(w."count"), 0) FROM "Event" ev JOIN "EventWalkIn" w ON w."eventId" = ev."id"
+          WHERE ${heldEventIn("ev")}) AS "walkIns",
+        (SELECT COUNT(DISTINCT r."personId") FROM "Event" ev JOIN "Rsvp" r ON r."eventId" = ev."id"
+          WHERE ${heldEventIn("ev")} AND r."checkedInAt" IS NOT NULL) AS "persons",
+        (SELECT COUNT(*) FROM "Sponsorship" sp
+          WHERE sp."startedAt" < p."asOf" AND (sp."endedAt" IS NULL OR sp."endedAt" >= p."asOf")) AS "activeSponsorships",
+        (SELECT COUNT(*) FROM "SponsorshipRequest" rq WHERE rq."createdAt" < p."asOf"
+          AND (rq."matchedAt" IS NULL OR rq."matchedAt" >= p."asOf") AND (rq."closedAt" IS NULL OR rq."closedAt" >= p."asOf")) AS "openRequests"
+      FROM periods p
+    ),
+    waits AS (
+      SELECT p."kind", p."start", julianday(rq."matchedAt") - julianday(rq."createdAt") AS "days",
+        ROW_NUMBER() OVER (PARTITION BY p."kind", p."start" ORDER BY julianday(rq."matchedAt") - julianday(rq."createdAt")) AS "rank",
+        COUNT(*) OVER (PARTITION BY p."kind", p."start") AS "n"
+      FROM periods p JOIN "SponsorshipRequest" rq ON rq."matchedAt" >= p."start" AND rq."matchedAt" < p."end"
+    )
+    SELECT * FROM attendance_rate
+    UNION ALL SELECT * FROM completion_rate
+    UNION ALL SELECT * FROM placement_rate
+    UNION ALL SELECT * FROM placement_rate_6m
+    UNION ALL SELECT 'course_participants', "kind", "start", 'course:' || "courseId", COUNT(*), NULL FROM presentPeople GROUP BY "kind", "start", "courseId"
+    UNION ALL SELECT 'course_participants', "kind", "start", 'category:' || "category", COUNT(DISTINCT "personId"), NULL FROM presentPeople GROUP BY "kind", "start", "category"
+    UNION ALL SELECT 'course_participants', "kind", "start", ${SCOPE_ALL}, COUNT(DISTINCT "personId"), NULL FROM presentPeople GROUP BY "kind", "start"
+    UNION ALL SELECT 'event_registrations', "kind", "start", ${SCOPE_ALL}, "registrations", NULL FROM eventFigures
+    UNION ALL SELECT 'event_checkins', "kind", "start", ${SCOPE_ALL}, "checkins", NULL FROM eventFigures
+    UNION ALL SELECT 'event_walk_ins', "kind", "start", ${SCOPE_ALL}, "walkIns", NULL FROM eventFigures
+    UNION ALL SELECT 'event_participants', "kind", "start", ${SCOPE_ALL}, "checkins" + "walkIns", NULL FROM eventFigures
+    UNION ALL SELECT 'event_persons_distinct', "kind", "start", ${SCOPE_ALL}, "persons", NULL FROM eventFigures
+    UNION ALL SELECT 'active_sponsorships', "kind", "start", ${SCOPE_ALL}, "activeSponsorships", NULL FROM eventFigures
+    UNION ALL SELECT 'open_requests', "kind", "start", ${SCOPE_ALL}, "openRequests", NULL FROM eventFigures
+    UNION ALL SELECT 'median_days_to_match', "kind", "start", ${SCOPE_ALL}, ROUND(AVG("days"), 2), MAX("n") FROM waits
+      WHERE "rank" IN (("n" + 1) / 2, ("n" + 2) / 2) GROUP BY "kind", "start"`;
+}
+
+function heldEventIn(alias: string): Prisma.Sql {
+  const event = Prisma.raw(alias);
+  return Prisma.sql`${event}."startsAt" >= p."start" AND ${event}."startsAt" < p."end" AND ${event}."cancelledAt" IS NULL`;
+}
+
+interface RateColumns {
+  indicator: Indicator;
+  numerator: string;
+  denominator: string;
+}
+
+/** CTEs named after each indicator: its rate per course, per category and overall; empty denominators are left out. */
+function rolledUp(source: string, rates: readonly RateColumns[]): Prisma.Sql {
+  const from = Prisma.raw(`"${source}"`);
+  return Prisma.join(
+    rates.map(({ indicator, numerator, denominator }) => {
+      const num = Prisma.raw(`"${numerator}"`);
+      const den = Prisma.raw(`"${denominator}"`);
+      return Prisma.sql`${Prisma.raw(indicator)} AS (
+        SELECT ${indicator} AS "indicator", "kind", "start", 'course:' || "courseId" AS "scopeKey", ${num} AS "numerator", ${den} AS "denominator"
+          FROM ${from} WHERE ${den} > 0
+        UNION ALL SELECT ${indicator}, "kind", "start", 'category:' || "category", SUM(${num}), SUM(${den})
+          FROM ${from} GROUP BY "kind", "start", "category" HAVING SUM(${den}) > 0
+        UNION ALL SELECT ${indicator}, "kind", "start", ${SCOPE_ALL}, SUM(${num}), SUM(${den})
+          FROM ${from} GROUP BY "kind", "start" HAVING SUM(${den}) > 0
+      )`;
+    }),
+    ",\n",
+  );
+}
+
+interface RawTallyRow {
+  indicator: Indicator;
+  kind: PeriodKind;
+  start: string;
+  scopeKey: string;
+  numerator: number | bigint;
+  denominator: number | bigint | null;
+}
+
+/**
+ * Figures for arbitrary periods (e.g. a week for the digest), computed live and not stored;
+ * `scopeKey` limits the result to one scope.
+ */
+export async function computeFigures(db: Db, periods: readonly Period[], now: Date, scopeKey = SCOPE_ALL): Promise<TallyRow[]> {
+  if (periods.length === 0) return [];
+  const rows = await db.$queryRaw<RawTallyRow[]>`
+    SELECT "indicator", "kind", "start", "scopeKey", "numerator", "denominator" FROM (${tallyQuery(periods, now)})
+    WHERE "scopeKey" = ${scopeKey}`;
+  return rows.map((row) => ({
+    indicator: row.indicator,
+    periodKind: row.kind,
+    periodStart: new Date(row.start),
+    scopeKey: row.scopeKey,
+    numerator: Number(row.numerator),
+    denominator: row.denominator === null ? null : Number(row.denominator),
+  }));
+}
+
+export interface RecomputeResult {
+  periods: number;
+  inserted: number;
+  updated: number;
+  deleted: number;
+}
+
+/** The first instant any tallied data refers to; undefined while there is none. */
+async function earliestData(db: Db): Promise<Date | undefined> {
+  const [row] = await db.$queryRaw<{ earliest: string | null }[]>`
+    SELECT MIN("at") AS "earliest" FROM (
+      SELECT MIN("startsAt") AS "at" FROM "CourseSession"
+      UNION ALL SELECT MIN("endsOn") FROM "Course"
+      UNION ALL SELECT MIN("startsAt") FROM "Event"
+      UNION ALL SELECT MIN("createdAt") FROM "SponsorshipRequest"
+      UNION ALL SELECT MIN("startedAt") FROM "Sponsorship"
+    )`;
+  return row?.earliest ? new Date(row.earliest) : undefined;
+}
+
+/** A whole recomputation may read millions of rows; Prisma's default of 5 s is for request-sized transactions. */
+const RECOMPUTE_TIMEOUT_MS = 30 * 60_000;
+
+/**
+ * Recomputes every month and quarter from the first data up to now and brings IndicatorTally in
+ * line: new figures are inserted, changed ones updated (computedAt then tells when), figures whose
+ * data vanished deleted, and unchanged rows are left as they are — so a second run over the same
+ * data changes nothing, and a correction of past attendance shows on the next run.
+ */
+export async function recomputeTallies(db: Db, now: Date, timeZone: string): Promise<RecomputeResult> {
+  const earliest = await earliestData(db);
+  const from = earliest && earliest < now ? earliest : now;
+  const periods = (["month", "quarter"] as const).flatMap((kind) => periodsBetween(kind, from, now, timeZone));
+  return db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`DROP TABLE IF EXISTS temp."FreshTally"`;
+      await tx.$executeRaw`CREATE TEMP TABLE "FreshTally" (
+        "indicator" TEXT NOT NULL, "periodKind" TEXT NOT NULL, "periodStart" TEXT NOT NULL, "scopeKey" TEXT NOT NULL,
+        "numerator" REAL NOT NULL, "denominator" REAL, PRIMARY KEY ("indicator", "periodKind", "periodStart", "scopeKey"))`;
+      await tx.$executeRaw`INSERT INTO temp."FreshTally" ${tallyQuery(periods, now)}`;
+      const deleted = await tx.$executeRaw`
+        DELETE FROM "IndicatorTally" WHERE NOT EXISTS (
+          SELECT 1 FROM temp."FreshTally" f WHERE f."indicator" = "IndicatorTally"."indicator" AND f."periodKind" = "IndicatorTally"."periodKind"
+            AND f."periodStart" = "IndicatorTally"."periodStart" AND f."scopeKey" = "IndicatorTally"."scopeKey")`;
+      const updated = await tx.$executeRaw`
+        UPDATE "IndicatorTally" SET "numerator" = f."numerator", "denominator" = f."denominator", "computedAt" = ${now}
+        FROM temp."FreshTally" f
+        WHERE f."indicator" = "IndicatorTally"."indicator" AND f."periodKind" = "IndicatorTally"."periodKind"
+          AND f."periodStart" = "IndicatorTally"."periodStart" AND f."scopeKey" = "IndicatorTally"."scopeKey"
+          AND (f."numerator" IS NOT "IndicatorTally"."numerator" OR f."denominator" IS NOT "IndicatorTally"."denominator")`;
+      const inserted = await tx.$executeRaw`
+        INSERT INTO "IndicatorTally" ("indicator", "periodKind", "periodStart", "scopeKey", "numerator", "denominator", "computedAt")
+        SELECT f."indicator", f."periodKind", f."periodStart", f."scopeKey", f."numerator", f."denominator", ${now} FROM temp."FreshTally" f
+        WHERE NOT EXISTS (SELECT 1 FROM "IndicatorTally" t WHERE t."indicator" = f."indicator" AND t."periodKind" = f."periodKind"
+          AND t."periodStart" = f."periodStart" AND t."scopeKey" = f."scopeKey")`;
+      await tx.$executeRaw`DROP TABLE temp."FreshTally"`;
+      return { periods: periods.length, inserted, updated, deleted };
+    },
+    { timeout: RECOMPUTE_TIMEOUT_MS, maxWait: RECOMPUTE_TIMEOUT_MS },
+  );
+}
