@@ -57,3 +57,31 @@ export function localized<F extends string>(row: Record<`${F}De` | `${F}Ru`, str
 export function formatTime(instant: Date, language: Language, timeZone: string): string {
   return new Intl.DateTimeFormat(localeTags[language], { timeZone, hour: "2-digit", minute: "2-digit" }).format(instant);
 }
+
+/** A number as written in `language` ("1.234,5" in German, "1 234,5" in Russian). */
+export function formatNumber(value: number, language: Language, maximumFractionDigits = 1): string {
+  return new Intl.NumberFormat(localeTags[language], { maximumFractionDigits }).format(value);
+}
+
+/** A share 0..1 as a percentage with one decimal ("67,1 %"). */
+export function formatPercent(share: number, language: Language): string {
+  return new Intl.NumberFormat(localeTags[language], { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(share);
+}
+
+/** The month of `instant`, long ("Oktober 2026") or short ("Okt. 26"), in the office's time zone. */
+export function formatMonth(instant: Date, language: Language, timeZone: string, style: "long" | "short"): string {
+  if (style === "long") return new Intl.DateTimeFormat(localeTags[language], { timeZone, month: "long", year: "numeric" }).format(instant);
+  const month = new Intl.DateTimeFormat(localeTags[language], { timeZone, month: "short" }).format(instant);
+  const year = new Intl.DateTimeFormat(localeTags[language], { timeZone, year: "2-digit" }).format(instant);
+  return `${month} ${year}`;
+}
+
+/** Day and time without the weekday ("25.11.2026, 02:00"), e.g. when figures were computed. */
+export function formatStamp(instant: Date, language: Language, timeZone: string): string {
+  return new Intl.DateTimeFormat(localeTags[language], { timeZone, dateStyle: "medium", timeStyle: "short" }).format(instant);
+}
+
+/** A calendar day ("25.11.2026", "25 нояб. 2026 г."). */
+export function formatDay(instant: Date, language: Language, timeZone: string): string {
+  return new Intl.DateTimeFormat(localeTags[language], { timeZone, dateStyle: "medium" }).format(instant);
+}

@@ -8,6 +8,7 @@ import { LANGUAGES, translator } from "../i18n.js";
 import { broadcastsFeature } from "../features/broadcasts/composer.js";
 import { coursesFeature } from "../features/courses/composer.js";
 import { eventsFeature } from "../features/events/composer.js";
+import { indicatorsFeature } from "../features/indicators/composer.js";
 import { onboardingFeature } from "../features/onboarding/composer.js";
 import { sponsorshipFeature } from "../features/sponsorship/composer.js";
 import { teamFeature } from "../features/team/composer.js";
@@ -60,6 +61,7 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
   const team = teamFeature(deps);
   const broadcasts = broadcastsFeature(deps);
   const sponsorship = sponsorshipFeature(deps);
+  const indicators = indicatorsFeature(deps);
 
   if (options.inFlight) bot.use(options.inFlight.middleware);
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
@@ -75,8 +77,8 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
     }),
   );
   features.use(cancelCommand, onboarding.interrupts);
-  features.use(...onboarding.conversations, ...courses.conversations, ...events.conversations, ...team.conversations, ...broadcasts.conversations, ...sponsorship.conversations);
-  features.use(onboarding.composer, courses.composer, events.composer, team.composer, broadcasts.composer, sponsorship.composer);
+  features.use(...onboarding.conversations, ...courses.conversations, ...events.conversations, ...team.conversations, ...broadcasts.conversations, ...sponsorship.conversations, ...indicators.conversations);
+  features.use(onboarding.composer, courses.composer, events.composer, team.composer, broadcasts.composer, sponsorship.composer, indicators.composer);
   features.use(unhandled);
   return bot;
 }

@@ -7,22 +7,24 @@ import { periodsBetween, type Period, type PeriodKind } from "./periods.js";
  * how many requests it is the median of as denominator.
  */
 export const INDICATORS = {
-  event_registrations: { unit: "count", scoped: false },
-  event_checkins: { unit: "count", scoped: false },
-  event_walk_ins: { unit: "count", scoped: false },
-  event_participants: { unit: "count", scoped: false },
-  event_persons_distinct: { unit: "count", scoped: false },
-  course_participants: { unit: "count", scoped: true },
-  attendance_rate: { unit: "rate", scoped: true },
-  completion_rate: { unit: "rate", scoped: true },
-  placement_rate: { unit: "rate", scoped: true },
-  placement_rate_6m: { unit: "rate", scoped: true },
-  active_sponsorships: { unit: "count", scoped: false },
-  open_requests: { unit: "count", scoped: false },
-  median_days_to_match: { unit: "days", scoped: false },
+  event_registrations: { unit: "count", scoped: false, group: "events" },
+  event_checkins: { unit: "count", scoped: false, group: "events" },
+  event_walk_ins: { unit: "count", scoped: false, group: "events" },
+  event_participants: { unit: "count", scoped: false, group: "events" },
+  event_persons_distinct: { unit: "count", scoped: false, group: "events" },
+  course_participants: { unit: "count", scoped: true, group: "courses" },
+  attendance_rate: { unit: "rate", scoped: true, group: "courses" },
+  completion_rate: { unit: "rate", scoped: true, group: "courses" },
+  placement_rate: { unit: "rate", scoped: true, group: "courses" },
+  placement_rate_6m: { unit: "rate", scoped: true, group: "courses" },
+  active_sponsorships: { unit: "count", scoped: false, group: "sponsorship" },
+  open_requests: { unit: "count", scoped: false, group: "sponsorship" },
+  median_days_to_match: { unit: "days", scoped: false, group: "sponsorship" },
 } as const;
 
 export type Indicator = keyof typeof INDICATORS;
+export type IndicatorGroup = (typeof INDICATORS)[Indicator]["group"];
+export const INDICATOR_GROUPS: readonly IndicatorGroup[] = ["events", "courses", "sponsorship"];
 export const INDICATOR_NAMES = Object.keys(INDICATORS) as Indicator[];
 
 export interface TallyRow {
@@ -170,8 +172,8 @@ interface RawTallyRow {
   kind: PeriodKind;
   start: string;
   scopeKey: string;
-  numerator: number | bigint;
-  denominator: number | bigint | null;
+  numerator: string;
+  denominator: string | null;
 }
 
 /**
@@ -180,9 +182,10 @@ interface RawTallyRow {
  */
 export async function computeFigures(db: Db, periods: readonly Period[], now: Date, scopeKey = SCOPE_ALL): Promise<TallyRow[]> {
   if (periods.length === 0) return [];
+  // As text: the driver adapter types a column by its first value, so a whole first number would cut 11.5 to 11.
   const rows = await db.$queryRaw<RawTallyRow[]>`
-    SELECT "indicator", "kind", "start", "scopeKey", "numerator", "denominator" FROM (${tallyQuery(periods, now)})
-    WHERE "scopeKey" = ${scopeKey}`;
+    SELECT "indicator", "kind", "start", "scopeKey", CAST("numerator" AS TEXT) AS "numerator", CAST("denominator" AS TEXT) AS "denominator"
+    FROM (${tallyQuery(periods, now)}) WHERE "scopeKey" = ${scopeKey}`;
   return rows.map((row) => ({
     indicator: row.indicator,
     periodKind: row.kind,

@@ -1,0 +1,95 @@
+import { Composer, InputFile } from "grammy";
+import type { BotContext, BotDeps } from "../../bot/context.js";
+import { requireRole } from "../../bot/middleware.js";
+import { formatNumber } from "../../i18n.js";
+import { runTallyJob } from "../../jobs/indicators.js";
+import { MANUAL_VALUE, manualValueConversation } from "./conversations.js";
+import {
+  afterReportKeyboard,
+  courseKeyboard,
+  coursePageData,
+  indicatorsData,
+  periodData,
+  periodKeyboard,
+  scopeData,
+  scopeFromToken,
+  scopeKeyboard,
+} from "./keyboards.js";
+import { parsePeriodKey, type TallyPeriodKind } from "./periods.js";
+import { buildReport, periodName, recentPeriods, type TallyPeriod } from "./report.js";
+import { coursesWithFigures, lastComputedAt } from "./service.js";
+
+const COURSES_PER_PAGE = 8;
+
+/** /indicators: managers pick a period and a scope and get a chart, the figures and a CSV file. */
+export function indicatorsFeature(deps: BotDeps) {
+  const composer = new Composer<BotContext>();
+  const managersOnly = requireRole("manager");
+
+  const choosePeriod = (ctx: BotContext, kind: TallyPeriodKind) => {
+    const periods = recentPeriods(kind, deps.clock(), deps.timeZone);
+    return { text: ctx.t("indicators.choose_period"), keyboard: periodKeyboard(ctx.t, periods, (period) => periodName(period, ctx.language, deps.timeZone)) };
+  };
+
+  const periodFrom = (key: string): TallyPeriod | undefined => parsePeriodKey(key, deps.timeZone) as TallyPeriod | undefined;
+
+  const startReport = async (ctx: BotContext) => {
+    const { text, keyboard } = choosePeriod(ctx, "month");
+    await ctx.reply(text, { reply_markup: keyboard });
+  };
+
+  composer.command("indicators", managersOnly, startReport);
+
+  composer.callbackQuery(indicatorsData.filter, managersOnly, async (ctx) => {
+    const [action] = indicatorsData.unpack(ctx.callbackQuery.data) ?? [];
+    if (!action) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
+    if (action === "offences") {
+      await ctx.answerCallbackQuery();
+      return ctx.conversation.enter(MANUAL_VALUE, ctx.person.id);
+    }
+    if (action === "recompute") {
+      await ctx.answerCallbackQuery({ text: ctx.t("indicators.recomputing") });
+      const result = await runTallyJob(deps);
+      const count = (value: number) => formatNumber(value, ctx.language);
+      return ctx.reply(ctx.t("indicators.recomputed", { inserted: count(result.inserted), updated: count(result.updated), deleted: count(result.deleted) }));
+    }
+    await ctx.answerCallbackQuery();
+    // Under a report the summary stays; the choice starts again in a new message.
+    if (action === "new") return startReport(ctx);
+    const { text, keyboard } = choosePeriod(ctx, action === "quarters" ? "quarter" : "month");
+    await ctx.editMessageText(text, { reply_markup: keyboard });
+  });
+
+  composer.callbackQuery(periodData.filter, managersOnly, async (ctx) => {
+    const [key] = periodData.unpack(ctx.callbackQuery.data) ?? [];
+    const period = key === undefined ? undefined : periodFrom(key);
+    if (!key || !period) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageText(ctx.t("indicators.choose_scope", { period: periodName(period, ctx.language, deps.timeZone) }), { reply_markup: scopeKeyboard(ctx.t, key) });
+  });
+
+  composer.callbackQuery(coursePageData.filter, managersOnly, async (ctx) => {
+    const [key, page] = coursePageData.unpack(ctx.callbackQuery.data) ?? [];
+    if (key === undefined || page === undefined) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
+    await ctx.answerCallbackQuery();
+    const { courses, more } = await coursesWithFigures(deps.db, page * COURSES_PER_PAGE, COURSES_PER_PAGE);
+    const text = courses.length > 0 ? ctx.t("indicators.choose_course") : ctx.t("indicators.no_courses");
+    await ctx.editMessageText(text, { reply_markup: courseKeyboard(ctx.t, ctx.language, key, courses, page, more) });
+  });
+
+  composer.callbackQuery(scopeData.filter, managersOnly, async (ctx) => {
+    const [key, token] = scopeData.unpack(ctx.callbackQuery.data) ?? [];
+    const period = key === undefined ? undefined : periodFrom(key);
+    if (!period || token === undefined) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageText(ctx.t("indicators.preparing"));
+    // The first request on a new installation would otherwise show nothing until the night.
+    if (!(await lastComputedAt(deps.db))) await runTallyJob(deps);
+    const report = await buildReport({ db: deps.db, timeZone: deps.timeZone, language: ctx.language }, period, scopeFromToken(token));
+    await ctx.replyWithPhoto(new InputFile(report.chart, `${report.fileName}.png`));
+    await ctx.reply(report.summary, { reply_markup: afterReportKeyboard(ctx.t) });
+    await ctx.replyWithDocument(new InputFile(report.csv, `${report.fileName}.csv`), { caption: ctx.t("indicators.csv_caption") });
+  });
+
+  return { composer, conversations: [manualValueConversation(deps)] };
+}
