@@ -2,6 +2,7 @@ import type { Api } from "grammy";
 import type { BotDeps } from "../bot/context.js";
 import { deleteStaleConversations } from "../bot/conversation-storage.js";
 import { createBroadcastWorker } from "./broadcasts.js";
+import { runTallyJob, sendWeeklyDigest } from "./indicators.js";
 import { runReminderJob } from "./reminders.js";
 import type { Job } from "./scheduler.js";
 
@@ -29,5 +30,7 @@ export function createJobs(deps: BotDeps, api: Api): Job[] {
       run: () => broadcasts.runOnce(),
       stop: () => broadcasts.stop(),
     },
+    { name: "indicator-tallies", cron: "0 2 * * *", run: () => runTallyJob(deps) },
+    { name: "indicator-digest", cron: "0 8 * * 1", run: () => sendWeeklyDigest(deps, api) },
   ];
 }
