@@ -57,3 +57,8 @@ export function localized<F extends string>(row: Record<`${F}De` | `${F}Ru`, str
 export function formatTime(instant: Date, language: Language, timeZone: string): string {
   return new Intl.DateTimeFormat(localeTags[language], { timeZone, hour: "2-digit", minute: "2-digit" }).format(instant);
 }
+
+/** The day alone with its year ("29. März 2027"), e.g. when a course ended. */
+export function formatDate(instant: Date, language: Language, timeZone: string): string {
+  return new Intl.DateTimeFormat(localeTags[language], { timeZone, day: "numeric", month: "long", year: "numeric" }).format(instant);
+}
