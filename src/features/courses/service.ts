@@ -228,11 +228,16 @@ export function assertCanManage(actor: Actor, course: Pick<Course, "instructorId
   if (!canManage(actor, course)) assertRole(actor, "manager");
 }
 
+/** Which courses a manager or instructor may manage, as a filter: all for managers, their own for instructors. */
+export function managedCourseWhere(actor: Actor): Prisma.CourseWhereInput {
+  return hasRole(actor, "manager") ? {} : { instructorId: actor.id };
+}
+
 /** The courses a person may manage: all for managers, their own for instructors. */
 export async function managedCourses(db: Db, actor: Actor) {
   if (!hasRole(actor, "manager", "instructor")) return [];
   return db.course.findMany({
-    where: hasRole(actor, "manager") ? {} : { instructorId: actor.id },
+    where: managedCourseWhere(actor),
     orderBy: [{ status: "asc" }, { startsOn: "desc" }],
   });
 }
