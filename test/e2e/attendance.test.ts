@@ -139,6 +139,14 @@ describe("an instructor marks attendance in German", () => {
     const query = ingrid.tapData(`att_ck:${session.id}:save:0`);
     expect((await ingrid.callbackAnswered(query)).text).toBe("Dieser Knopf ist nicht mehr gültig. Bitte nutzen Sie das aktuelle Menü.");
     expect(await db.attendance.findMany({ where: { sessionId: session.id } })).toEqual(before);
+
+    // Another instructor's session, opened with forged callback data: refused, and nothing is left hanging.
+    const foreign = await createCourse(db, OFFICE, courseInput({ titleDe: "Fremder Kurs" }), "Europe/Berlin");
+    const foreignSession = await db.courseSession.findFirstOrThrow({ where: { courseId: foreign.id }, orderBy: { startsAt: "asc" } });
+    ingrid.tapData(`att:open:${foreignSession.id}:0`);
+    expect((await ingrid.nextReply()).text).toBe("Das dürfen nur Mitarbeitende des Quartiersmanagements.");
+    ingrid.send("/attendance");
+    expect(labels(await ingrid.nextReply())[0]).toBe("⬜ Di., 8. Dezember um 09:00 · Deutsch B1 – Beruf");
   });
 });
 

@@ -5,7 +5,7 @@ import { waitForButton, type BotConversation } from "../../bot/conversation-help
 import { loadActor } from "../../bot/wizard.js";
 import type { AttendanceStatus } from "../../generated/prisma/client.js";
 import { formatDateTime, localized, translator, type Language, type Translate } from "../../i18n.js";
-import { hasRole } from "../onboarding/roles.js";
+import { ForbiddenError, hasRole } from "../onboarding/roles.js";
 import { CHECKLIST_PAGE_SIZE, afterChecklistKeyboard, attendanceData, checklistData, checklistKeyboard, pageCount } from "./keyboards.js";
 import { lockedFrom, openChecklist, saveAttendance, type Refusal } from "./service.js";
 
@@ -25,7 +25,10 @@ interface Sheet {
   people: { enrollmentId: number; name: string; mark: AttendanceStatus | null }[];
 }
 
-type Loaded = { language: Language; sheet: Sheet } | { language: Language; refusal: Refusal; courseId: number | undefined; when: string };
+/** "forbidden" as a value: an error thrown in a conversation reaches the error handler wrapped, no longer a ForbiddenError. */
+type Refused = Refusal | "forbidden";
+
+type Loaded = { language: Language; sheet: Sheet } | { language: Language; refusal: Refused; courseId: number | undefined; when: string };
 
 /**
  * The attendance checklist of one session: ONE message, edited in place at every press. The
@@ -37,7 +40,7 @@ export function attendanceChecklistConversation(deps: BotDeps) {
     const loaded = await conversation.external(() => loadSheet(deps, personId, sessionId));
     const t = translator(loaded.language);
     if ("refusal" in loaded) {
-      await ctx.editMessageText(t(`attendance.refused.${loaded.refusal}`, { when: loaded.when }), { reply_markup: backKeyboard(t, loaded.courseId) });
+      await ctx.editMessageText(refusalText(t, loaded.refusal, loaded.when), { reply_markup: backKeyboard(t, loaded.courseId) });
       return;
     }
     const { sheet } = loaded;
@@ -73,13 +76,13 @@ export function attendanceChecklistConversation(deps: BotDeps) {
         case "save": {
           const result = await conversation.external(async () => {
             const entries = sheet.people.map((person, index) => ({ enrollmentId: person.enrollmentId, status: marks[index] ?? "absent" }));
-            const saved = await saveAttendance(deps.db, await loadActor(deps.db, personId), sessionId, entries, deps.clock(), deps.timeZone);
+            const actor = await loadActor(deps.db, personId);
+            const saved = await refusingForbidden(() => saveAttendance(deps.db, actor, sessionId, entries, deps.clock(), deps.timeZone));
+            if (saved === "forbidden") return saved;
             return saved.outcome === "saved" ? saved.counts : saved.outcome;
           });
           const text =
-            typeof result === "string"
-              ? t(`attendance.refused.${result}`, { when: sheet.when })
-              : t("attendance.checklist.saved", { title: sheet.courseTitle, when: sheet.when, ...result });
+            typeof result === "string" ? refusalText(t, result, sheet.when) : t("attendance.checklist.saved", { title: sheet.courseTitle, when: sheet.when, ...result });
           await press.editMessageText(text, { reply_markup: afterChecklistKeyboard(t, sheet.courseId) });
           return;
         }
@@ -95,10 +98,12 @@ async function loadSheet(deps: BotDeps, personId: number, sessionId: number): Pr
   const { language } = actor;
   const t = translator(language);
   const now = deps.clock();
-  const opened = await openChecklist(deps.db, actor, sessionId, now, deps.timeZone);
-  if (opened.outcome !== "ok") {
+  const opened = await refusingForbidden(() => openChecklist(deps.db, actor, sessionId, now, deps.timeZone));
+  if (opened === "forbidden" || opened.outcome !== "ok") {
     const session = await deps.db.courseSession.findUnique({ where: { id: sessionId } });
-    return { language, refusal: opened.outcome, courseId: session?.courseId, when: session ? formatDateTime(session.startsAt, language, deps.timeZone) : "" };
+    const refusal = opened === "forbidden" ? opened : opened.outcome;
+    const courseId = opened === "forbidden" ? undefined : session?.courseId;
+    return { language, refusal, courseId, when: session ? formatDateTime(session.startsAt, language, deps.timeZone) : "" };
   }
   const { session, course } = opened;
   const notes: string[] = [];
@@ -130,6 +135,19 @@ function checklistText(t: Translate, sheet: Sheet, marks: readonly (AttendanceSt
   if (pages > 1) lines.push(t("attendance.page", { page: page + 1, pages }));
   if (marks.length > 0) lines.push("", t("attendance.checklist.help"));
   return lines.join("\n");
+}
+
+async function refusingForbidden<T>(run: () => Promise<T>): Promise<T | "forbidden"> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ForbiddenError) return "forbidden";
+    throw error;
+  }
+}
+
+function refusalText(t: Translate, refusal: Refused, when: string): string {
+  return refusal === "forbidden" ? t("errors.forbidden") : t(`attendance.refused.${refusal}`, { when });
 }
 
 function backKeyboard(t: Translate, courseId: number | undefined): InlineKeyboard {
