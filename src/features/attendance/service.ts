@@ -1,7 +1,7 @@
 import { Prisma, type Db } from "../../db.js";
 import type { AttendanceStatus, Course, CourseCategory, CourseSession, Enrollment, Outcome } from "../../generated/prisma/client.js";
 import { addDays, calendarDayOf, clockTimeOn, compareDays, startOfDay } from "../../time.js";
-import { assertCanManage, leave, managedCourseWhere, type Promotion } from "../courses/service.js";
+import { assertCanManage, findManagedCourse, leave, managedCourseWhere, type Promotion } from "../courses/service.js";
 import { assertRole, hasRole, type Actor } from "../onboarding/roles.js";
 
 /**
@@ -95,9 +95,8 @@ export async function sessionsToMark(db: Db, actor: Actor, now: Date, timeZone: 
 
 /** A course's sessions up to today, newest first, a page at a time. */
 export async function pastSessions(db: Db, actor: Actor, courseId: number, now: Date, timeZone: string, page: number, pageSize: number) {
-  const course = await db.course.findUnique({ where: { id: courseId } });
+  const course = await findManagedCourse(db, actor, courseId);
   if (!course) return undefined;
-  assertCanManage(actor, course);
   const where = { courseId, cancelledAt: null, startsAt: { lt: startOfTomorrow(now, timeZone) } };
   const [sessions, total] = await Promise.all([
     db.courseSession.findMany({ where, orderBy: [{ startsAt: "desc" }, { id: "asc" }], skip: page * pageSize, take: pageSize }),
@@ -323,9 +322,8 @@ export interface OutcomeEntry {
 
 /** The participants of a course with their status and attendance, by name. */
 export async function courseOutcomes(db: Db, actor: Actor, courseId: number) {
-  const course = await db.course.findUnique({ where: { id: courseId } });
+  const course = await findManagedCourse(db, actor, courseId);
   if (!course) return undefined;
-  assertCanManage(actor, course);
   const [enrollments, shares] = await Promise.all([
     db.enrollment.findMany({ where: { courseId, status: { in: [...TAKING_PART] } } }),
     attendanceShares(db, courseId),

@@ -242,10 +242,16 @@ export async function managedCourses(db: Db, actor: Actor) {
   });
 }
 
-export async function participants(db: Db, actor: Actor, courseId: number) {
+/** A course the actor may manage; undefined when it does not exist, ForbiddenError when it is not theirs. */
+export async function findManagedCourse(db: Db, actor: Actor, courseId: number): Promise<Course | undefined> {
   const course = await db.course.findUnique({ where: { id: courseId } });
+  if (course) assertCanManage(actor, course);
+  return course ?? undefined;
+}
+
+export async function participants(db: Db, actor: Actor, courseId: number) {
+  const course = await findManagedCourse(db, actor, courseId);
   if (!course) return undefined;
-  assertCanManage(actor, course);
   const enrollments = await db.enrollment.findMany({
     where: { courseId, status: { in: ["active", "waitlisted"] } },
     include: { person: { select: { firstName: true, lastName: true } } },
