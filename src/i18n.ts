@@ -81,7 +81,7 @@ export function formatStamp(instant: Date, language: Language, timeZone: string)
   return new Intl.DateTimeFormat(localeTags[language], { timeZone, dateStyle: "medium", timeStyle: "short" }).format(instant);
 }
 
-/** A calendar day ("25.11.2026", "25 нояб. 2026 г."). */
-export function formatDay(instant: Date, language: Language, timeZone: string): string {
-  return new Intl.DateTimeFormat(localeTags[language], { timeZone, dateStyle: "medium" }).format(instant);
+/** The day alone with its year ("29. März 2027"), e.g. when a course ended. */
+export function formatDate(instant: Date, language: Language, timeZone: string): string {
+  return new Intl.DateTimeFormat(localeTags[language], { timeZone, day: "numeric", month: "long", year: "numeric" }).format(instant);
 }

@@ -68,6 +68,13 @@ export function addDays(day: CalendarDay, days: number): CalendarDay {
   return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
 }
 
+/** The same day `months` later; the month's last day when that month is shorter (31 August + 6 → 28 February). */
+export function addMonths(day: CalendarDay, months: number): CalendarDay {
+  const first = new Date(Date.UTC(day.year, day.month - 1 + months, 1));
+  const daysInMonth = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+  return { year: first.getUTCFullYear(), month: first.getUTCMonth() + 1, day: Math.min(day.day, daysInMonth) };
+}
+
 export function isoWeekdayOf(day: CalendarDay): IsoWeekday {
   return (new Date(Date.UTC(day.year, day.month - 1, day.day)).getUTCDay() || 7) as IsoWeekday;
 }
@@ -96,6 +103,11 @@ export function clockTimeOn(day: CalendarDay, time: string, timeZone: string): D
   const match = CLOCK_TIME.exec(time);
   if (!match) throw new Error(`not a clock time: "${time}"`);
   return wallClockToUtc({ ...day, hour: Number(match[1]), minute: Number(match[2]) }, timeZone);
+}
+
+/** The instant the day begins in `timeZone` (midnight on its clocks). */
+export function startOfDay(instant: Date, timeZone: string): Date {
+  return clockTimeOn(calendarDayOf(instant, timeZone), "00:00", timeZone);
 }
 
 /** "2026-11-25" → CalendarDay, or undefined when it is no real date. */

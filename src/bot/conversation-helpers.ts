@@ -8,19 +8,21 @@ import type { BotContext, ConversationContext } from "./context.js";
 export type BotConversation = Conversation<BotContext, ConversationContext>;
 
 /**
- * Waits until the person presses one of the buttons described by `data`. Anything else (text,
- * stickers, buttons of old messages) gets a short hint in the person's language and changes
- * nothing; /cancel is handled outside the conversation and ends it.
+ * Waits until the person presses one of the buttons described by `data` (and, where given, one
+ * that `accept` takes, e.g. of the same list). Anything else (text, stickers, buttons of old
+ * messages) gets a short hint in the person's language and changes nothing; /cancel is handled
+ * outside the conversation and ends it.
  */
 export async function waitForButton<Values extends readonly unknown[]>(
   conversation: BotConversation,
   data: CallbackData<Values>,
   t: Translate,
+  accept: (values: Values) => boolean = () => true,
 ): Promise<{ ctx: ConversationContext; values: Values }> {
   for (;;) {
     const ctx = await conversation.wait();
     const values = data.unpack(ctx.callbackQuery?.data);
-    if (values) {
+    if (values && accept(values)) {
       await ctx.answerCallbackQuery();
       return { ctx, values };
     }

@@ -5,6 +5,7 @@ import { apiThrottler } from "@grammyjs/transformer-throttler";
 import { Bot, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { LANGUAGES, translator } from "../i18n.js";
+import { attendanceFeature } from "../features/attendance/composer.js";
 import { broadcastsFeature } from "../features/broadcasts/composer.js";
 import { coursesFeature } from "../features/courses/composer.js";
 import { eventsFeature } from "../features/events/composer.js";
@@ -42,7 +43,7 @@ export function pacedThrottler(perSecond = 30): ThrottlerOptions {
   return { global: { minTime: 1000 / (perSecond * 0.97) } };
 }
 
-const COMMANDS = ["start", "courses", "mycourses", "events", "sponsorship", "help", "language", "mydata", "deleteme", "cancel"] as const;
+const COMMANDS = ["start", "courses", "mycourses", "events", "sponsorship", "attendance", "help", "language", "mydata", "deleteme", "cancel"] as const;
 
 /** Builds the whole bot from its dependencies, without globals, so tests can build their own. */
 export function createBot(token: string, options: CreateBotOptions): Bot<BotContext> {
@@ -62,6 +63,7 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
   const broadcasts = broadcastsFeature(deps);
   const sponsorship = sponsorshipFeature(deps);
   const indicators = indicatorsFeature(deps);
+  const attendance = attendanceFeature(deps);
 
   if (options.inFlight) bot.use(options.inFlight.middleware);
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
@@ -77,8 +79,8 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
     }),
   );
   features.use(cancelCommand, onboarding.interrupts);
-  features.use(...onboarding.conversations, ...courses.conversations, ...events.conversations, ...team.conversations, ...broadcasts.conversations, ...sponsorship.conversations, ...indicators.conversations);
-  features.use(onboarding.composer, courses.composer, events.composer, team.composer, broadcasts.composer, sponsorship.composer, indicators.composer);
+  features.use(...onboarding.conversations, ...courses.conversations, ...events.conversations, ...team.conversations, ...broadcasts.conversations, ...sponsorship.conversations, ...attendance.conversations, ...indicators.conversations);
+  features.use(onboarding.composer, courses.composer, events.composer, team.composer, broadcasts.composer, sponsorship.composer, attendance.composer, indicators.composer);
   features.use(unhandled);
   return bot;
 }

@@ -2,6 +2,7 @@ import type { Api } from "grammy";
 import type { BotDeps } from "../bot/context.js";
 import { deleteStaleConversations } from "../bot/conversation-storage.js";
 import { createBroadcastWorker } from "./broadcasts.js";
+import { runCourseClosingJob } from "./course-closing.js";
 import { runTallyJob, sendWeeklyDigest } from "./indicators.js";
 import { runReminderJob } from "./reminders.js";
 import type { Job } from "./scheduler.js";
@@ -17,6 +18,13 @@ export function createJobs(deps: BotDeps, api: Api): Job[] {
       name: "stale-conversations",
       cron: "30 3 * * *",
       run: () => deleteStaleConversations(deps.db, new Date(deps.clock().getTime() - STALE_CONVERSATION_DAYS * 86_400_000)),
+    },
+    {
+      // After midnight, when yesterday's last sessions are over, and before the nightly figures;
+      // 01:30 exists exactly once every night, also when the clocks change (02:00–03:00).
+      name: "course-closing",
+      cron: "30 1 * * *",
+      run: () => runCourseClosingJob(deps, deps.clock()),
     },
     {
       name: "reminders",

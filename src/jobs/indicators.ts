@@ -3,7 +3,7 @@ import type { BotDeps } from "../bot/context.js";
 import { notifyPeople } from "../bot/notify.js";
 import { computeDigest, digestText } from "../features/indicators/digest.js";
 import { recomputeTallies, type RecomputeResult } from "../features/indicators/tallies.js";
-import { managerRecipients } from "../features/sponsorship/service.js";
+import { managerRecipients } from "../features/team/service.js";
 
 type JobDeps = Pick<BotDeps, "db" | "clock" | "timeZone" | "logger">;
 

@@ -3,6 +3,7 @@ import type { InlineKeyboardMarkup } from "grammy/types";
 import type { BotDeps } from "../bot/context.js";
 import { Prisma, type Db } from "../db.js";
 import type { Person, Reminder, ReminderKind } from "../generated/prisma/client.js";
+import { attendanceReminders } from "../features/attendance/reminders.js";
 import { courseSessionReminders } from "../features/courses/reminders.js";
 import { eventReminders } from "../features/events/reminders.js";
 import { sponsorshipReminders } from "../features/sponsorship/reminders.js";
@@ -55,7 +56,7 @@ export interface ReminderSource {
   review(context: ReminderContext, due: readonly DueReminder[], now: Date): Promise<Map<number, Review>>;
 }
 
-export const reminderSources: readonly ReminderSource[] = [courseSessionReminders, eventReminders, sponsorshipReminders];
+export const reminderSources: readonly ReminderSource[] = [courseSessionReminders, eventReminders, sponsorshipReminders, attendanceReminders];
 
 /** Sends a text (with optional buttons) to a chat; rejects when Telegram did not accept it. */
 export type SendText = (chatId: number, text: string, options?: { reply_markup?: InlineKeyboardMarkup }) => Promise<unknown>;

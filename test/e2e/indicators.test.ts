@@ -165,8 +165,8 @@ describe("the weekly digest", () => {
     const sent = await sendWeeklyDigest({ db, clock: () => now, timeZone: ZONE, logger: running.logger }, running.bot.api);
     expect(sent).toBe(1);
     const digest = plain((await manager.nextReply()).text);
-    expect(digest).toContain("Прошлая неделя (26 окт. 2026 г. – 1 нояб. 2026 г.)");
-    expect(digest).toContain("Прошлый месяц (1 окт. 2026 г. – 31 окт. 2026 г.)");
+    expect(digest).toContain("Прошлая неделя (26 октября 2026 г. – 1 ноября 2026 г.)");
+    expect(digest).toContain("Прошлый месяц (1 октября 2026 г. – 31 октября 2026 г.)");
     // October against September: 14 event participants against none.
     expect(digest).toContain("• Участники мероприятий: 14 (0)");
     expect(digest).toContain("• Ожидание подбора (медиана): 11,5 дн. (n = 2) (10 дн. (n = 1))");

@@ -24,7 +24,7 @@ describe("the tally CSV", () => {
   it("starts with a byte order mark, quotes what needs quoting and gives numerator, denominator and value", () => {
     const csv = tallyCsv([line({}), line({ indicator: "median_days_to_match", numerator: 11.5, denominator: 2 }), line({ indicator: "event_participants", numerator: 14, denominator: null })], labels);
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const rows = parse<string[]>(csv, { bom: true, delimiter: ";" });
+    const rows: string[][] = parse(csv, { bom: true, delimiter: ";" });
     expect(rows[0]).toEqual(labels.header);
     expect(rows[1]).toEqual(["attendance_rate", "Name of attendance_rate", "month", "Oktober 2026", labels.scopeName, "55", "82", "0,6707", "2026-11-25T01:00:00.000Z"]);
     expect(rows[2]?.slice(5, 8)).toEqual(["11,5", "2", "11,5"]);

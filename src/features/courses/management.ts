@@ -10,6 +10,7 @@ import { notifyPeople } from "../../bot/notify.js";
 import type { CourseCategory } from "../../generated/prisma/client.js";
 import { formatDateTime, localized, translator, type Translate } from "../../i18n.js";
 import type { CalendarDay } from "../../time.js";
+import { attendanceData } from "../attendance/keyboards.js";
 import { hasRole } from "../onboarding/roles.js";
 import { announcePromotions } from "./notifications.js";
 import { parseWeeklySchedule, weeklySessions, type WeeklySlot } from "./schedule.js";
@@ -137,6 +138,8 @@ export function managementFeature(deps: BotDeps) {
       .text(ctx.t("manage.people_button"), manageData.pack("people", courseId))
       .row()
       .text(ctx.t("manage.sessions_button"), manageData.pack("sessions", courseId))
+      .row()
+      .text(ctx.t("attendance.manage_button"), attendanceData.pack("sessions", courseId, 0))
       .row();
     if (hasRole(ctx.person, "manager")) {
       keyboard.text(ctx.t("manage.edit_button"), manageData.pack("edit", courseId)).row();

@@ -1,5 +1,5 @@
 import type { Db, Prisma } from "../../db.js";
-import type { Course, CourseCategory, CourseSession, Enrollment, GermanLevel, Language } from "../../generated/prisma/client.js";
+import type { Course, CourseCategory, CourseSession, Enrollment, GermanLevel, Language, Outcome } from "../../generated/prisma/client.js";
 import { assertRole, hasRole, type Actor } from "../onboarding/roles.js";
 import { weeklySessions, type WeeklySlot } from "./schedule.js";
 import type { CalendarDay } from "../../time.js";
@@ -180,9 +180,16 @@ export async function removeParticipant(db: Db, actor: Actor, enrollmentId: numb
   });
 }
 
-async function leave(tx: Tx, enrollment: Enrollment, now: Date): Promise<LeaveResult> {
+/** How a seat ends: withdrawn by default; a dropout recorded by staff also carries its outcome. */
+export type Ending = { status: "withdrawn" } | { status: "dropped"; statusSetByHand: true; outcomeAtLeaving: Outcome | null };
+
+/**
+ * Ends a seat or a place on the waiting list: its reminders stop and a freed seat goes to the
+ * first person waiting. Runs inside the caller's transaction.
+ */
+export async function leave(tx: Tx, enrollment: Enrollment, now: Date, ending: Ending = { status: "withdrawn" }): Promise<LeaveResult> {
   if (enrollment.status !== "active" && enrollment.status !== "waitlisted") return { outcome: "not_found" };
-  await tx.enrollment.update({ where: { id: enrollment.id }, data: { status: "withdrawn", endedAt: now } });
+  await tx.enrollment.update({ where: { id: enrollment.id }, data: { ...ending, endedAt: now } });
   await tx.reminder.updateMany({ where: { enrollmentId: enrollment.id, sentAt: null, cancelledAt: null }, data: { cancelledAt: now } });
   const promoted = enrollment.status === "active" ? await promoteFirstWaiting(tx, enrollment.courseId, now) : undefined;
   return { outcome: "left", promoted };
@@ -217,23 +224,34 @@ export function canManage(actor: Actor, course: Pick<Course, "instructorId">): b
   return hasRole(actor, "manager") || (hasRole(actor, "instructor") && course.instructorId === actor.id);
 }
 
-function assertCanManage(actor: Actor, course: Pick<Course, "instructorId">): void {
+export function assertCanManage(actor: Actor, course: Pick<Course, "instructorId">): void {
   if (!canManage(actor, course)) assertRole(actor, "manager");
+}
+
+/** Which courses a manager or instructor may manage, as a filter: all for managers, their own for instructors. */
+export function managedCourseWhere(actor: Actor): Prisma.CourseWhereInput {
+  return hasRole(actor, "manager") ? {} : { instructorId: actor.id };
 }
 
 /** The courses a person may manage: all for managers, their own for instructors. */
 export async function managedCourses(db: Db, actor: Actor) {
   if (!hasRole(actor, "manager", "instructor")) return [];
   return db.course.findMany({
-    where: hasRole(actor, "manager") ? {} : { instructorId: actor.id },
+    where: managedCourseWhere(actor),
     orderBy: [{ status: "asc" }, { startsOn: "desc" }],
   });
 }
 
-export async function participants(db: Db, actor: Actor, courseId: number) {
+/** A course the actor may manage; undefined when it does not exist, ForbiddenError when it is not theirs. */
+export async function findManagedCourse(db: Db, actor: Actor, courseId: number): Promise<Course | undefined> {
   const course = await db.course.findUnique({ where: { id: courseId } });
+  if (course) assertCanManage(actor, course);
+  return course ?? undefined;
+}
+
+export async function participants(db: Db, actor: Actor, courseId: number) {
+  const course = await findManagedCourse(db, actor, courseId);
   if (!course) return undefined;
-  assertCanManage(actor, course);
   const enrollments = await db.enrollment.findMany({
     where: { courseId, status: { in: ["active", "waitlisted"] } },
     include: { person: { select: { firstName: true, lastName: true } } },

@@ -1,5 +1,5 @@
 import type { Db } from "../../db.js";
-import { formatDay, type Language, type Translate } from "../../i18n.js";
+import { formatDate, type Language, type Translate } from "../../i18n.js";
 import { periodContaining, shiftPeriod, type Period } from "./periods.js";
 import { formatFigure } from "./report.js";
 import { computeFigures, type Indicator, type TallyRow } from "./tallies.js";
@@ -58,7 +58,7 @@ function comparisonLines(comparison: DigestComparison, t: Translate, language: L
 
 /** The digest as one message in the manager's language. */
 export function digestText(digest: Digest, t: Translate, language: Language, timeZone: string): string {
-  const day = (instant: Date) => formatDay(instant, language, timeZone);
+  const day = (instant: Date) => formatDate(instant, language, timeZone);
   const lastDay = (period: Period) => day(new Date(period.end.getTime() - 1));
   return [
     t("indicators.digest_title"),

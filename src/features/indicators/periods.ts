@@ -1,4 +1,4 @@
-import { addDays, calendarDayOf, isoWeekdayOf, wallClockToUtc, type CalendarDay } from "../../time.js";
+import { addDays, addMonths, calendarDayOf, clockTimeOn, isoWeekdayOf, type CalendarDay } from "../../time.js";
 
 /** Tallies are kept per month and quarter; the weekly digest also looks at weeks. */
 export type TallyPeriodKind = "month" | "quarter";
@@ -15,12 +15,7 @@ export interface Period {
 const MONTHS_PER: Record<TallyPeriodKind, number> = { month: 1, quarter: 3 };
 
 function midnight(day: CalendarDay, timeZone: string): Date {
-  return wallClockToUtc({ ...day, hour: 0, minute: 0 }, timeZone);
-}
-
-function addMonths(day: CalendarDay, months: number): CalendarDay {
-  const index = day.year * 12 + (day.month - 1) + months;
-  return { year: Math.floor(index / 12), month: (index % 12) + 1, day: 1 };
+  return clockTimeOn(day, "00:00", timeZone);
 }
 
 function firstDayOf(kind: PeriodKind, day: CalendarDay): CalendarDay {

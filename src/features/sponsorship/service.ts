@@ -2,7 +2,7 @@ import type { Db, Prisma } from "../../db.js";
 import type { Person, SponsorProfile, Sponsorship, SponsorshipRequest } from "../../generated/prisma/client.js";
 import { assertRole, type Actor } from "../onboarding/roles.js";
 import type { Recipient } from "../courses/service.js";
-import { nameOf } from "../team/service.js";
+import { managerRecipients, nameOf } from "../team/service.js";
 
 /**
  * Citizen sponsorships (Patenschaften): volunteers sign up and are approved, residents ask for a
@@ -60,12 +60,6 @@ export function readList<T extends string>(json: string | null, allowed: readonl
 }
 
 const recipientOf = (person: Pick<Person, "id" | "chatId" | "language">): Recipient => ({ personId: person.id, chatId: person.chatId, language: person.language });
-
-/** Everyone in the office who should hear about sponsorships: consenting managers. */
-export async function managerRecipients(db: Db | Tx): Promise<Recipient[]> {
-  const managers = await db.person.findMany({ where: { roles: { some: { role: "manager" } }, consentAt: { not: null }, erasedAt: null } });
-  return managers.map(recipientOf);
-}
 
 // ───────────────────────────── ranking ─────────────────────────────
 

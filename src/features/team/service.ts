@@ -1,4 +1,4 @@
-import type { Db } from "../../db.js";
+import type { Db, Prisma } from "../../db.js";
 import type { Role } from "../../generated/prisma/client.js";
 import { assertRole, type Actor } from "../onboarding/roles.js";
 import type { Recipient } from "../courses/service.js";
@@ -16,6 +16,12 @@ export interface StaffGrant {
 /** The name the office sees: first and last name, else the username, else the id. */
 export function nameOf(person: { firstName: string | null; lastName: string | null; username: string | null; id: number }): string {
   return [person.firstName, person.lastName].filter(Boolean).join(" ") || (person.username ? `@${person.username}` : `#${person.id}`);
+}
+
+/** The office's managers who can be told about something: consenting, not erased. */
+export async function managerRecipients(db: Db | Prisma.TransactionClient): Promise<Recipient[]> {
+  const managers = await db.person.findMany({ where: { roles: { some: { role: "manager" } }, consentAt: { not: null }, erasedAt: null } });
+  return managers.map((person) => ({ personId: person.id, chatId: person.chatId, language: person.language }));
 }
 
 /** Everyone holding a role, managers first. */

@@ -1,0 +1,15 @@
+import type { BotDeps } from "../bot/context.js";
+import { closeEndedCourses, type ClosingReport } from "../features/attendance/service.js";
+
+export type CourseClosingDeps = Pick<BotDeps, "db" | "timeZone" | "logger">;
+
+/**
+ * The nightly closing of ended courses (see closeEndedCourses): enrollments still active after a
+ * course's last day become completed or dropped by attendance. It sends nothing itself: a course
+ * without any attendance is left open and its staff are told by the attendance_missing reminder.
+ */
+export async function runCourseClosingJob(deps: CourseClosingDeps, now: Date): Promise<ClosingReport> {
+  const report = await closeEndedCourses(deps.db, now, deps.timeZone);
+  if (report.closed.length > 0 || report.withoutAttendance.length > 0) deps.logger.info("course closing", { ...report });
+  return report;
+}
