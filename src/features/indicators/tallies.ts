@@ -57,14 +57,21 @@ function periodsTable(periods: readonly Period[], now: Date): Prisma.Sql {
 function tallyQuery(periods: readonly Period[], now: Date): Prisma.Sql {
   return Prisma.sql`
     WITH ${periodsTable(periods, now)},
-    sessionFigures AS MATERIALIZED (
-      SELECT p."kind", p."start", c."id" AS "courseId", c."category",
+    -- The attendance rows are read once, per period and participant; the attendance rate and the
+    -- participants present are both derived from that (bench/README.md "Indicator tallies").
+    participantFigures AS MATERIALIZED (
+      SELECT p."kind", p."start", s."courseId", a."enrollmentId",
         SUM(a."status" = 'present') AS "present", SUM(a."status" IN ('present', 'absent')) AS "marked"
       FROM periods p
       JOIN "CourseSession" s ON s."startsAt" >= p."start" AND s."startsAt" < p."end" AND s."cancelledAt" IS NULL
-      JOIN "Course" c ON c."id" = s."courseId"
       JOIN "Attendance" a ON a."sessionId" = s."id"
-      GROUP BY p."kind", p."start", c."id"
+      GROUP BY p."kind", p."start", s."courseId", a."enrollmentId"
+    ),
+    sessionFigures AS MATERIALIZED (
+      SELECT f."kind", f."start", f."courseId", c."category", SUM(f."present") AS "present", SUM(f."marked") AS "marked"
+      FROM participantFigures f
+      JOIN "Course" c ON c."id" = f."courseId"
+      GROUP BY f."kind", f."start", f."courseId"
     ),
     -- Cohorts: a course run's enrollments count in the period the run ended (DESIGN "per cohort").
     cohortFigures AS MATERIALIZED (
@@ -81,12 +88,11 @@ function tallyQuery(periods: readonly Period[], now: Date): Prisma.Sql {
       GROUP BY p."kind", p."start", c."id"
     ),
     presentPeople AS MATERIALIZED (
-      SELECT DISTINCT p."kind", p."start", c."id" AS "courseId", c."category", e."personId"
-      FROM periods p
-      JOIN "CourseSession" s ON s."startsAt" >= p."start" AND s."startsAt" < p."end" AND s."cancelledAt" IS NULL
-      JOIN "Course" c ON c."id" = s."courseId"
-      JOIN "Attendance" a ON a."sessionId" = s."id" AND a."status" = 'present'
-      JOIN "Enrollment" e ON e."id" = a."enrollmentId"
+      SELECT DISTINCT f."kind", f."start", f."courseId", c."category", e."personId"
+      FROM participantFigures f
+      JOIN "Course" c ON c."id" = f."courseId"
+      JOIN "Enrollment" e ON e."id" = f."enrollmentId"
+      WHERE f."present" > 0
     ),
     ${rolledUp("sessionFigures", [{ indicator: "attendance_rate", numerator: "present", denominator: "marked" }])},
     ${rolledUp("cohortFigures", [
