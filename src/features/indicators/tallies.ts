@@ -227,18 +227,33 @@ const RECOMPUTE_TIMEOUT_MS = 30 * 60_000;
  * line: new figures are inserted, changed ones updated (computedAt then tells when), figures whose
  * data vanished deleted, and unchanged rows are left as they are — so a second run over the same
  * data changes nothing, and a correction of past attendance shows on the next run.
+ *
+ * The figures are computed into a TEMP table in a transaction that only reads the database, and
+ * applied in a second, short one. In one transaction, the switch from reading to writing failed
+ * at once with SQLITE_BUSY whenever another connection (e.g. an import in another process) was
+ * writing at that moment — SQLite does not wait for a lock a reading transaction wants to upgrade
+ * — and the write lock is now held for the diff only (bench/README.md "Indicator tallies"). The
+ * figures are a consistent snapshot taken by the first transaction; a change made between the two
+ * shows on the next run, as does any change made after a run.
  */
 export async function recomputeTallies(db: Db, now: Date, timeZone: string): Promise<RecomputeResult> {
   const earliest = await earliestData(db);
   const from = earliest && earliest < now ? earliest : now;
   const periods = (["month", "quarter"] as const).flatMap((kind) => periodsBetween(kind, from, now, timeZone));
-  return db.$transaction(
+  // A transaction although it writes only to TEMP: it keeps other transactions on the connection
+  // out meanwhile. The driver adapter has a single connection, so the TEMP table outlives it.
+  await db.$transaction(
     async (tx) => {
       await tx.$executeRaw`DROP TABLE IF EXISTS temp."FreshTally"`;
       await tx.$executeRaw`CREATE TEMP TABLE "FreshTally" (
         "indicator" TEXT NOT NULL, "periodKind" TEXT NOT NULL, "periodStart" TEXT NOT NULL, "scopeKey" TEXT NOT NULL,
         "numerator" REAL NOT NULL, "denominator" REAL, PRIMARY KEY ("indicator", "periodKind", "periodStart", "scopeKey"))`;
       await tx.$executeRaw`INSERT INTO temp."FreshTally" ${tallyQuery(periods, now)}`;
+    },
+    { timeout: RECOMPUTE_TIMEOUT_MS, maxWait: RECOMPUTE_TIMEOUT_MS },
+  );
+  return db.$transaction(
+    async (tx) => {
       const deleted = await tx.$executeRaw`
         DELETE FROM "IndicatorTally" WHERE NOT EXISTS (
           SELECT 1 FROM temp."FreshTally" f WHERE f."indicator" = "IndicatorTally"."indicator" AND f."periodKind" = "IndicatorTally"."periodKind"
