@@ -245,8 +245,10 @@ export async function recomputeTallies(db: Db, now: Date, timeZone: string): Pro
   await db.$transaction(
     async (tx) => {
       await tx.$executeRaw`DROP TABLE IF EXISTS temp."FreshTally"`;
+      // periodStart is declared as in IndicatorTally (DATETIME): with another column affinity the
+      // comparisons below could not use the primary key beyond periodKind.
       await tx.$executeRaw`CREATE TEMP TABLE "FreshTally" (
-        "indicator" TEXT NOT NULL, "periodKind" TEXT NOT NULL, "periodStart" TEXT NOT NULL, "scopeKey" TEXT NOT NULL,
+        "indicator" TEXT NOT NULL, "periodKind" TEXT NOT NULL, "periodStart" DATETIME NOT NULL, "scopeKey" TEXT NOT NULL,
         "numerator" REAL NOT NULL, "denominator" REAL, PRIMARY KEY ("indicator", "periodKind", "periodStart", "scopeKey"))`;
       await tx.$executeRaw`INSERT INTO temp."FreshTally" ${tallyQuery(periods, now)}`;
     },
