@@ -3,13 +3,14 @@
  * how long a recomputation takes, whether the process's memory stays bounded while SQLite
  * aggregates a million attendance rows, and how long other writers to the same file must wait.
  *
- *   npx tsx bench/tally-recompute.ts [attendance rows, default 1000000]
+ *   npx tsx bench/tally-recompute.ts [attendance rows, default 1000000] [--wal]
  *
  * The data are generated with plain SQL (INSERT … SELECT over a numbers table) in a child
  * process, so that the memory figures of this process belong to the tally runs alone. Runs:
  * 1. first run (every figure inserted), 2. unchanged data (must change nothing), 3. after
  * correcting a few hundred past attendance marks (must update), 4. like 2 while another process
- * writes a small row every 20 ms to the same file.
+ * writes a small row every 20 ms to the same file. `--wal` switches the generated file to SQLite's
+ * write-ahead log first (the bot's file uses the default rollback journal), to compare run 4.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { statSync } from "node:fs";
@@ -287,8 +288,30 @@ function rssSampler() {
   };
 }
 
+/**
+ * `db` with every interactive transaction timed (from asking for it to its commit), so a run
+ * shows how long the tally job's writing transaction — its last one — held the write lock.
+ */
+function timingTransactions(db: Db, durations: number[]): Db {
+  const transaction = db.$transaction.bind(db) as (...args: unknown[]) => Promise<unknown>;
+  return new Proxy(db, {
+    get(target, key) {
+      if (key !== "$transaction") return Reflect.get(target, key) as unknown;
+      return async (...args: unknown[]) => {
+        const started = performance.now();
+        try {
+          return await transaction(...args);
+        } finally {
+          durations.push(performance.now() - started);
+        }
+      };
+    },
+  });
+}
+
 interface Measured {
   label: string;
+  transactionsMs: number[];
   result?: RecomputeResult;
   error?: string;
   seconds: number;
@@ -320,8 +343,9 @@ async function measure(label: string, sampler: ReturnType<typeof rssSampler>, db
   const started = performance.now();
   let result: RecomputeResult | undefined;
   let error: string | undefined;
+  const transactionsMs: number[] = [];
   try {
-    result = await recomputeTallies(db, NOW, ZONE);
+    result = await recomputeTallies(timingTransactions(db, transactionsMs), NOW, ZONE);
   } catch (caught) {
     error = caught instanceof Error ? caught.message.split("\n").at(-1) : String(caught);
   }
@@ -337,6 +361,7 @@ async function measure(label: string, sampler: ReturnType<typeof rssSampler>, db
   }
   const measured: Measured = {
     label,
+    transactionsMs,
     result,
     error,
     seconds,
@@ -350,7 +375,8 @@ async function measure(label: string, sampler: ReturnType<typeof rssSampler>, db
   const outcome = result ? `inserted ${result.inserted}, updated ${result.updated}, deleted ${result.deleted} (${result.periods} periods)` : `FAILED: ${error}`;
   console.log(
     `${label}: ${seconds.toFixed(2)} s (CPU ${measured.cpuSeconds.toFixed(2)} s), ${outcome}; peak RSS ${measured.peakRssMb.toFixed(0)} MB, peak heap ${measured.peakHeapMb.toFixed(0)} MB, ` +
-      `maxRSS so far ${measured.maxRssMb.toFixed(0)} MB, event loop blocked up to ${measured.longestStallMs.toFixed(0)} ms`,
+      `maxRSS so far ${measured.maxRssMb.toFixed(0)} MB, event loop blocked up to ${measured.longestStallMs.toFixed(0)} ms; ` +
+      `transactions ${transactionsMs.map((ms) => `${ms.toFixed(0)} ms`).join(" + ")}`,
   );
   if (writer) {
     console.log(
@@ -366,7 +392,7 @@ async function pragma(db: Db, name: string): Promise<string> {
   return String(Object.values(row ?? {})[0]);
 }
 
-async function main(attendanceRows: number): Promise<void> {
+async function main(attendanceRows: number, wal: boolean): Promise<void> {
   const rssAtStart = mb(process.memoryUsage().rss);
   // Wall times depend on what else the machine does; CPU times less so.
   console.log(`load average ${loadavg()[0]?.toFixed(2)} at start`);
@@ -383,6 +409,7 @@ async function main(attendanceRows: number): Promise<void> {
     );
 
     const db = createDb(`file:${path}`);
+    if (wal) await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
     const counts: string[] = [];
     for (const table of TABLES) counts.push(`${table} ${(await count(db, `SELECT COUNT(*) AS n FROM "${table}"`)).toLocaleString("en")}`);
     console.log(`rows: ${counts.join(", ")}`);
@@ -431,7 +458,8 @@ if (mode === "--generate") {
 } else if (mode === "--writer") {
   await writer(args[0] ?? "");
 } else {
-  const rows = Number(mode ?? 1_000_000);
-  if (!Number.isInteger(rows) || rows < 1) throw new Error(`usage: npx tsx bench/tally-recompute.ts [attendance rows]`);
-  await main(rows);
+  const options = process.argv.slice(2);
+  const rows = Number(options.find((option) => !option.startsWith("--")) ?? 1_000_000);
+  if (!Number.isInteger(rows) || rows < 1) throw new Error(`usage: npx tsx bench/tally-recompute.ts [attendance rows] [--wal]`);
+  await main(rows, options.includes("--wal"));
 }
