@@ -5,10 +5,6 @@
  *
  *   npx tsx bench/broadcast-throughput.ts
  */
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
-import { execFileSync } from "node:child_process";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createBot, pacedThrottler } from "../src/bot/create-bot.js";
 import { createDb } from "../src/db.js";
 import { createBroadcast } from "../src/features/broadcasts/service.js";
@@ -16,15 +12,12 @@ import { createBroadcastWorker } from "../src/jobs/broadcasts.js";
 import { silentLogger } from "../src/logger.js";
 import { residents } from "../test/support/broadcasts.js";
 import { FakeTelegram } from "../test/support/fake-telegram.js";
+import { migratedDatabases } from "./migrated-db.js";
 
-const dir = mkdtempSync(join(tmpdir(), "belm-bench-"));
-const template = join(dir, "template.db");
-execFileSync("npx", ["prisma", "migrate", "deploy"], { env: { ...process.env, DATABASE_URL: `file:${template}` }, stdio: "pipe" });
+const databases = migratedDatabases();
 
 async function measure(limit: number, recipients: number): Promise<void> {
-  const path = join(dir, `bench-${limit}.db`);
-  copyFileSync(template, path);
-  const db = createDb(`file:${path}`);
+  const db = createDb(`file:${databases.fresh(`bench-${limit}`)}`);
   const fake = await FakeTelegram.start();
   fake.setRateLimit({ perSecond: limit, retryAfter: 1 });
   const manager = await db.person.create({ data: { telegramId: 1, chatId: 1, consentAt: new Date(), roles: { create: { role: "manager" } } } });
@@ -48,5 +41,5 @@ try {
   await measure(30, 600);
   await measure(300, 3000);
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  databases.remove();
 }

@@ -59,14 +59,21 @@ function periodsTable(periods: readonly Period[], now: Date): Prisma.Sql {
 function tallyQuery(periods: readonly Period[], now: Date): Prisma.Sql {
   return Prisma.sql`
     WITH ${periodsTable(periods, now)},
-    sessionFigures AS MATERIALIZED (
-      SELECT p."kind", p."start", c."id" AS "courseId", c."category",
+    -- The attendance rows are read once, per period and participant; the attendance rate and the
+    -- participants present are both derived from that (bench/README.md "Indicator tallies").
+    participantFigures AS MATERIALIZED (
+      SELECT p."kind", p."start", s."courseId", a."enrollmentId",
         SUM(a."status" = 'present') AS "present", SUM(a."status" IN ('present', 'absent')) AS "marked"
       FROM periods p
       JOIN "CourseSession" s ON s."startsAt" >= p."start" AND s."startsAt" < p."end" AND s."cancelledAt" IS NULL
-      JOIN "Course" c ON c."id" = s."courseId"
       JOIN "Attendance" a ON a."sessionId" = s."id"
-      GROUP BY p."kind", p."start", c."id"
+      GROUP BY p."kind", p."start", s."courseId", a."enrollmentId"
+    ),
+    sessionFigures AS MATERIALIZED (
+      SELECT f."kind", f."start", f."courseId", c."category", SUM(f."present") AS "present", SUM(f."marked") AS "marked"
+      FROM participantFigures f
+      JOIN "Course" c ON c."id" = f."courseId"
+      GROUP BY f."kind", f."start", f."courseId"
     ),
     -- Cohorts: a course run's enrollments count in the period the run ended (DESIGN "per cohort").
     cohortFigures AS MATERIALIZED (
@@ -83,12 +90,11 @@ function tallyQuery(periods: readonly Period[], now: Date): Prisma.Sql {
       GROUP BY p."kind", p."start", c."id"
     ),
     presentPeople AS MATERIALIZED (
-      SELECT DISTINCT p."kind", p."start", c."id" AS "courseId", c."category", e."personId"
-      FROM periods p
-      JOIN "CourseSession" s ON s."startsAt" >= p."start" AND s."startsAt" < p."end" AND s."cancelledAt" IS NULL
-      JOIN "Course" c ON c."id" = s."courseId"
-      JOIN "Attendance" a ON a."sessionId" = s."id" AND a."status" = 'present'
-      JOIN "Enrollment" e ON e."id" = a."enrollmentId"
+      SELECT DISTINCT f."kind", f."start", f."courseId", c."category", e."personId"
+      FROM participantFigures f
+      JOIN "Course" c ON c."id" = f."courseId"
+      JOIN "Enrollment" e ON e."id" = f."enrollmentId"
+      WHERE f."present" > 0
     ),
     ${rolledUp("sessionFigures", [{ indicator: "attendance_rate", numerator: "present", denominator: "marked" }])},
     ${rolledUp("cohortFigures", [
@@ -224,18 +230,35 @@ const RECOMPUTE_TIMEOUT_MS = 30 * 60_000;
  * line: new figures are inserted, changed ones updated (computedAt then tells when), figures whose
  * data vanished deleted, and unchanged rows are left as they are — so a second run over the same
  * data changes nothing, and a correction of past attendance shows on the next run.
+ *
+ * The figures are computed into a TEMP table in a transaction that only reads the database, and
+ * applied in a second, short one. In one transaction, the switch from reading to writing failed
+ * at once with SQLITE_BUSY whenever another connection (e.g. an import in another process) was
+ * writing at that moment — SQLite does not wait for a lock a reading transaction wants to upgrade
+ * — and the write lock is now held for the diff only (bench/README.md "Indicator tallies"). The
+ * figures are a consistent snapshot taken by the first transaction; a change made between the two
+ * shows on the next run, as does any change made after a run.
  */
 export async function recomputeTallies(db: Db, now: Date, timeZone: string): Promise<RecomputeResult> {
   const earliest = await earliestData(db);
   const from = earliest && earliest < now ? earliest : now;
   const periods = (["month", "quarter"] as const).flatMap((kind) => periodsBetween(kind, from, now, timeZone));
-  return db.$transaction(
+  // A transaction although it writes only to TEMP: it keeps other transactions on the connection
+  // out meanwhile. The driver adapter has a single connection, so the TEMP table outlives it.
+  await db.$transaction(
     async (tx) => {
       await tx.$executeRaw`DROP TABLE IF EXISTS temp."FreshTally"`;
+      // periodStart is declared as in IndicatorTally (DATETIME): with another column affinity the
+      // comparisons below could not use the primary key beyond periodKind.
       await tx.$executeRaw`CREATE TEMP TABLE "FreshTally" (
-        "indicator" TEXT NOT NULL, "periodKind" TEXT NOT NULL, "periodStart" TEXT NOT NULL, "scopeKey" TEXT NOT NULL,
+        "indicator" TEXT NOT NULL, "periodKind" TEXT NOT NULL, "periodStart" DATETIME NOT NULL, "scopeKey" TEXT NOT NULL,
         "numerator" REAL NOT NULL, "denominator" REAL, PRIMARY KEY ("indicator", "periodKind", "periodStart", "scopeKey"))`;
       await tx.$executeRaw`INSERT INTO temp."FreshTally" ${tallyQuery(periods, now)}`;
+    },
+    { timeout: RECOMPUTE_TIMEOUT_MS, maxWait: RECOMPUTE_TIMEOUT_MS },
+  );
+  return db.$transaction(
+    async (tx) => {
       const deleted = await tx.$executeRaw`
         DELETE FROM "IndicatorTally" WHERE NOT EXISTS (
           SELECT 1 FROM temp."FreshTally" f WHERE f."indicator" = "IndicatorTally"."indicator" AND f."periodKind" = "IndicatorTally"."periodKind"
