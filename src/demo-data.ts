@@ -7,6 +7,7 @@ import {
   type SponsorStatus,
 } from "./generated/prisma/client.js";
 import type { TimeSpan, WeeklySlot } from "./features/courses/schedule.js";
+import type { District, HelpArea, Time } from "./features/sponsorship/service.js";
 import { addDays, calendarDayOf, clockTimeOn, isoWeekdayOf, type CalendarDay, type IsoWeekday } from "./time.js";
 
 /**
@@ -31,9 +32,9 @@ interface BilingualText {
 interface DemoSponsor {
   status: SponsorStatus;
   languages: readonly Language[];
-  areas: readonly ("authorities" | "language" | "homework" | "jobs" | "housing" | "leisure")[];
-  districts: readonly ("Belm" | "Vehrte" | "Icker" | "Powe" | "Haltern")[];
-  availability: readonly ("weekday" | "evening" | "weekend")[];
+  areas: readonly HelpArea[];
+  districts: readonly District[];
+  availability: readonly Time[];
   maxFamilies: number;
   shareContact: boolean;
   about: string;
@@ -95,7 +96,7 @@ const DEMO_PEOPLE = [
       status: "active",
       languages: ["de"],
       areas: ["authorities", "homework"],
-      districts: ["Vehrte", "Belm"],
+      districts: ["vehrte", "belm"],
       availability: ["weekday"],
       maxFamilies: 2,
       shareContact: true,
@@ -116,7 +117,7 @@ const DEMO_PEOPLE = [
       status: "active",
       languages: ["de", "ru"],
       areas: ["jobs", "authorities", "housing"],
-      districts: ["Belm", "Haltern"],
+      districts: ["belm", "haltern"],
       availability: ["evening", "weekend"],
       maxFamilies: 1,
       shareContact: true,
@@ -137,7 +138,7 @@ const DEMO_PEOPLE = [
       status: "active",
       languages: ["de", "ru"],
       areas: ["language", "homework", "leisure"],
-      districts: ["Icker", "Belm"],
+      districts: ["icker", "belm"],
       availability: ["weekday", "evening"],
       maxFamilies: 1,
       shareContact: false,
@@ -158,7 +159,7 @@ const DEMO_PEOPLE = [
       status: "active",
       languages: ["de"],
       areas: ["leisure", "jobs"],
-      districts: ["Powe", "Vehrte"],
+      districts: ["powe", "vehrte"],
       availability: ["weekend"],
       maxFamilies: 1,
       shareContact: false,
@@ -179,7 +180,7 @@ const DEMO_PEOPLE = [
       status: "pending",
       languages: ["de", "ru"],
       areas: ["authorities", "language"],
-      districts: ["Haltern", "Belm"],
+      districts: ["haltern", "belm"],
       availability: ["evening"],
       maxFamilies: 1,
       shareContact: false,

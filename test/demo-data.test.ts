@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Db } from "../src/db.js";
 import { seedDemoData } from "../src/demo-data.js";
+import { DISTRICTS, HELP_AREAS, SPONSOR_LANGUAGES, TIMES } from "../src/features/sponsorship/service.js";
 import { createTestDb } from "./support/db.js";
 
 // Before the switch to summer time on 29 March 2026, so running courses cross it.
@@ -166,12 +167,8 @@ describe("seedDemoData in spring", () => {
     const profiles = await db.sponsorProfile.findMany();
     expect(profiles.filter((profile) => profile.status === "active").length).toBeGreaterThanOrEqual(3);
     expect(profiles.filter((profile) => profile.status === "pending").length).toBeGreaterThanOrEqual(1);
-    const codes = {
-      languages: ["de", "ru"],
-      areas: ["authorities", "language", "homework", "jobs", "housing", "leisure"],
-      districts: ["Belm", "Vehrte", "Icker", "Powe", "Haltern"],
-      availability: ["weekday", "evening", "weekend"],
-    } as const;
+    // The sponsorship feature's own codes: anything else it would silently drop when reading the profile.
+    const codes = { languages: SPONSOR_LANGUAGES, areas: HELP_AREAS, districts: DISTRICTS, availability: TIMES } as const;
     for (const profile of profiles) {
       for (const [field, allowed] of Object.entries(codes)) {
         const list = JSON.parse(profile[field as keyof typeof codes]) as unknown;
