@@ -1,8 +1,12 @@
 import { type Db, type Prisma } from "./db.js";
 import {
+  type AttendanceStatus,
   type CourseCategory,
+  type EnrollmentStatus,
   type EventKind,
+  type GermanLevel,
   type Language,
+  type Outcome,
   type Role,
   type SponsorStatus,
 } from "./generated/prisma/client.js";
@@ -13,7 +17,11 @@ import { addDays, calendarDayOf, clockTimeOn, isoWeekdayOf, type CalendarDay, ty
 /**
  * Demo data of the municipality: people, courses of the Integrationswerkstatt, events of the next
  * weeks and sponsors, all placed relative to `now` so the demo always looks current. Demo people
- * carry negative Telegram ids, which no real user can have.
+ * carry negative Telegram ids, which no real user can have, and no chat, so they never get a message.
+ *
+ * The demo also has a past, so /indicators has something to show: residents who took courses
+ * (two of them already over) with their attendance. The past is a fixed pattern, the same on every
+ * seed at the same `now`.
  */
 
 type Tx = Prisma.TransactionClient;
@@ -40,14 +48,18 @@ interface DemoSponsor {
   about: string;
 }
 
-interface DemoPerson {
+interface DemoResident {
   ref: string;
   telegramId: number;
   firstName: string;
   lastName: string;
   language: Language;
   district: string;
+  /** Days before `now` the person gave consent, before anything they did in the demo's past. */
   joinedDaysAgo: number;
+}
+
+interface DemoPerson extends DemoResident {
   roles: readonly Role[];
   sponsor?: DemoSponsor;
 }
@@ -192,18 +204,89 @@ const DEMO_PEOPLE = [
 
 type PersonRef = (typeof DEMO_PEOPLE)[number]["ref"];
 
+/** Residents who took part in the past months; grouped by the course that brought them to the bot. */
+const DEMO_RESIDENTS = [
+  // Berufseinstieg Lager und Logistik (over for more than six months)
+  { ref: "yousef", telegramId: -2001, firstName: "Yousef", lastName: "Al-Hamdan", language: "de", district: "Belm", joinedDaysAgo: 410 },
+  { ref: "bilal", telegramId: -2002, firstName: "Bilal", lastName: "Haddad", language: "de", district: "Belm", joinedDaysAgo: 395 },
+  { ref: "maksym", telegramId: -2003, firstName: "Maksym", lastName: "Kovalenko", language: "ru", district: "Haltern", joinedDaysAgo: 380 },
+  { ref: "artur", telegramId: -2004, firstName: "Artur", lastName: "Reimer", language: "ru", district: "Belm", joinedDaysAgo: 365 },
+  { ref: "samira", telegramId: -2005, firstName: "Samira", lastName: "Nouri", language: "de", district: "Icker", joinedDaysAgo: 372 },
+  { ref: "dmytro", telegramId: -2006, firstName: "Dmytro", lastName: "Savchuk", language: "ru", district: "Vehrte", joinedDaysAgo: 350 },
+  { ref: "omar", telegramId: -2007, firstName: "Omar", lastName: "Rahimi", language: "de", district: "Vehrte", joinedDaysAgo: 388 },
+  { ref: "kevin", telegramId: -2008, firstName: "Kevin", lastName: "Dück", language: "de", district: "Powe", joinedDaysAgo: 345 },
+  { ref: "hasan", telegramId: -2009, firstName: "Hasan", lastName: "Ibrahim", language: "de", district: "Belm", joinedDaysAgo: 360 },
+  { ref: "anastasia", telegramId: -2010, firstName: "Anastasia", lastName: "Wolf", language: "ru", district: "Belm", joinedDaysAgo: 342 },
+  // Deutsch A2 – Abendkurs (over a few weeks ago)
+  { ref: "olena", telegramId: -2011, firstName: "Olena", lastName: "Bondarenko", language: "ru", district: "Belm", joinedDaysAgo: 300 },
+  { ref: "iryna", telegramId: -2012, firstName: "Iryna", lastName: "Melnyk", language: "ru", district: "Icker", joinedDaysAgo: 290 },
+  { ref: "lina", telegramId: -2013, firstName: "Lina", lastName: "Haddad", language: "de", district: "Belm", joinedDaysAgo: 320 },
+  { ref: "rasha", telegramId: -2014, firstName: "Rasha", lastName: "Al-Khalil", language: "de", district: "Belm", joinedDaysAgo: 250 },
+  { ref: "svetlana", telegramId: -2015, firstName: "Svetlana", lastName: "Neufeld", language: "ru", district: "Vehrte", joinedDaysAgo: 230 },
+  { ref: "tetiana", telegramId: -2016, firstName: "Tetiana", lastName: "Shevchenko", language: "ru", district: "Haltern", joinedDaysAgo: 285 },
+  { ref: "fatima", telegramId: -2017, firstName: "Fatima", lastName: "Rahimi", language: "de", district: "Vehrte", joinedDaysAgo: 310 },
+  { ref: "natalja", telegramId: -2018, firstName: "Natalja", lastName: "Penner", language: "ru", district: "Belm", joinedDaysAgo: 220 },
+  { ref: "mahmoud", telegramId: -2019, firstName: "Mahmoud", lastName: "Saleh", language: "de", district: "Belm", joinedDaysAgo: 240 },
+  { ref: "oksana", telegramId: -2020, firstName: "Oksana", lastName: "Petrenko", language: "ru", district: "Haltern", joinedDaysAgo: 260 },
+  { ref: "ali", telegramId: -2021, firstName: "Ali", lastName: "Hosseini", language: "de", district: "Powe", joinedDaysAgo: 225 },
+  { ref: "valentina", telegramId: -2022, firstName: "Valentina", lastName: "Giesbrecht", language: "ru", district: "Icker", joinedDaysAgo: 270 },
+  // Deutsch A1 – Alltag und Beruf (running)
+  { ref: "halyna", telegramId: -2023, firstName: "Halyna", lastName: "Tkachenko", language: "ru", district: "Belm", joinedDaysAgo: 95 },
+  { ref: "yana", telegramId: -2024, firstName: "Yana", lastName: "Kravets", language: "ru", district: "Haltern", joinedDaysAgo: 70 },
+  { ref: "nour", telegramId: -2025, firstName: "Nour", lastName: "Al-Hamdan", language: "de", district: "Belm", joinedDaysAgo: 120 },
+  { ref: "zahra", telegramId: -2026, firstName: "Zahra", lastName: "Nazari", language: "de", district: "Powe", joinedDaysAgo: 110 },
+  { ref: "mustafa", telegramId: -2027, firstName: "Mustafa", lastName: "Aziz", language: "de", district: "Belm", joinedDaysAgo: 75 },
+  { ref: "sofiia", telegramId: -2028, firstName: "Sofiia", lastName: "Lysenko", language: "ru", district: "Icker", joinedDaysAgo: 64 },
+  { ref: "khaled", telegramId: -2029, firstName: "Khaled", lastName: "Younes", language: "de", district: "Vehrte", joinedDaysAgo: 88 },
+  { ref: "viktoria", telegramId: -2030, firstName: "Viktoria", lastName: "Boiko", language: "ru", district: "Belm", joinedDaysAgo: 66 },
+  // Fit für die Ausbildung (running), with Ali and Mahmoud from the A2 course
+  { ref: "roman", telegramId: -2031, firstName: "Roman", lastName: "Funk", language: "ru", district: "Belm", joinedDaysAgo: 150 },
+  { ref: "amir", telegramId: -2032, firstName: "Amir", lastName: "Haidari", language: "de", district: "Belm", joinedDaysAgo: 135 },
+  { ref: "denys", telegramId: -2033, firstName: "Denys", lastName: "Moroz", language: "ru", district: "Haltern", joinedDaysAgo: 58 },
+  { ref: "leonie", telegramId: -2034, firstName: "Leonie", lastName: "Janzen", language: "de", district: "Vehrte", joinedDaysAgo: 180 },
+  { ref: "jamal", telegramId: -2035, firstName: "Jamal", lastName: "Osman", language: "de", district: "Belm", joinedDaysAgo: 55 },
+  { ref: "sara", telegramId: -2036, firstName: "Sara", lastName: "Mansour", language: "de", district: "Icker", joinedDaysAgo: 140 },
+  { ref: "bohdan", telegramId: -2037, firstName: "Bohdan", lastName: "Hrytsenko", language: "ru", district: "Belm", joinedDaysAgo: 62 },
+] as const satisfies readonly DemoResident[];
+
+type ResidentRef = (typeof DEMO_RESIDENTS)[number]["ref"];
+
 // ───────────────────────────── courses ─────────────────────────────
+
+/** A resident in a course of the demo's past or present, with how they came. */
+interface DemoParticipant {
+  who: ResidentRef;
+  /** Share of the sessions the person came to, spread evenly over the course. */
+  presence: number;
+  /** Share of the course after which the person stayed away for good. */
+  stopsAfter?: number;
+  /** Level named at sign-up (language courses). */
+  level?: GermanLevel;
+  /**
+   * Vocational courses: where the person went on to when leaving, and six months later (known only
+   * for a course over for more than six months).
+   */
+  outcome?: Outcome;
+  outcomeAfter6m?: Outcome;
+}
 
 interface DemoCourse extends BilingualText {
   category: CourseCategory;
   capacity: number;
   place: string;
   instructor: PersonRef;
-  /** Weeks from the Monday of the current week; negative means the course is already running. */
+  /**
+   * Weeks from the Monday of the current week; negative means the course is already running, or
+   * is already over when `firstWeek + weeks` is not above 0.
+   */
   firstWeek: number;
   weeks: number;
   slots: readonly WeeklySlot[];
+  /** Fewer than the seats in a course still open, so whoever tries the demo can sign up. */
+  participants?: readonly DemoParticipant[];
 }
+
+const ATTENDANCE_THRESHOLD = 0.75;
 
 const WORKSHOP = "Integrationswerkstatt, Marktring 8, Belm";
 
@@ -224,6 +307,16 @@ const DEMO_COURSES: readonly DemoCourse[] = [
     slots: [
       { weekday: 1, from: "09:00", to: "12:00" },
       { weekday: 3, from: "09:00", to: "12:00" },
+    ],
+    participants: [
+      { who: "halyna", presence: 0.9, level: "A0" },
+      { who: "yana", presence: 0.85, level: "A0" },
+      { who: "nour", presence: 0.95, level: "A1" },
+      { who: "zahra", presence: 0.8, level: "A0" },
+      { who: "mustafa", presence: 0.75, level: "A1" },
+      { who: "sofiia", presence: 0.9, level: "A0" },
+      { who: "khaled", presence: 0.7, level: "A0" },
+      { who: "viktoria", presence: 0.85, level: "A1" },
     ],
   },
   {
@@ -261,6 +354,17 @@ const DEMO_COURSES: readonly DemoCourse[] = [
       { weekday: 2, from: "09:00", to: "13:00" },
       { weekday: 4, from: "09:00", to: "13:00" },
     ],
+    participants: [
+      { who: "ali", presence: 0.9 },
+      { who: "mahmoud", presence: 0.85 },
+      { who: "roman", presence: 0.8 },
+      { who: "amir", presence: 0.92 },
+      { who: "denys", presence: 0.75 },
+      { who: "leonie", presence: 0.95 },
+      { who: "jamal", presence: 0.7 },
+      { who: "sara", presence: 0.88 },
+      { who: "bohdan", presence: 0.82 },
+    ],
   },
   {
     titleDe: "Hauptschulabschluss nachholen",
@@ -278,6 +382,72 @@ const DEMO_COURSES: readonly DemoCourse[] = [
     slots: [
       { weekday: 1, from: "17:00", to: "20:00" },
       { weekday: 3, from: "17:00", to: "20:00" },
+    ],
+  },
+  // Over already: their cohorts give the completion and placement figures. The vocational one ended
+  // more than six months ago, so its six-month outcomes are known.
+  {
+    titleDe: "Berufseinstieg Lager und Logistik",
+    titleRu: "Старт в профессии: склад и логистика",
+    descriptionDe:
+      "Vierzehn Wochen Praxis und Theorie rund um Lager, Versand und Logistik – einen der großen Arbeitsbereiche im Osnabrücker Land. Mit Staplerschein, Betriebsbesichtigungen, Bewerbungstraining und Kontakten zu Betrieben, die Arbeitskräfte und Auszubildende suchen.",
+    descriptionRu:
+      "Четырнадцать недель практики и теории о работе склада, отгрузке и логистике — одной из крупнейших отраслей в районе Оснабрюка. С удостоверением водителя погрузчика, экскурсиями на предприятия, тренингом по составлению резюме и контактами с фирмами, которые ищут работников и учеников.",
+    category: "vocational",
+    capacity: 12,
+    place: `${WORKSHOP} (Werkraum)`,
+    instructor: "workshopTeacher",
+    firstWeek: -42,
+    weeks: 14,
+    slots: [
+      { weekday: 1, from: "09:00", to: "13:00" },
+      { weekday: 3, from: "09:00", to: "13:00" },
+    ],
+    participants: [
+      { who: "yousef", presence: 0.93, outcome: "apprenticeship", outcomeAfter6m: "apprenticeship" },
+      { who: "bilal", presence: 0.86, outcome: "employment", outcomeAfter6m: "employment" },
+      { who: "maksym", presence: 0.9, outcome: "apprenticeship", outcomeAfter6m: "apprenticeship" },
+      { who: "artur", presence: 0.8, outcome: "further_schooling", outcomeAfter6m: "apprenticeship" },
+      { who: "samira", presence: 0.89, outcome: "apprenticeship", outcomeAfter6m: "apprenticeship" },
+      { who: "dmytro", presence: 0.82, outcome: "none_yet", outcomeAfter6m: "employment" },
+      { who: "omar", presence: 0.85, outcome: "employment", outcomeAfter6m: "employment" },
+      // Left halfway for a job in a warehouse.
+      { who: "kevin", presence: 0.85, stopsAfter: 0.45, outcome: "employment", outcomeAfter6m: "employment" },
+      { who: "hasan", presence: 0.7, stopsAfter: 0.3, outcome: "none_yet", outcomeAfter6m: "none_yet" },
+      { who: "anastasia", presence: 0.79, outcome: "none_yet", outcomeAfter6m: "further_schooling" },
+    ],
+  },
+  {
+    titleDe: "Deutsch A2 – Abendkurs",
+    titleRu: "Немецкий A2 — вечерний курс",
+    descriptionDe:
+      "Für alle, die schon erste Deutschkenntnisse haben und neben Arbeit oder Familie weiterlernen möchten: Wir erweitern den Wortschatz für Alltag, Behörden und Arbeit, üben Telefonate und Formulare und bereiten den Übergang in den B1-Kurs vor.",
+    descriptionRu:
+      "Для тех, у кого уже есть первые знания немецкого и кто хочет учиться дальше, совмещая учёбу с работой или семьёй: расширяем словарный запас для быта, учреждений и работы, тренируем телефонные разговоры и заполнение анкет и готовимся к переходу на курс B1.",
+    category: "language",
+    capacity: 16,
+    place: `${WORKSHOP} (Raum 2)`,
+    instructor: "germanTeacher",
+    firstWeek: -24,
+    weeks: 20,
+    slots: [
+      { weekday: 2, from: "18:00", to: "20:30" },
+      { weekday: 4, from: "18:00", to: "20:30" },
+    ],
+    participants: [
+      { who: "olena", presence: 0.95, level: "A2" },
+      { who: "iryna", presence: 0.85, level: "A1" },
+      { who: "lina", presence: 0.88, level: "A1" },
+      { who: "rasha", presence: 0.92, level: "A2" },
+      { who: "svetlana", presence: 0.9, level: "A2" },
+      { who: "tetiana", presence: 0.93, level: "A1" },
+      // Just short of the threshold.
+      { who: "fatima", presence: 0.72, level: "A1" },
+      { who: "natalja", presence: 0.84, level: "A2" },
+      { who: "mahmoud", presence: 0.87, level: "A1" },
+      { who: "oksana", presence: 0.62, level: "A1" },
+      { who: "ali", presence: 0.83, level: "A1" },
+      { who: "valentina", presence: 0.8, stopsAfter: 0.5, level: "A1" },
     ],
   },
 ];
@@ -447,6 +617,10 @@ function daysBefore(now: Date, days: number): Date {
   return new Date(now.getTime() - days * 24 * 60 * 60 * 1000);
 }
 
+function minutesAfter(instant: Date, minutes: number): Date {
+  return new Date(instant.getTime() + minutes * 60_000);
+}
+
 function spanOn(day: CalendarDay, slot: WeeklySlot): TimeSpan {
   return { startsAt: clockTimeOn(day, slot.from, BERLIN), endsAt: clockTimeOn(day, slot.to, BERLIN) };
 }
@@ -455,14 +629,30 @@ function spanOn(day: CalendarDay, slot: WeeklySlot): TimeSpan {
 
 type PersonIds = Record<PersonRef, number>;
 
+interface SeededResident {
+  id: number;
+  fullName: string;
+  consentAt: Date;
+}
+
+type Residents = Record<ResidentRef, SeededResident>;
+
+/** Where the demo stands: its clock and the people it made. */
+interface Demo {
+  now: Date;
+  monday: CalendarDay;
+  staff: PersonIds;
+  residents: Residents;
+}
+
 export async function seedDemoData(db: Db, now: Date): Promise<{ created: boolean }> {
   return db.$transaction(
     async (tx) => {
       if ((await tx.course.count()) > 0) return { created: false };
-      const personIds = await createPeople(tx, now);
       const monday = mondayOfBerlinWeek(now);
-      for (const course of DEMO_COURSES) await createCourse(tx, course, monday, personIds);
-      await createEvents(tx, now, monday, personIds.quarterManager);
+      const demo: Demo = { now, monday, staff: await createPeople(tx, now), residents: await createResidents(tx, now) };
+      for (const course of DEMO_COURSES) await createCourse(tx, course, demo);
+      await createEvents(tx, now, monday, demo.staff.quarterManager);
       return { created: true };
     },
     { timeout: 30_000 },
@@ -471,7 +661,7 @@ export async function seedDemoData(db: Db, now: Date): Promise<{ created: boolea
 
 async function createPeople(tx: Tx, now: Date): Promise<PersonIds> {
   const ids: Partial<PersonIds> = {};
-  for (const person of DEMO_PEOPLE) ids[person.ref] = await upsertPerson(tx, person, now);
+  for (const person of DEMO_PEOPLE) ids[person.ref] = (await upsertPerson(tx, person, now)).id;
   const personIds = ids as PersonIds;
   for (const person of DEMO_PEOPLE) {
     const id = personIds[person.ref];
@@ -483,10 +673,19 @@ async function createPeople(tx: Tx, now: Date): Promise<PersonIds> {
   return personIds;
 }
 
+async function createResidents(tx: Tx, now: Date): Promise<Residents> {
+  const residents: Partial<Residents> = {};
+  for (const resident of DEMO_RESIDENTS) {
+    const row = await upsertPerson(tx, resident, now);
+    residents[resident.ref] = { id: row.id, fullName: `${resident.firstName} ${resident.lastName}`, consentAt: row.consentAt ?? daysBefore(now, resident.joinedDaysAgo) };
+  }
+  return residents as Residents;
+}
+
 // Upserts, so a database whose courses were removed but whose demo people remain can be seeded again.
-async function upsertPerson(tx: Tx, person: DemoPerson, now: Date): Promise<number> {
+async function upsertPerson(tx: Tx, person: DemoResident, now: Date) {
   const telegramId = BigInt(person.telegramId);
-  const row = await tx.person.upsert({
+  return tx.person.upsert({
     where: { telegramId },
     update: {},
     create: {
@@ -500,7 +699,6 @@ async function upsertPerson(tx: Tx, person: DemoPerson, now: Date): Promise<numb
       consentAt: daysBefore(now, person.joinedDaysAgo),
     },
   });
-  return row.id;
 }
 
 async function grantRoles(tx: Tx, person: DemoPerson, personId: number, grantedById: number | null) {
@@ -534,24 +732,118 @@ async function upsertSponsorProfile(tx: Tx, personId: number, sponsor: DemoSpons
   });
 }
 
-async function createCourse(tx: Tx, course: DemoCourse, monday: CalendarDay, personIds: PersonIds) {
-  const sessions = courseSessions(course, monday);
+async function createCourse(tx: Tx, course: DemoCourse, demo: Demo) {
+  const sessions = courseSessions(course, demo.monday);
   const first = sessions[0];
   const last = sessions.at(-1);
   if (!first || !last) throw new Error(`Demo course "${course.titleDe}" has no sessions`);
-  const { slots: _slots, firstWeek: _firstWeek, weeks: _weeks, instructor, ...fields } = course;
+  const { slots: _slots, firstWeek: _firstWeek, weeks: _weeks, participants = [], instructor, ...fields } = course;
+  const instructorId = demo.staff[instructor];
   // startsOn/endsOn are the first session's start and the last session's end, so both read as the
   // right day in Berlin and "has the course ended" holds exactly after the last session.
   const row = await tx.course.create({
     data: {
       ...fields,
-      attendanceThreshold: 0.75,
+      attendanceThreshold: ATTENDANCE_THRESHOLD,
       startsOn: first.startsAt,
       endsOn: last.endsAt,
-      instructorId: personIds[instructor],
+      instructorId,
     },
   });
-  await tx.courseSession.createMany({ data: sessions.map((session) => ({ ...session, courseId: row.id })) });
+  // The instructor took attendance early in every session that is over, where there were people to mark.
+  const taken = (session: TimeSpan) => participants.length > 0 && session.endsAt <= demo.now;
+  await tx.courseSession.createMany({
+    data: sessions.map((session) => ({
+      ...session,
+      courseId: row.id,
+      attendanceTakenAt: taken(session) ? attendanceTakenAt(session) : null,
+    })),
+  });
+  if (participants.length === 0) return;
+  const run = { id: row.id, instructorId, startsAt: first.startsAt, endsAt: last.endsAt, sessionCount: sessions.length };
+  await enrollParticipants(tx, run, participants, demo);
+}
+
+function attendanceTakenAt(session: TimeSpan): Date {
+  return minutesAfter(session.startsAt, 15);
+}
+
+interface CourseRun {
+  id: number;
+  instructorId: number;
+  startsAt: Date;
+  endsAt: Date;
+  sessionCount: number;
+}
+
+/**
+ * Enrolls the participants with their attendance in the sessions held so far. In a course that is
+ * over, each has been closed the way the nightly closing does it: completed with at least the
+ * threshold's share of present marks, dropped otherwise.
+ */
+async function enrollParticipants(tx: Tx, run: CourseRun, participants: readonly DemoParticipant[], demo: Demo) {
+  const held = await tx.courseSession.findMany({
+    where: { courseId: run.id, attendanceTakenAt: { not: null } },
+    orderBy: { startsAt: "asc" },
+  });
+  const attendance: Prisma.AttendanceCreateManyInput[] = [];
+  for (const [index, participant] of participants.entries()) {
+    const marks = held.map((session, at) => ({ session, status: markOf(participant, index, at, run.sessionCount) }));
+    const statuses = marks.map((mark) => mark.status);
+    const { id: enrollmentId } = await tx.enrollment.create({
+      data: enrollmentOf(participant, index, statuses, run, demo),
+      select: { id: true },
+    });
+    for (const { session, status } of marks) {
+      attendance.push({ sessionId: session.id, enrollmentId, status, markedById: run.instructorId, markedAt: attendanceTakenAt(session) });
+    }
+  }
+  await tx.attendance.createMany({ data: attendance });
+}
+
+/** Present marks spread evenly, each person in their own rhythm; who stopped coming is absent from then on. */
+function markOf(participant: DemoParticipant, index: number, session: number, sessionCount: number): AttendanceStatus {
+  if (participant.stopsAfter !== undefined && session >= participant.stopsAfter * sessionCount) return "absent";
+  const phase = (index * 0.37) % 1;
+  const { presence } = participant;
+  if (Math.floor((session + 1) * presence + phase) > Math.floor(session * presence + phase)) return "present";
+  return (session + index) % 3 === 0 ? "excused" : "absent";
+}
+
+function enrollmentOf(
+  participant: DemoParticipant,
+  index: number,
+  marks: readonly AttendanceStatus[],
+  run: CourseRun,
+  demo: Demo,
+): Prisma.EnrollmentUncheckedCreateInput {
+  const resident = demo.residents[participant.who];
+  // Signed up one after the other in the weeks before the start (or before today, for a later start).
+  const signedUpAt = daysBefore(run.startsAt < demo.now ? run.startsAt : demo.now, 3 + 2 * index);
+  const over = run.endsAt <= demo.now;
+  return {
+    courseId: run.id,
+    personId: resident.id,
+    status: over ? closingStatus(marks) : "active",
+    requestedAt: signedUpAt,
+    enrolledAt: signedUpAt,
+    endedAt: over ? nightlyClosingAfter(run.endsAt) : null,
+    statusSetByHand: false,
+    fullName: resident.fullName,
+    germanLevel: participant.level ?? null,
+    outcomeAtLeaving: over ? (participant.outcome ?? null) : null,
+    outcomeAfter6m: over ? (participant.outcomeAfter6m ?? null) : null,
+  };
+}
+
+function closingStatus(marks: readonly AttendanceStatus[]): EnrollmentStatus {
+  const present = marks.filter((mark) => mark === "present").length;
+  return marks.length > 0 && present / marks.length >= ATTENDANCE_THRESHOLD ? "completed" : "dropped";
+}
+
+/** The nightly job closes ended courses at 01:30 Berlin time. */
+function nightlyClosingAfter(lastEnd: Date): Date {
+  return clockTimeOn(addDays(calendarDayOf(lastEnd, BERLIN), 1), "01:30", BERLIN);
 }
 
 function courseSessions(course: DemoCourse, monday: CalendarDay): TimeSpan[] {

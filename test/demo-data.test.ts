@@ -71,7 +71,8 @@ describe("seedDemoData in spring", () => {
 
   it("creates the workshop's courses of every category, each with weekly sessions between its dates", async () => {
     const courses = await db.course.findMany({ include: { sessions: true, instructor: { include: { roles: true } } } });
-    expect(courses.filter((course) => course.category === "language")).toHaveLength(2);
+    // A1 and B1 ahead or running, A2 over.
+    expect(courses.filter((course) => course.category === "language")).toHaveLength(3);
     expect(courses.map((course) => course.category)).toEqual(
       expect.arrayContaining(["vocational", "school_certificate"]),
     );
@@ -182,8 +183,13 @@ describe("seedDemoData in spring", () => {
     expect(languages.some((list) => list.includes("ru"))).toBe(true);
   });
 
-  it("leaves enrollments, RSVPs, requests and reminders empty for whoever tries the bot", async () => {
-    expect(await db.enrollment.count()).toBe(0);
+  it("leaves seats in every course still ahead, and RSVPs, requests and reminders empty, for whoever tries the bot", async () => {
+    const courses = await db.course.findMany({ where: { endsOn: { gt: SPRING_NOW } }, include: { enrollments: true } });
+    expect(courses.length).toBeGreaterThan(0);
+    for (const course of courses) {
+      expect(course.enrollments.filter((enrollment) => enrollment.status === "active").length).toBeLessThan(course.capacity);
+      expect(course.enrollments.filter((enrollment) => enrollment.status === "waitlisted")).toEqual([]);
+    }
     expect(await db.rsvp.count()).toBe(0);
     expect(await db.sponsorshipRequest.count()).toBe(0);
     expect(await db.reminder.count()).toBe(0);
@@ -196,6 +202,8 @@ describe("seedDemoData in spring", () => {
       sponsors: await db.sponsorProfile.count(),
       courses: await db.course.count(),
       sessions: await db.courseSession.count(),
+      enrollments: await db.enrollment.count(),
+      attendance: await db.attendance.count(),
       events: await db.event.count(),
     });
     const before = await counts();
@@ -240,6 +248,107 @@ describe("seedDemoData in late November", () => {
       expect(events.map((event) => berlinDate(event.startsAt)).filter(isInChristmasBreak)).toEqual([]);
     } finally {
       await db.$disconnect();
+    }
+  });
+});
+
+describe("seedDemoData's past in late November", () => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await seededDb(ADVENT_NOW);
+  });
+  afterAll(async () => {
+    await db.$disconnect();
+  });
+
+  const isOver = (course: { endsOn: Date }) => course.endsOn <= ADVENT_NOW;
+
+  it("gives no demo person a chat, and every resident's consent comes before their sign-ups", async () => {
+    const people = await db.person.findMany({ include: { enrollments: true } });
+    expect(people.length).toBeGreaterThan(30);
+    for (const person of people) {
+      expect(person.chatId).toBeNull();
+      for (const enrollment of person.enrollments) {
+        expect(enrollment.requestedAt.getTime()).toBeGreaterThan(person.consentAt!.getTime());
+        expect(enrollment.requestedAt.getTime()).toBeLessThanOrEqual(ADVENT_NOW.getTime());
+      }
+    }
+    const residents = people.filter((person) => person.enrollments.length > 0);
+    expect(new Set(residents.map((person) => person.language))).toEqual(new Set(["de", "ru"]));
+  });
+
+  it("marks attendance only in sessions that are over, for people enrolled in that very course, while the session ran", async () => {
+    const rows = await db.attendance.findMany({ include: { session: true, enrollment: true } });
+    expect(rows.length).toBeGreaterThan(500);
+    for (const row of rows) {
+      expect(row.session.endsAt.getTime()).toBeLessThanOrEqual(ADVENT_NOW.getTime());
+      expect(row.enrollment.courseId).toBe(row.session.courseId);
+      expect(row.session.attendanceTakenAt).not.toBeNull();
+      for (const instant of [row.markedAt, row.session.attendanceTakenAt!]) {
+        expect(instant.getTime()).toBeGreaterThanOrEqual(row.session.startsAt.getTime());
+        expect(instant.getTime()).toBeLessThanOrEqual(row.session.endsAt.getTime());
+      }
+    }
+    const present = rows.filter((row) => row.status === "present").length;
+    expect(present / rows.length).toBeGreaterThan(0.7);
+    expect(present / rows.length).toBeLessThan(0.9);
+    expect(rows.some((row) => row.status === "excused")).toBe(true);
+  });
+
+  it("has attendance for everyone enrolled in every session of a course that is over, and none in sessions ahead", async () => {
+    const courses = await db.course.findMany({ include: { sessions: { include: { attendance: true } }, enrollments: true } });
+    const running = courses.filter((course) => course.startsOn < ADVENT_NOW && !isOver(course));
+    expect(running.length).toBeGreaterThanOrEqual(2);
+    for (const course of courses) {
+      for (const session of course.sessions) {
+        const taken = session.endsAt <= ADVENT_NOW && course.enrollments.length > 0;
+        expect(session.attendanceTakenAt !== null).toBe(taken);
+        expect(session.attendance).toHaveLength(taken ? course.enrollments.length : 0);
+      }
+    }
+    for (const course of running) {
+      expect(course.enrollments.length).toBeGreaterThan(0);
+      for (const enrollment of course.enrollments) {
+        expect(enrollment.status).toBe("active");
+        expect(enrollment.endedAt).toBeNull();
+      }
+    }
+  });
+
+  it("closes the courses that are over as the nightly job would: completed with 75 % present, else dropped", async () => {
+    const courses = await db.course.findMany({
+      where: { endsOn: { lte: ADVENT_NOW } },
+      include: { enrollments: { include: { attendance: true } } },
+    });
+    expect(courses.map((course) => course.category).sort()).toEqual(["language", "vocational"]);
+    for (const course of courses) {
+      expect(new Set(course.enrollments.map((enrollment) => enrollment.status))).toEqual(new Set(["completed", "dropped"]));
+      for (const enrollment of course.enrollments) {
+        const present = enrollment.attendance.filter((mark) => mark.status === "present").length;
+        const share = present / enrollment.attendance.length;
+        expect(enrollment.status).toBe(share >= course.attendanceThreshold ? "completed" : "dropped");
+        expect(enrollment.statusSetByHand).toBe(false);
+        expect(enrollment.endedAt!.getTime()).toBeGreaterThan(course.endsOn.getTime());
+        expect(enrollment.endedAt!.getTime()).toBeLessThan(course.endsOn.getTime() + 24 * 60 * 60 * 1000);
+      }
+    }
+  });
+
+  it("knows where the vocational course's people went, and six months on where the course ended that long ago", async () => {
+    const courses = await db.course.findMany({ where: { endsOn: { lte: ADVENT_NOW } }, include: { enrollments: true } });
+    const vocational = courses.find((course) => course.category === "vocational");
+    const language = courses.find((course) => course.category === "language");
+    expect(ADVENT_NOW.getTime() - vocational!.endsOn.getTime()).toBeGreaterThan(26 * WEEK_MS);
+    expect(ADVENT_NOW.getTime() - language!.endsOn.getTime()).toBeLessThan(26 * WEEK_MS);
+    for (const enrollment of vocational!.enrollments) {
+      expect(enrollment.outcomeAtLeaving).not.toBeNull();
+      expect(enrollment.outcomeAfter6m).not.toBeNull();
+    }
+    const outcomes = new Set(vocational!.enrollments.map((enrollment) => enrollment.outcomeAtLeaving));
+    expect(outcomes).toEqual(new Set(["apprenticeship", "employment", "further_schooling", "none_yet"]));
+    for (const enrollment of language!.enrollments) {
+      expect([enrollment.outcomeAtLeaving, enrollment.outcomeAfter6m]).toEqual([null, null]);
+      expect(enrollment.germanLevel).not.toBeNull();
     }
   });
 });
