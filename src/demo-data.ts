@@ -457,8 +457,8 @@ const DEMO_COURSES: readonly DemoCourse[] = [
 interface DemoEvent extends BilingualText, WeeklySlot {
   kind: EventKind;
   /**
-   * Weeks from the Monday of the current week; from 1 on, so the event is always ahead. An event
-   * that would fall on a closing day moves on by a week.
+   * Weeks from the Monday of the current week: from 1 on for events ahead, up to -1 for past ones.
+   * An event that would fall on a closing day moves a week further away from today.
    */
   week: number;
   place: string;
@@ -467,89 +467,94 @@ interface DemoEvent extends BilingualText, WeeklySlot {
 }
 
 const QUARTER_MEETING_POINT = "Quartierstreff, Marktring 8, Belm";
+const TOWN_HALL = "Rathaus Belm, Sitzungssaal";
 
-const DEMO_EVENTS: readonly DemoEvent[] = [
-  {
-    titleDe: "Integrationsclub: Kochabend – Küche aus zwei Heimaten",
-    titleRu: "Клуб интеграции: кулинарный вечер — кухня двух родин",
-    descriptionDe:
-      "Plow, Pelmeni, Kartoffelsalat und Butterkuchen: Wir kochen Gerichte aus den Herkunftsländern und aus Niedersachsen und essen gemeinsam. Bringen Sie gern ein Rezept aus Ihrer Familie mit! Die Zutaten stellt das Quartiersmanagement.",
-    descriptionRu:
-      "Плов, пельмени, картофельный салат и сладкий пирог Butterkuchen: вместе готовим блюда из родных стран и из Нижней Саксонии и садимся за общий стол. Приносите рецепт из своей семьи! Продукты предоставляет служба квартала (Quartiersmanagement).",
-    kind: "club",
-    week: 1,
-    weekday: 4,
-    from: "18:30",
-    to: "21:00",
-    place: QUARTER_MEETING_POINT,
-    capacity: 25,
-    asksPartySize: false,
-  },
-  {
-    titleDe: "Infoabend: Anerkennung ausländischer Berufsabschlüsse",
-    titleRu: "Информационный вечер: признание иностранных дипломов и квалификаций",
-    descriptionDe:
-      "Sie haben im Herkunftsland eine Ausbildung oder ein Studium abgeschlossen? Eine Anerkennungsberaterin aus Osnabrück erklärt, wie die Anerkennung in Deutschland abläuft, welche Unterlagen Sie brauchen und wer die Kosten übernehmen kann. Mit Übersetzung ins Russische; Fragen zu Ihrem eigenen Fall sind ausdrücklich willkommen.",
-    descriptionRu:
-      "Вы получили профессиональное или высшее образование на родине? Консультант по признанию дипломов из Оснабрюка расскажет, как проходит признание в Германии, какие документы понадобятся и кто может взять на себя расходы. С переводом на русский язык; вопросы о вашей личной ситуации очень приветствуются.",
-    kind: "information",
-    week: 2,
-    weekday: 2,
-    from: "18:00",
-    to: "20:00",
-    place: "Rathaus Belm, Sitzungssaal",
-    capacity: 40,
-    asksPartySize: false,
-  },
-  {
-    titleDe: "Integrationsclub: Spieleabend für alle Generationen",
-    titleRu: "Клуб интеграции: вечер настольных игр для всех поколений",
-    descriptionDe:
-      "Mensch ärgere dich nicht, Schach, Domino oder Uno – an diesem Abend spielen Jung und Alt, Alteingesessene und Neuzugezogene miteinander. Deutschkenntnisse sind nicht nötig, gute Laune reicht. Tee und Gebäck stehen bereit.",
-    descriptionRu:
-      "«Не сердись, приятель», шахматы, домино или «Уно» — в этот вечер вместе играют молодые и пожилые, старожилы и новосёлы. Знать немецкий не обязательно, достаточно хорошего настроения. Чай и выпечка — за нами.",
-    kind: "club",
-    week: 3,
-    weekday: 4,
-    from: "18:30",
-    to: "21:00",
-    place: QUARTER_MEETING_POINT,
-    capacity: null,
-    asksPartySize: false,
-  },
-  {
-    titleDe: "Kinderzirkus Belmino: Große Vorstellung",
-    titleRu: "Детский цирк «Бельмино»: большое представление",
-    descriptionDe:
-      "Ein halbes Jahr haben die Kinder unseres Zirkusprojekts geprobt – jetzt zeigen sie, was sie können: Akrobatik, Jonglage, Clownerie und Einradfahren. Der Eintritt ist frei, Spenden für neue Kostüme sind willkommen. Bitte geben Sie bei der Anmeldung an, mit wie vielen Personen Sie kommen.",
-    descriptionRu:
-      "Полгода дети из нашего циркового проекта репетировали — и теперь покажут, чему научились: акробатику, жонглирование, клоунаду и езду на моноцикле. Вход свободный, пожертвования на новые костюмы приветствуются. Пожалуйста, при записи укажите, сколько человек придёт.",
-    kind: "circus",
-    week: 4,
-    weekday: 6,
-    from: "15:00",
-    to: "16:30",
-    place: "Mehrzweckhalle, Am Sportplatz 2, Belm",
-    capacity: 80,
-    asksPartySize: true,
-  },
-  {
-    titleDe: "Integrationsclub: Erzählcafé „Wie wir nach Belm kamen“",
-    titleRu: "Клуб интеграции: кафе воспоминаний «Как мы оказались в Бельме»",
-    descriptionDe:
-      "Spätaussiedlerinnen und Spätaussiedler, die in den 90er-Jahren gekommen sind, Familien, die erst seit Kurzem hier wohnen, und Belmerinnen und Belmer, die schon immer hier leben, erzählen von ihrem Ankommen. Zuhören, nachfragen, sich kennenlernen – bei Kaffee und Kuchen.",
-    descriptionRu:
-      "Поздние переселенцы, приехавшие в 90-е годы, семьи, которые живут здесь совсем недавно, и коренные жители Бельма рассказывают, как они обживались на новом месте. Слушаем, расспрашиваем, знакомимся — за чашкой кофе с пирогом.",
-    kind: "club",
-    week: 5,
-    weekday: 4,
-    from: "18:30",
-    to: "21:00",
-    place: QUARTER_MEETING_POINT,
-    capacity: 30,
-    asksPartySize: false,
-  },
-];
+const COOKING_EVENING: DemoEvent = {
+  titleDe: "Integrationsclub: Kochabend – Küche aus zwei Heimaten",
+  titleRu: "Клуб интеграции: кулинарный вечер — кухня двух родин",
+  descriptionDe:
+    "Plow, Pelmeni, Kartoffelsalat und Butterkuchen: Wir kochen Gerichte aus den Herkunftsländern und aus Niedersachsen und essen gemeinsam. Bringen Sie gern ein Rezept aus Ihrer Familie mit! Die Zutaten stellt das Quartiersmanagement.",
+  descriptionRu:
+    "Плов, пельмени, картофельный салат и сладкий пирог Butterkuchen: вместе готовим блюда из родных стран и из Нижней Саксонии и садимся за общий стол. Приносите рецепт из своей семьи! Продукты предоставляет служба квартала (Quartiersmanagement).",
+  kind: "club",
+  week: 1,
+  weekday: 4,
+  from: "18:30",
+  to: "21:00",
+  place: QUARTER_MEETING_POINT,
+  capacity: 25,
+  asksPartySize: false,
+};
+
+const RECOGNITION_EVENING: DemoEvent = {
+  titleDe: "Infoabend: Anerkennung ausländischer Berufsabschlüsse",
+  titleRu: "Информационный вечер: признание иностранных дипломов и квалификаций",
+  descriptionDe:
+    "Sie haben im Herkunftsland eine Ausbildung oder ein Studium abgeschlossen? Eine Anerkennungsberaterin aus Osnabrück erklärt, wie die Anerkennung in Deutschland abläuft, welche Unterlagen Sie brauchen und wer die Kosten übernehmen kann. Mit Übersetzung ins Russische; Fragen zu Ihrem eigenen Fall sind ausdrücklich willkommen.",
+  descriptionRu:
+    "Вы получили профессиональное или высшее образование на родине? Консультант по признанию дипломов из Оснабрюка расскажет, как проходит признание в Германии, какие документы понадобятся и кто может взять на себя расходы. С переводом на русский язык; вопросы о вашей личной ситуации очень приветствуются.",
+  kind: "information",
+  week: 2,
+  weekday: 2,
+  from: "18:00",
+  to: "20:00",
+  place: TOWN_HALL,
+  capacity: 40,
+  asksPartySize: false,
+};
+
+const GAMES_EVENING: DemoEvent = {
+  titleDe: "Integrationsclub: Spieleabend für alle Generationen",
+  titleRu: "Клуб интеграции: вечер настольных игр для всех поколений",
+  descriptionDe:
+    "Mensch ärgere dich nicht, Schach, Domino oder Uno – an diesem Abend spielen Jung und Alt, Alteingesessene und Neuzugezogene miteinander. Deutschkenntnisse sind nicht nötig, gute Laune reicht. Tee und Gebäck stehen bereit.",
+  descriptionRu:
+    "«Не сердись, приятель», шахматы, домино или «Уно» — в этот вечер вместе играют молодые и пожилые, старожилы и новосёлы. Знать немецкий не обязательно, достаточно хорошего настроения. Чай и выпечка — за нами.",
+  kind: "club",
+  week: 3,
+  weekday: 4,
+  from: "18:30",
+  to: "21:00",
+  place: QUARTER_MEETING_POINT,
+  capacity: null,
+  asksPartySize: false,
+};
+
+const CIRCUS_SHOW: DemoEvent = {
+  titleDe: "Kinderzirkus Belmino: Große Vorstellung",
+  titleRu: "Детский цирк «Бельмино»: большое представление",
+  descriptionDe:
+    "Ein halbes Jahr haben die Kinder unseres Zirkusprojekts geprobt – jetzt zeigen sie, was sie können: Akrobatik, Jonglage, Clownerie und Einradfahren. Der Eintritt ist frei, Spenden für neue Kostüme sind willkommen. Bitte geben Sie bei der Anmeldung an, mit wie vielen Personen Sie kommen.",
+  descriptionRu:
+    "Полгода дети из нашего циркового проекта репетировали — и теперь покажут, чему научились: акробатику, жонглирование, клоунаду и езду на моноцикле. Вход свободный, пожертвования на новые костюмы приветствуются. Пожалуйста, при записи укажите, сколько человек придёт.",
+  kind: "circus",
+  week: 4,
+  weekday: 6,
+  from: "15:00",
+  to: "16:30",
+  place: "Mehrzweckhalle, Am Sportplatz 2, Belm",
+  capacity: 80,
+  asksPartySize: true,
+};
+
+const STORY_CAFE: DemoEvent = {
+  titleDe: "Integrationsclub: Erzählcafé „Wie wir nach Belm kamen“",
+  titleRu: "Клуб интеграции: кафе воспоминаний «Как мы оказались в Бельме»",
+  descriptionDe:
+    "Spätaussiedlerinnen und Spätaussiedler, die in den 90er-Jahren gekommen sind, Familien, die erst seit Kurzem hier wohnen, und Belmerinnen und Belmer, die schon immer hier leben, erzählen von ihrem Ankommen. Zuhören, nachfragen, sich kennenlernen – bei Kaffee und Kuchen.",
+  descriptionRu:
+    "Поздние переселенцы, приехавшие в 90-е годы, семьи, которые живут здесь совсем недавно, и коренные жители Бельма рассказывают, как они обживались на новом месте. Слушаем, расспрашиваем, знакомимся — за чашкой кофе с пирогом.",
+  kind: "club",
+  week: 5,
+  weekday: 4,
+  from: "18:30",
+  to: "21:00",
+  place: QUARTER_MEETING_POINT,
+  capacity: 30,
+  asksPartySize: false,
+};
+
+const DEMO_EVENTS: readonly DemoEvent[] = [COOKING_EVENING, RECOGNITION_EVENING, GAMES_EVENING, CIRCUS_SHOW, STORY_CAFE];
 
 interface DemoSeries extends BilingualText, WeeklySlot {
   kind: EventKind;
@@ -573,6 +578,92 @@ const CHILDREN_DROP_IN: DemoSeries = {
   occurrences: 6,
   place: "Kindertreff im Familienzentrum, Kirchweg 5, Belm",
 };
+
+/** Who came to a past event. */
+interface Turnout {
+  /** Residents signed up ("going"). */
+  going: number;
+  /** Of those, how many checked in; 0 where nobody took check-ins that day. */
+  checkedIn: number;
+  /** People counted at the door without a sign-up. */
+  walkIns: number;
+}
+
+interface PastDemoEvent extends DemoEvent {
+  turnout: Turnout;
+}
+
+/** The events of the past months, oldest first: the club formats again and a few of their own. */
+const DEMO_PAST_EVENTS: readonly PastDemoEvent[] = [
+  {
+    titleDe: "Infoabend: Ausbildung in Deutschland – wie geht das?",
+    titleRu: "Информационный вечер: профессиональное обучение в Германии — как это устроено?",
+    descriptionDe:
+      "Was ist eine duale Ausbildung, wie viel verdient man dabei und wie findet man einen Ausbildungsplatz? Eine Beraterin der Agentur für Arbeit Osnabrück und zwei Auszubildende aus Belmer Betrieben erzählen und beantworten Fragen. Mit Übersetzung ins Russische und ins Arabische.",
+    descriptionRu:
+      "Что такое дуальное профессиональное обучение, сколько при этом платят и как найти место? Консультант агентства по труду из Оснабрюка и двое учеников с предприятий Бельма расскажут о своём опыте и ответят на вопросы. С переводом на русский и арабский языки.",
+    kind: "information",
+    week: -38,
+    weekday: 2,
+    from: "18:00",
+    to: "20:00",
+    place: TOWN_HALL,
+    capacity: 40,
+    asksPartySize: false,
+    turnout: { going: 14, checkedIn: 11, walkIns: 5 },
+  },
+  { ...COOKING_EVENING, week: -34, turnout: { going: 14, checkedIn: 12, walkIns: 3 } },
+  { ...CIRCUS_SHOW, week: -30, turnout: { going: 12, checkedIn: 10, walkIns: 18 } },
+  { ...GAMES_EVENING, week: -26, turnout: { going: 11, checkedIn: 9, walkIns: 6 } },
+  {
+    titleDe: "Nachbarschaftsfest: Belm feiert zusammen",
+    titleRu: "Соседский праздник: Бельм празднует вместе",
+    descriptionDe:
+      "Musik, Spiele für Kinder, ein Flohmarkt und ein Buffet mit Gerichten aus aller Welt: Nachbarinnen und Nachbarn aus Belm und aus vielen Herkunftsländern feiern gemeinsam. Vereine und Beratungsstellen stellen sich vor. Bitte geben Sie bei der Anmeldung an, mit wie vielen Personen Sie kommen.",
+    descriptionRu:
+      "Музыка, игры для детей, блошиный рынок и шведский стол с блюдами со всего мира: соседи из Бельма и из многих других стран празднуют вместе. Свою работу представят клубы и консультационные службы. Пожалуйста, при записи укажите, сколько человек придёт.",
+    kind: "other",
+    week: -21,
+    weekday: 6,
+    from: "14:00",
+    to: "18:00",
+    place: "Mehrzweckhalle, Am Sportplatz 2, Belm",
+    capacity: null,
+    asksPartySize: true,
+    // In the crowd nobody took check-ins: the figures show the sign-ups, not zero people.
+    turnout: { going: 19, checkedIn: 0, walkIns: 0 },
+  },
+  { ...STORY_CAFE, week: -17, turnout: { going: 15, checkedIn: 13, walkIns: 4 } },
+  { ...RECOGNITION_EVENING, week: -13, turnout: { going: 20, checkedIn: 16, walkIns: 7 } },
+  { ...COOKING_EVENING, week: -9, turnout: { going: 18, checkedIn: 16, walkIns: 2 } },
+  {
+    titleDe: "Infoabend: Wohnung finden, Wohngeld beantragen",
+    titleRu: "Информационный вечер: как найти квартиру и получить жилищное пособие",
+    descriptionDe:
+      "Wie finde ich eine Wohnung im Osnabrücker Land, was steht im Mietvertrag und wer hat Anspruch auf Wohngeld? Die Wohngeldstelle der Gemeinde Belm und der Mieterverein erklären Schritt für Schritt, was zu tun ist, und helfen beim Ausfüllen der Anträge. Mit Übersetzung ins Russische.",
+    descriptionRu:
+      "Как найти квартиру в районе Оснабрюка, что написано в договоре аренды и кому положено жилищное пособие (Wohngeld)? Сотрудники отдела жилищных пособий общины Бельм и союза арендаторов шаг за шагом объяснят, что нужно делать, и помогут заполнить заявления. С переводом на русский язык.",
+    kind: "information",
+    week: -6,
+    weekday: 2,
+    from: "18:00",
+    to: "20:00",
+    place: TOWN_HALL,
+    capacity: 40,
+    asksPartySize: false,
+    turnout: { going: 17, checkedIn: 14, walkIns: 3 },
+  },
+  { ...GAMES_EVENING, week: -3, turnout: { going: 13, checkedIn: 12, walkIns: 5 } },
+];
+
+/** Weeks of the children's drop-in already held. */
+const PAST_DROP_INS = 16;
+
+/** Most children just come by; a few parents sign up in the bot. */
+function dropInTurnout(occurrence: number): Turnout {
+  const going = 2 + (occurrence % 3);
+  return { going, checkedIn: going - (occurrence % 2), walkIns: 8 + ((occurrence * 5) % 7) };
+}
 
 // ───────────────────────────── calendar in Europe/Berlin ─────────────────────────────
 
@@ -609,8 +700,9 @@ function isClosingDay(day: CalendarDay): boolean {
   return CLOSING_DAYS.has(monthDay);
 }
 
-function firstOpenWeekday(day: CalendarDay): CalendarDay {
-  return isClosingDay(day) ? firstOpenWeekday(addDays(day, 7)) : day;
+/** The day, or the same weekday `step` days on (7) or back (-7) until the office is open. */
+function firstOpenWeekday(day: CalendarDay, step: 7 | -7 = 7): CalendarDay {
+  return isClosingDay(day) ? firstOpenWeekday(addDays(day, step), step) : day;
 }
 
 function daysBefore(now: Date, days: number): Date {
@@ -652,7 +744,8 @@ export async function seedDemoData(db: Db, now: Date): Promise<{ created: boolea
       const monday = mondayOfBerlinWeek(now);
       const demo: Demo = { now, monday, staff: await createPeople(tx, now), residents: await createResidents(tx, now) };
       for (const course of DEMO_COURSES) await createCourse(tx, course, demo);
-      await createEvents(tx, now, monday, demo.staff.quarterManager);
+      await createEvents(tx, demo);
+      await createPastEvents(tx, demo);
       return { created: true };
     },
     { timeout: 30_000 },
@@ -857,29 +950,90 @@ function courseSessions(course: DemoCourse, monday: CalendarDay): TimeSpan[] {
   return sessions;
 }
 
-async function createEvents(tx: Tx, now: Date, monday: CalendarDay, organiserId: number) {
-  const singles = DEMO_EVENTS.map(({ week, weekday, from, to, ...fields }) => ({
-    ...fields,
-    ...spanOn(firstOpenWeekday(dayInWeek(monday, week, weekday)), { weekday, from, to }),
-    organiserId,
-  }));
-  const { occurrences: _occurrences, weekday: _weekday, from: _from, to: _to, ...seriesFields } = CHILDREN_DROP_IN;
-  const series = seriesSpans(CHILDREN_DROP_IN, now, monday).map((span) => ({
-    ...seriesFields,
-    ...span,
-    capacity: null,
-    organiserId,
-  }));
+async function createEvents(tx: Tx, demo: Demo) {
+  const organiserId = demo.staff.quarterManager;
+  const singles = DEMO_EVENTS.map((event) => singleEvent(event, demo.monday, organiserId));
+  const ahead = (span: TimeSpan) => span.startsAt > demo.now;
+  const series = seriesSpans(CHILDREN_DROP_IN, demo.monday, CHILDREN_DROP_IN.occurrences, ahead).map((span) =>
+    dropIn(span, organiserId),
+  );
   await tx.event.createMany({ data: [...singles, ...series] });
 }
 
-/** The next `occurrences` dates of the series that still lie ahead and are not closing days. */
-function seriesSpans(series: DemoSeries, now: Date, monday: CalendarDay): TimeSpan[] {
+function singleEvent({ week, weekday, from, to, ...fields }: DemoEvent, monday: CalendarDay, organiserId: number) {
+  const day = firstOpenWeekday(dayInWeek(monday, week, weekday), week < 0 ? -7 : 7);
+  return { ...fields, ...spanOn(day, { weekday, from, to }), organiserId };
+}
+
+function dropIn(span: TimeSpan, organiserId: number) {
+  const { occurrences: _occurrences, weekday: _weekday, from: _from, to: _to, ...fields } = CHILDREN_DROP_IN;
+  return { ...fields, ...span, capacity: null, organiserId };
+}
+
+/**
+ * `count` dates of the series that `fit` and are not closing days, oldest first, found week by
+ * week from the current one on (step 1) or back (step -1).
+ */
+function seriesSpans(series: WeeklySlot, monday: CalendarDay, count: number, fits: (span: TimeSpan) => boolean, step: 1 | -1 = 1): TimeSpan[] {
   const spans: TimeSpan[] = [];
-  for (let week = 0; spans.length < series.occurrences; week++) {
+  for (let week = 0; spans.length < count; week += step) {
     const day = dayInWeek(monday, week, series.weekday);
     const span = spanOn(day, series);
-    if (span.startsAt > now && !isClosingDay(day)) spans.push(span);
+    if (fits(span) && !isClosingDay(day)) spans.push(span);
   }
-  return spans;
+  return step === 1 ? spans : spans.reverse();
+}
+
+/** Past events with their sign-ups, check-ins and walk-ins; each closed by the organiser after its end if anyone was counted. */
+async function createPastEvents(tx: Tx, demo: Demo) {
+  const organiserId = demo.staff.quarterManager;
+  const over = (span: TimeSpan) => span.endsAt <= demo.now;
+  const events = [
+    ...DEMO_PAST_EVENTS.map(({ turnout, ...event }) => ({ row: singleEvent(event, demo.monday, organiserId), turnout })),
+    ...seriesSpans(CHILDREN_DROP_IN, demo.monday, PAST_DROP_INS, over, -1).map((span, occurrence) => ({
+      row: dropIn(span, organiserId),
+      turnout: dropInTurnout(occurrence),
+    })),
+  ];
+  const residents: readonly SeededResident[] = Object.values(demo.residents);
+  const walkIns: Prisma.EventWalkInCreateManyInput[] = [];
+  for (const [index, { row, turnout }] of events.entries()) {
+    const counted = turnout.checkedIn + turnout.walkIns > 0;
+    const event = await tx.event.create({ data: { ...row, attendanceClosedAt: counted ? minutesAfter(row.endsAt, 20) : null } });
+    await tx.rsvp.createMany({ data: signUps(event, turnout, residents, 7 * index) });
+    if (turnout.walkIns > 0) {
+      walkIns.push({ eventId: event.id, count: turnout.walkIns, recordedById: organiserId, createdAt: minutesAfter(event.startsAt, 45) });
+    }
+  }
+  await tx.eventWalkIn.createMany({ data: walkIns });
+}
+
+/** Sign-ups come in up to this many days before an event. */
+const SIGN_UP_DAYS = 9;
+
+/**
+ * The residents going to a past event, taken in turn from those who had joined by then; most
+ * checked in with the code at the door, the organiser checked in every fourth from the list.
+ */
+function signUps(
+  event: { id: number; startsAt: Date; asksPartySize: boolean; organiserId: number | null },
+  turnout: Turnout,
+  residents: readonly SeededResident[],
+  turn: number,
+): Prisma.RsvpCreateManyInput[] {
+  const known = residents.filter((resident) => resident.consentAt < daysBefore(event.startsAt, SIGN_UP_DAYS));
+  const first = turn % Math.max(known.length, 1);
+  const going = [...known.slice(first), ...known.slice(0, first)].slice(0, turnout.going);
+  return going.map((resident, index) => {
+    const checkedIn = index < turnout.checkedIn;
+    return {
+      eventId: event.id,
+      personId: resident.id,
+      status: "going",
+      partySize: event.asksPartySize ? 1 + ((index * 3) % 4) : 1,
+      requestedAt: daysBefore(event.startsAt, 1 + (index % (SIGN_UP_DAYS - 1))),
+      checkedInAt: checkedIn ? minutesAfter(event.startsAt, (index % 5) * 4) : null,
+      checkedInById: checkedIn ? (index % 4 === 3 ? event.organiserId : resident.id) : null,
+    };
+  });
 }

@@ -114,15 +114,16 @@ describe("seedDemoData in spring", () => {
 
   it("creates club evenings, a circus show, an information evening and a weekly children's drop-in ahead", async () => {
     const events = await db.event.findMany({ orderBy: { startsAt: "asc" } });
-    const ofKind = (kind: string) => events.filter((event) => event.kind === kind);
+    const ahead = events.filter((event) => event.startsAt > SPRING_NOW);
+    const ofKind = (kind: string) => ahead.filter((event) => event.kind === kind);
     expect(ofKind("club").length).toBeGreaterThanOrEqual(2);
     expect(ofKind("information").length).toBeGreaterThanOrEqual(1);
+    expect(ofKind("children").length).toBeGreaterThanOrEqual(4);
     const [circus] = ofKind("circus");
     expect(circus?.asksPartySize).toBe(true);
     expect(circus?.capacity).toBeGreaterThanOrEqual(50);
+    for (const event of ahead) expect(event.startsAt.getTime()).toBeLessThan(SPRING_NOW.getTime() + 7 * WEEK_MS);
     for (const event of events) {
-      expect(event.startsAt > SPRING_NOW).toBe(true);
-      expect(event.startsAt.getTime()).toBeLessThan(SPRING_NOW.getTime() + 7 * WEEK_MS);
       expect(event.place).toContain("Belm");
       expectDaytimeInBerlin(event.startsAt, event.endsAt);
     }
@@ -139,8 +140,8 @@ describe("seedDemoData in spring", () => {
       expect(berlinClock(event.startsAt)).toBe("15:00");
       expect(berlinClock(event.endsAt)).toBe("18:00");
     }
-    const firstDropIn = dropIns[0];
-    expect(firstDropIn && firstDropIn.startsAt.getTime() - SPRING_NOW.getTime()).toBeLessThan(WEEK_MS);
+    const nextDropIn = dropIns.find((event) => event.startsAt > SPRING_NOW);
+    expect(nextDropIn && nextDropIn.startsAt.getTime() - SPRING_NOW.getTime()).toBeLessThan(WEEK_MS);
   });
 
   it("writes every course and event in German and in Russian", async () => {
@@ -183,14 +184,14 @@ describe("seedDemoData in spring", () => {
     expect(languages.some((list) => list.includes("ru"))).toBe(true);
   });
 
-  it("leaves seats in every course still ahead, and RSVPs, requests and reminders empty, for whoever tries the bot", async () => {
+  it("leaves seats in every course still ahead, events ahead without sign-ups, and no requests or reminders, for whoever tries the bot", async () => {
     const courses = await db.course.findMany({ where: { endsOn: { gt: SPRING_NOW } }, include: { enrollments: true } });
     expect(courses.length).toBeGreaterThan(0);
     for (const course of courses) {
       expect(course.enrollments.filter((enrollment) => enrollment.status === "active").length).toBeLessThan(course.capacity);
       expect(course.enrollments.filter((enrollment) => enrollment.status === "waitlisted")).toEqual([]);
     }
-    expect(await db.rsvp.count()).toBe(0);
+    expect(await db.rsvp.count({ where: { event: { startsAt: { gt: SPRING_NOW } } } })).toBe(0);
     expect(await db.sponsorshipRequest.count()).toBe(0);
     expect(await db.reminder.count()).toBe(0);
   });
@@ -205,6 +206,8 @@ describe("seedDemoData in spring", () => {
       enrollments: await db.enrollment.count(),
       attendance: await db.attendance.count(),
       events: await db.event.count(),
+      rsvps: await db.rsvp.count(),
+      walkIns: await db.eventWalkIn.count(),
     });
     const before = await counts();
     expect(await seedDemoData(db, new Date(SPRING_NOW.getTime() + WEEK_MS))).toEqual({ created: false });
@@ -350,6 +353,53 @@ describe("seedDemoData's past in late November", () => {
       expect([enrollment.outcomeAtLeaving, enrollment.outcomeAfter6m]).toEqual([null, null]);
       expect(enrollment.germanLevel).not.toBeNull();
     }
+  });
+
+  const pastEvents = () =>
+    db.event.findMany({
+      where: { startsAt: { lt: ADVENT_NOW } },
+      include: { rsvps: { include: { person: true } }, walkIns: true },
+      orderBy: { startsAt: "asc" },
+    });
+
+  it("held events in most of the last eight months, all over before now", async () => {
+    const events = await pastEvents();
+    expect(events.length).toBeGreaterThanOrEqual(20);
+    const months = new Set(events.map((event) => berlinDate(event.startsAt).slice(0, 7)));
+    expect(months.size).toBeGreaterThanOrEqual(7);
+    for (const event of events) expect(event.endsAt.getTime()).toBeLessThanOrEqual(ADVENT_NOW.getTime());
+    expect(new Set(events.map((event) => event.kind))).toEqual(new Set(["club", "circus", "children", "information", "other"]));
+  });
+
+  it("has residents sign up after they joined, check in during the event and walk-ins counted there", async () => {
+    const events = await pastEvents();
+    const during = (instant: Date, event: { startsAt: Date; endsAt: Date }) =>
+      instant.getTime() >= event.startsAt.getTime() && instant.getTime() <= event.endsAt.getTime();
+    for (const event of events) {
+      expect(event.rsvps.length).toBeGreaterThan(0);
+      expect(event.rsvps.length).toBeLessThanOrEqual(event.capacity ?? Infinity);
+      for (const rsvp of event.rsvps) {
+        expect(rsvp.status).toBe("going");
+        expect(rsvp.person.consentAt!.getTime()).toBeLessThan(rsvp.requestedAt.getTime());
+        expect(rsvp.requestedAt.getTime()).toBeLessThan(event.startsAt.getTime());
+        if (rsvp.checkedInAt) expect(during(rsvp.checkedInAt, event)).toBe(true);
+        expect(rsvp.partySize === 1 || event.asksPartySize).toBe(true);
+      }
+      for (const walkIn of event.walkIns) expect(during(walkIn.createdAt, event)).toBe(true);
+      const counted = event.rsvps.some((rsvp) => rsvp.checkedInAt) || event.walkIns.length > 0;
+      expect(event.attendanceClosedAt !== null).toBe(counted);
+      if (event.attendanceClosedAt) expect(event.attendanceClosedAt > event.endsAt).toBe(true);
+    }
+    const rsvps = events.flatMap((event) => event.rsvps);
+    expect(rsvps.some((rsvp) => rsvp.partySize > 1)).toBe(true);
+    expect(rsvps.some((rsvp) => rsvp.checkedInById !== null && rsvp.checkedInById !== rsvp.personId)).toBe(true);
+  });
+
+  it("has a past event where nobody took check-ins: sign-ups, but neither check-ins nor walk-ins", async () => {
+    const events = await pastEvents();
+    const unchecked = events.filter((event) => event.rsvps.every((rsvp) => rsvp.checkedInAt === null) && event.walkIns.length === 0);
+    expect(unchecked).toHaveLength(1);
+    expect(unchecked[0]!.rsvps.reduce((sum, rsvp) => sum + rsvp.partySize, 0)).toBeGreaterThan(10);
   });
 });
 
