@@ -11,7 +11,9 @@ import {
   type SponsorStatus,
 } from "./generated/prisma/client.js";
 import type { TimeSpan, WeeklySlot } from "./features/courses/schedule.js";
-import type { District, HelpArea, Time } from "./features/sponsorship/service.js";
+import { periodContaining, shiftPeriod } from "./features/indicators/periods.js";
+import type { ManualIndicator } from "./features/indicators/service.js";
+import type { District, HelpArea, SponsorLanguage, Time } from "./features/sponsorship/service.js";
 import { addDays, calendarDayOf, clockTimeOn, isoWeekdayOf, type CalendarDay, type IsoWeekday } from "./time.js";
 
 /**
@@ -20,8 +22,8 @@ import { addDays, calendarDayOf, clockTimeOn, isoWeekdayOf, type CalendarDay, ty
  * carry negative Telegram ids, which no real user can have, and no chat, so they never get a message.
  *
  * The demo also has a past, so /indicators has something to show: residents who took courses
- * (two of them already over) with their attendance. The past is a fixed pattern, the same on every
- * seed at the same `now`.
+ * (two of them already over) with their attendance, came to events and asked for sponsors, and
+ * police figures of two quarters. The past is a fixed pattern, the same on every seed at the same `now`.
  */
 
 type Tx = Prisma.TransactionClient;
@@ -102,7 +104,7 @@ const DEMO_PEOPLE = [
     lastName: "Meyer",
     language: "de",
     district: "Vehrte",
-    joinedDaysAgo: 60,
+    joinedDaysAgo: 300,
     roles: [],
     sponsor: {
       status: "active",
@@ -123,7 +125,7 @@ const DEMO_PEOPLE = [
     lastName: "Schmidt",
     language: "ru",
     district: "Belm",
-    joinedDaysAgo: 45,
+    joinedDaysAgo: 230,
     roles: [],
     sponsor: {
       status: "active",
@@ -144,7 +146,7 @@ const DEMO_PEOPLE = [
     lastName: "Wagner",
     language: "ru",
     district: "Icker",
-    joinedDaysAgo: 30,
+    joinedDaysAgo: 130,
     roles: [],
     sponsor: {
       status: "active",
@@ -250,6 +252,105 @@ const DEMO_RESIDENTS = [
 ] as const satisfies readonly DemoResident[];
 
 type ResidentRef = (typeof DEMO_RESIDENTS)[number]["ref"];
+
+// ───────────────────────────── sponsorships of the past months ─────────────────────────────
+
+/** Only active sponsors take on families. */
+type ActiveSponsorRef = Extract<(typeof DEMO_PEOPLE)[number], { sponsor: { status: "active" } }>["ref"];
+
+interface DemoRequest {
+  family: ResidentRef;
+  areas: readonly HelpArea[];
+  languages: readonly SponsorLanguage[];
+  district: District;
+  familySize: number;
+  childrenAges: string;
+  contactTimes: readonly Time[];
+  askedDaysAgo: number;
+  /** The sponsor who took the family on, days after the request, and when it ended; none while open. */
+  match?: { sponsor: ActiveSponsorRef; afterDays: number; endedDaysAgo?: number };
+}
+
+/** Oldest first; at no time has a sponsor more families than their maxFamilies. */
+const DEMO_REQUESTS: readonly DemoRequest[] = [
+  {
+    family: "lina",
+    areas: ["authorities", "homework"],
+    languages: ["de", "other"],
+    district: "belm",
+    familySize: 5,
+    childrenAges: "7, 10, 13",
+    contactTimes: ["weekday"],
+    askedDaysAgo: 280,
+    match: { sponsor: "sponsorErika", afterDays: 8, endedDaysAgo: 130 },
+  },
+  {
+    family: "oksana",
+    areas: ["jobs", "housing"],
+    languages: ["uk", "ru"],
+    district: "haltern",
+    familySize: 3,
+    childrenAges: "4, 9",
+    contactTimes: ["evening"],
+    askedDaysAgo: 200,
+    match: { sponsor: "sponsorViktor", afterDays: 7 },
+  },
+  {
+    family: "fatima",
+    areas: ["authorities", "homework"],
+    languages: ["de", "other"],
+    district: "vehrte",
+    familySize: 6,
+    childrenAges: "6, 8, 11, 15",
+    contactTimes: ["weekday"],
+    askedDaysAgo: 150,
+    match: { sponsor: "sponsorErika", afterDays: 11 },
+  },
+  {
+    family: "iryna",
+    areas: ["language", "homework", "leisure"],
+    languages: ["uk", "ru"],
+    district: "icker",
+    familySize: 2,
+    childrenAges: "8",
+    contactTimes: ["weekday", "evening"],
+    askedDaysAgo: 100,
+    match: { sponsor: "sponsorOlga", afterDays: 5 },
+  },
+  {
+    family: "rasha",
+    areas: ["authorities", "homework"],
+    languages: ["de", "other"],
+    district: "belm",
+    familySize: 4,
+    childrenAges: "3, 5",
+    contactTimes: ["weekday"],
+    askedDaysAgo: 62,
+    match: { sponsor: "sponsorErika", afterDays: 14 },
+  },
+  // Still open: the sponsors who fit had no free place; Jürgen, new since, would.
+  {
+    family: "zahra",
+    areas: ["jobs", "leisure"],
+    languages: ["de", "other"],
+    district: "powe",
+    familySize: 3,
+    childrenAges: "1",
+    contactTimes: ["weekend"],
+    askedDaysAgo: 34,
+  },
+];
+
+// ───────────────────────────── figures from outside the bot ─────────────────────────────
+
+const OFFENCES: ManualIndicator = "offences";
+const OFFENCES_SOURCE = "Polizeiinspektion Osnabrück (Beispielwert)";
+
+/** Offences recorded in Belm per quarter, a year apart so /indicators can compare them. */
+const DEMO_OFFENCES = [
+  { quartersAgo: 1, value: 212 },
+  { quartersAgo: 5, value: 251 },
+] as const;
 
 // ───────────────────────────── courses ─────────────────────────────
 
@@ -746,6 +847,8 @@ export async function seedDemoData(db: Db, now: Date): Promise<{ created: boolea
       for (const course of DEMO_COURSES) await createCourse(tx, course, demo);
       await createEvents(tx, demo);
       await createPastEvents(tx, demo);
+      await createSponsorshipHistory(tx, demo);
+      await recordOffences(tx, demo);
       return { created: true };
     },
     { timeout: 30_000 },
@@ -1036,4 +1139,58 @@ function signUps(
       checkedInById: checkedIn ? (index % 4 === 3 ? event.organiserId : resident.id) : null,
     };
   });
+}
+
+async function createSponsorshipHistory(tx: Tx, demo: Demo) {
+  const families = DEMO_REQUESTS.map((request) => demo.residents[request.family].id);
+  // Once only: a database whose courses were removed still has the demo families' requests.
+  if ((await tx.sponsorshipRequest.count({ where: { personId: { in: families } } })) > 0) return;
+  for (const request of DEMO_REQUESTS) await createRequest(tx, request, demo);
+}
+
+/** A request as the bot leaves it: matched while its sponsorship runs, closed once the sponsor ended it. */
+async function createRequest(tx: Tx, request: DemoRequest, demo: Demo) {
+  const { family, areas, languages, contactTimes, askedDaysAgo, match, ...fields } = request;
+  const matchedAt = match ? daysBefore(demo.now, askedDaysAgo - match.afterDays) : null;
+  const endedAt = match?.endedDaysAgo === undefined ? null : daysBefore(demo.now, match.endedDaysAgo);
+  const row = await tx.sponsorshipRequest.create({
+    data: {
+      ...fields,
+      personId: demo.residents[family].id,
+      areas: JSON.stringify(areas),
+      languages: JSON.stringify(languages),
+      contactTimes: JSON.stringify(contactTimes),
+      status: matchedAt === null ? "open" : endedAt ? "closed" : "matched",
+      createdAt: daysBefore(demo.now, askedDaysAgo),
+      matchedAt,
+      closedAt: endedAt,
+    },
+  });
+  if (!match || !matchedAt) return;
+  const sponsor = await tx.sponsorProfile.findUniqueOrThrow({ where: { personId: demo.staff[match.sponsor] } });
+  await tx.sponsorship.create({
+    data: {
+      requestId: row.id,
+      sponsorId: sponsor.id,
+      status: endedAt ? "ended" : "active",
+      proposedAt: daysBefore(matchedAt, 1),
+      respondedAt: matchedAt,
+      startedAt: matchedAt,
+      endedAt,
+      endReason: endedAt ? "ended_by_sponsor" : null,
+    },
+  });
+}
+
+async function recordOffences(tx: Tx, demo: Demo) {
+  const quarter = periodContaining("quarter", demo.now, BERLIN);
+  for (const { quartersAgo, value } of DEMO_OFFENCES) {
+    const key = { indicator: OFFENCES, periodKind: "quarter" as const, periodStart: shiftPeriod(quarter, -quartersAgo, BERLIN).start };
+    // Upserted and left as found: a value a manager entered for that quarter wins.
+    await tx.manualIndicatorValue.upsert({
+      where: { indicator_periodKind_periodStart: key },
+      update: {},
+      create: { ...key, value, source: OFFENCES_SOURCE, enteredById: demo.staff.quarterManager },
+    });
+  }
 }

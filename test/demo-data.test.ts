@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Db } from "../src/db.js";
 import { seedDemoData } from "../src/demo-data.js";
+import { periodContaining, shiftPeriod } from "../src/features/indicators/periods.js";
 import { DISTRICTS, HELP_AREAS, SPONSOR_LANGUAGES, TIMES } from "../src/features/sponsorship/service.js";
 import { createTestDb } from "./support/db.js";
 
@@ -184,7 +185,7 @@ describe("seedDemoData in spring", () => {
     expect(languages.some((list) => list.includes("ru"))).toBe(true);
   });
 
-  it("leaves seats in every course still ahead, events ahead without sign-ups, and no requests or reminders, for whoever tries the bot", async () => {
+  it("leaves seats in every course still ahead, events ahead without sign-ups, and no reminders, for whoever tries the bot", async () => {
     const courses = await db.course.findMany({ where: { endsOn: { gt: SPRING_NOW } }, include: { enrollments: true } });
     expect(courses.length).toBeGreaterThan(0);
     for (const course of courses) {
@@ -192,7 +193,6 @@ describe("seedDemoData in spring", () => {
       expect(course.enrollments.filter((enrollment) => enrollment.status === "waitlisted")).toEqual([]);
     }
     expect(await db.rsvp.count({ where: { event: { startsAt: { gt: SPRING_NOW } } } })).toBe(0);
-    expect(await db.sponsorshipRequest.count()).toBe(0);
     expect(await db.reminder.count()).toBe(0);
   });
 
@@ -208,6 +208,9 @@ describe("seedDemoData in spring", () => {
       events: await db.event.count(),
       rsvps: await db.rsvp.count(),
       walkIns: await db.eventWalkIn.count(),
+      requests: await db.sponsorshipRequest.count(),
+      sponsorships: await db.sponsorship.count(),
+      manualValues: await db.manualIndicatorValue.count(),
     });
     const before = await counts();
     expect(await seedDemoData(db, new Date(SPRING_NOW.getTime() + WEEK_MS))).toEqual({ created: false });
@@ -401,9 +404,68 @@ describe("seedDemoData's past in late November", () => {
     expect(unchecked).toHaveLength(1);
     expect(unchecked[0]!.rsvps.reduce((sum, rsvp) => sum + rsvp.partySize, 0)).toBeGreaterThan(10);
   });
+
+  it("matched sponsor requests after some days, to active sponsors only, never above their number of families", async () => {
+    const sponsorships = await db.sponsorship.findMany({ include: { sponsor: true, request: { include: { person: true } } } });
+    expect(new Set(sponsorships.map((sponsorship) => sponsorship.status))).toEqual(new Set(["active", "ended"]));
+    for (const { sponsor, request, ...sponsorship } of sponsorships) {
+      expect(sponsor.status).toBe("active");
+      expect(sponsorship.startedAt!.getTime()).toBeGreaterThan(sponsor.decidedAt!.getTime());
+      expect(sponsorship.proposedAt.getTime()).toBeGreaterThan(request.createdAt.getTime());
+      expect(request.person.consentAt!.getTime()).toBeLessThan(request.createdAt.getTime());
+      expect(request.matchedAt).toEqual(sponsorship.startedAt);
+      expect(request.matchedAt!.getTime() - request.createdAt.getTime()).toBeGreaterThanOrEqual(3 * 24 * 60 * 60 * 1000);
+      expect(request.status).toBe(sponsorship.status === "active" ? "matched" : "closed");
+      expect(request.closedAt).toEqual(sponsorship.endedAt);
+      const runningThen = sponsorships.filter(
+        (other) =>
+          other.sponsorId === sponsor.id &&
+          other.startedAt! <= sponsorship.startedAt! &&
+          (other.endedAt === null || other.endedAt > sponsorship.startedAt!),
+      );
+      expect(runningThen.length).toBeLessThanOrEqual(sponsor.maxFamilies);
+    }
+    const open = await db.sponsorshipRequest.findMany({ where: { status: "open" }, include: { sponsorships: true } });
+    expect(open).toHaveLength(1);
+    expect(open[0]!.sponsorships).toEqual([]);
+    expect([open[0]!.matchedAt, open[0]!.closedAt]).toEqual([null, null]);
+  });
+
+  it("has the police figures of the last full quarter and of the same quarter a year earlier", async () => {
+    const values = await db.manualIndicatorValue.findMany({ orderBy: { periodStart: "asc" } });
+    const quarter = periodContaining("quarter", ADVENT_NOW, "Europe/Berlin");
+    expect(values.map((value) => value.periodStart)).toEqual([
+      shiftPeriod(quarter, -5, "Europe/Berlin").start,
+      shiftPeriod(quarter, -1, "Europe/Berlin").start,
+    ]);
+    for (const value of values) {
+      expect([value.indicator, value.periodKind]).toEqual(["offences", "quarter"]);
+      expect(value.source).toContain("Beispielwert");
+      expect(value.value).toBeGreaterThan(0);
+    }
+  });
 });
 
 describe("seedDemoData on a database in use", () => {
+  it("seeds courses again where they were removed, without a second set of people, requests or police figures", async () => {
+    const db = await seededDb(ADVENT_NOW);
+    try {
+      const counts = async () => ({
+        people: await db.person.count(),
+        requests: await db.sponsorshipRequest.count(),
+        sponsorships: await db.sponsorship.count(),
+        manualValues: await db.manualIndicatorValue.count(),
+      });
+      const before = await counts();
+      await db.course.deleteMany();
+      expect(await seedDemoData(db, ADVENT_NOW)).toEqual({ created: true });
+      expect(await counts()).toEqual(before);
+      expect(await db.attendance.count()).toBeGreaterThan(0);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+
   it("does nothing when a course already exists", async () => {
     const { db } = createTestDb();
     try {
