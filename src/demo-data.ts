@@ -13,6 +13,7 @@ import {
 import type { TimeSpan, WeeklySlot } from "./features/courses/schedule.js";
 import { periodContaining, shiftPeriod } from "./features/indicators/periods.js";
 import type { ManualIndicator } from "./features/indicators/service.js";
+import { recomputeTallies } from "./features/indicators/tallies.js";
 import type { District, HelpArea, SponsorLanguage, Time } from "./features/sponsorship/service.js";
 import { addDays, calendarDayOf, clockTimeOn, isoWeekdayOf, type CalendarDay, type IsoWeekday } from "./time.js";
 
@@ -757,8 +758,8 @@ const DEMO_PAST_EVENTS: readonly PastDemoEvent[] = [
   { ...GAMES_EVENING, week: -3, turnout: { going: 13, checkedIn: 12, walkIns: 5 } },
 ];
 
-/** Weeks of the children's drop-in already held. */
-const PAST_DROP_INS = 16;
+/** Weeks of the children's drop-in already held: half a year, so every month of it has visitors. */
+const PAST_DROP_INS = 26;
 
 /** Most children just come by; a few parents sign up in the bot. */
 function dropInTurnout(occurrence: number): Turnout {
@@ -839,7 +840,7 @@ interface Demo {
 }
 
 export async function seedDemoData(db: Db, now: Date): Promise<{ created: boolean }> {
-  return db.$transaction(
+  const result = await db.$transaction(
     async (tx) => {
       if ((await tx.course.count()) > 0) return { created: false };
       const monday = mondayOfBerlinWeek(now);
@@ -853,6 +854,9 @@ export async function seedDemoData(db: Db, now: Date): Promise<{ created: boolea
     },
     { timeout: 30_000 },
   );
+  // /indicators shows stored figures; without this the demo's past would appear only after the nightly job.
+  if (result.created) await recomputeTallies(db, now, BERLIN);
+  return result;
 }
 
 async function createPeople(tx: Tx, now: Date): Promise<PersonIds> {

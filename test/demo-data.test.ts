@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Db } from "../src/db.js";
 import { seedDemoData } from "../src/demo-data.js";
-import { periodContaining, shiftPeriod } from "../src/features/indicators/periods.js";
+import { periodContaining, shiftPeriod, type Period } from "../src/features/indicators/periods.js";
+import { recomputeTallies } from "../src/features/indicators/tallies.js";
 import { DISTRICTS, HELP_AREAS, SPONSOR_LANGUAGES, TIMES } from "../src/features/sponsorship/service.js";
 import { createTestDb } from "./support/db.js";
 
@@ -11,6 +12,8 @@ const SPRING_NOW = new Date("2026-03-10T10:00:00Z");
 const AUTUMN_NOW = new Date("2026-10-14T08:00:00Z");
 // Late November, when the weeks ahead run into the Christmas holidays.
 const ADVENT_NOW = new Date("2026-11-25T10:00:00Z");
+
+const BERLIN = "Europe/Berlin";
 
 const isInChristmasBreak = (berlinDay: string) => berlinDay >= "2026-12-24" && berlinDay <= "2026-12-31";
 
@@ -433,16 +436,74 @@ describe("seedDemoData's past in late November", () => {
 
   it("has the police figures of the last full quarter and of the same quarter a year earlier", async () => {
     const values = await db.manualIndicatorValue.findMany({ orderBy: { periodStart: "asc" } });
-    const quarter = periodContaining("quarter", ADVENT_NOW, "Europe/Berlin");
-    expect(values.map((value) => value.periodStart)).toEqual([
-      shiftPeriod(quarter, -5, "Europe/Berlin").start,
-      shiftPeriod(quarter, -1, "Europe/Berlin").start,
-    ]);
+    const quarter = periodContaining("quarter", ADVENT_NOW, BERLIN);
+    expect(values.map((value) => value.periodStart)).toEqual([shiftPeriod(quarter, -5, BERLIN).start, shiftPeriod(quarter, -1, BERLIN).start]);
     for (const value of values) {
       expect([value.indicator, value.periodKind]).toEqual(["offences", "quarter"]);
       expect(value.source).toContain("Beispielwert");
       expect(value.value).toBeGreaterThan(0);
     }
+  });
+
+  const monthOf = (instant: Date): Period => periodContaining("month", instant, BERLIN);
+  const lastFullMonth = shiftPeriod(monthOf(ADVENT_NOW), -1, BERLIN);
+  const figure = (indicator: string, month: Period, scopeKey = "all") =>
+    db.indicatorTally.findUnique({
+      where: { indicator_periodKind_periodStart_scopeKey: { indicator, periodKind: "month", periodStart: month.start, scopeKey } },
+    });
+
+  it("stores the figures of /indicators while seeding, so a recomputation finds nothing to change", async () => {
+    expect(await db.indicatorTally.count()).toBeGreaterThan(100);
+    expect(await recomputeTallies(db, ADVENT_NOW, BERLIN)).toMatchObject({ inserted: 0, updated: 0, deleted: 0 });
+  });
+
+  it("gives the last full month an attendance rate, course and event participants and sponsorships", async () => {
+    const attendance = await figure("attendance_rate", lastFullMonth);
+    expect(attendance?.denominator).toBeGreaterThan(50);
+    const rate = attendance!.numerator / attendance!.denominator!;
+    expect(rate).toBeGreaterThan(0.7);
+    expect(rate).toBeLessThan(0.95);
+    expect((await figure("course_participants", lastFullMonth))?.numerator).toBeGreaterThan(10);
+    expect((await figure("event_participants", lastFullMonth))?.numerator).toBeGreaterThan(0);
+    expect((await figure("event_walk_ins", lastFullMonth))?.numerator).toBeGreaterThan(0);
+    expect((await figure("active_sponsorships", lastFullMonth))?.numerator).toBeGreaterThanOrEqual(3);
+    expect((await figure("open_requests", lastFullMonth))?.numerator).toBe(1);
+  });
+
+  it("has every month of the last half year with attendance and event participants", async () => {
+    for (let back = 1; back <= 6; back++) {
+      const month = shiftPeriod(monthOf(ADVENT_NOW), -back, BERLIN);
+      expect((await figure("attendance_rate", month))?.denominator).toBeGreaterThan(0);
+      expect((await figure("event_participants", month))?.numerator).toBeGreaterThan(0);
+    }
+  });
+
+  it("counts each ended course's cohort in the month of its last session: completion, and placement for the vocational one", async () => {
+    const ended = await db.course.findMany({ where: { endsOn: { lte: ADVENT_NOW } }, include: { enrollments: true } });
+    for (const course of ended) {
+      const scope = `course:${course.id}`;
+      const completion = await figure("completion_rate", monthOf(course.endsOn), scope);
+      const completed = course.enrollments.filter((enrollment) => enrollment.status === "completed").length;
+      expect([completion?.numerator, completion?.denominator]).toEqual([completed, course.enrollments.length]);
+      const placement = await figure("placement_rate", monthOf(course.endsOn), scope);
+      const placement6m = await figure("placement_rate_6m", monthOf(course.endsOn), scope);
+      if (course.category === "vocational") {
+        expect(placement?.denominator).toBe(course.enrollments.length);
+        expect(placement?.numerator).toBeGreaterThan(0);
+        expect(placement6m?.numerator).toBeGreaterThan(placement!.numerator);
+      } else {
+        expect([placement, placement6m]).toEqual([null, null]);
+      }
+    }
+  });
+
+  it("shows the sign-ups of the event where nobody took check-ins, not zero people", async () => {
+    const festival = await db.event.findFirstOrThrow({ where: { kind: "other", startsAt: { lt: ADVENT_NOW } }, include: { rsvps: true } });
+    const month = monthOf(festival.startsAt);
+    const signedUp = festival.rsvps.reduce((sum, rsvp) => sum + rsvp.partySize, 0);
+    const registrations = (await figure("event_registrations", month))!.numerator;
+    const checkins = (await figure("event_checkins", month))!.numerator;
+    expect(registrations - checkins).toBeGreaterThanOrEqual(signedUp);
   });
 });
 
