@@ -877,7 +877,8 @@ async function createResidents(tx: Tx, now: Date): Promise<Residents> {
   const residents: Partial<Residents> = {};
   for (const resident of DEMO_RESIDENTS) {
     const row = await upsertPerson(tx, resident, now);
-    residents[resident.ref] = { id: row.id, fullName: `${resident.firstName} ${resident.lastName}`, consentAt: row.consentAt ?? daysBefore(now, resident.joinedDaysAgo) };
+    const consentAt = row.consentAt ?? daysBefore(now, resident.joinedDaysAgo);
+    residents[resident.ref] = { id: row.id, fullName: `${resident.firstName} ${resident.lastName}`, consentAt };
   }
   return residents as Residents;
 }
@@ -1002,12 +1003,12 @@ async function enrollParticipants(tx: Tx, run: CourseRun, participants: readonly
 }
 
 /** Present marks spread evenly, each person in their own rhythm; who stopped coming is absent from then on. */
-function markOf(participant: DemoParticipant, index: number, session: number, sessionCount: number): AttendanceStatus {
-  if (participant.stopsAfter !== undefined && session >= participant.stopsAfter * sessionCount) return "absent";
+function markOf(participant: DemoParticipant, index: number, nth: number, sessionCount: number): AttendanceStatus {
+  if (participant.stopsAfter !== undefined && nth >= participant.stopsAfter * sessionCount) return "absent";
   const phase = (index * 0.37) % 1;
   const { presence } = participant;
-  if (Math.floor((session + 1) * presence + phase) > Math.floor(session * presence + phase)) return "present";
-  return (session + index) % 3 === 0 ? "excused" : "absent";
+  if (Math.floor((nth + 1) * presence + phase) > Math.floor(nth * presence + phase)) return "present";
+  return (nth + index) % 3 === 0 ? "excused" : "absent";
 }
 
 function enrollmentOf(
@@ -1078,7 +1079,7 @@ function dropIn(span: TimeSpan, organiserId: number) {
 }
 
 /**
- * `count` dates of the series that `fit` and are not closing days, oldest first, found week by
+ * `count` dates of the series that `fits` accepts and are not closing days, oldest first, found week by
  * week from the current one on (step 1) or back (step -1).
  */
 function seriesSpans(series: WeeklySlot, monday: CalendarDay, count: number, fits: (span: TimeSpan) => boolean, step: 1 | -1 = 1): TimeSpan[] {
