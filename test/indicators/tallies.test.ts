@@ -124,3 +124,29 @@ describe("live figures for other periods", () => {
     expect(await db.indicatorTally.count()).toBe(count);
   });
 });
+
+describe("a cohort without recorded outcomes", () => {
+  it("counts as placed nobody rather than failing the run", async () => {
+    const course = await db.course.create({
+      data: {
+        titleDe: "Schweißen Grundkurs",
+        titleRu: "Сварка: основы",
+        descriptionDe: "Praxis",
+        descriptionRu: "Практика",
+        category: "vocational",
+        capacity: 8,
+        startsOn: new Date("2026-08-03T07:00:00Z"),
+        endsOn: new Date("2026-08-28T10:00:00Z"),
+        place: "Werkhalle",
+      },
+    });
+    for (const [index, status] of (["completed", "dropped"] as const).entries()) {
+      const person = await db.person.create({ data: { telegramId: BigInt(6_000_000 + index), consentAt: NOW } });
+      await db.enrollment.create({ data: { courseId: course.id, personId: person.id, status, endedAt: new Date("2026-08-29T00:00:00Z") } });
+    }
+    await recomputeTallies(db, NOW, ZONE);
+    expect(await tally("placement_rate", "2026-08")).toEqual({ numerator: 0, denominator: 2 });
+    expect(await tally("placement_rate_6m", "2026-08")).toBeNull();
+    expect(await tally("completion_rate", "2026-08", `course:${course.id}`)).toEqual({ numerator: 1, denominator: 2 });
+  });
+});

@@ -76,14 +76,15 @@ function tallyQuery(periods: readonly Period[], now: Date): Prisma.Sql {
       GROUP BY f."kind", f."start", f."courseId"
     ),
     -- Cohorts: a course run's enrollments count in the period the run ended (DESIGN "per cohort").
+    -- A missing outcome is "not placed", not unknown: NULL IN (…) would make the whole sum NULL.
     cohortFigures AS MATERIALIZED (
       SELECT p."kind", p."start", c."id" AS "courseId", c."category",
         SUM(e."status" = 'completed') AS "completed",
         SUM(e."status" IN ${ENDED}) AS "ended",
         SUM(e."status" IN ${ENDED} AND c."category" IN ${PLACEMENT_CATEGORIES}) AS "placementEnded",
-        SUM(e."status" IN ${ENDED} AND c."category" IN ${PLACEMENT_CATEGORIES} AND e."outcomeAtLeaving" IN ${PLACED}) AS "placed",
+        SUM(e."status" IN ${ENDED} AND c."category" IN ${PLACEMENT_CATEGORIES} AND COALESCE(e."outcomeAtLeaving" IN ${PLACED}, FALSE)) AS "placed",
         SUM(e."status" IN ${ENDED} AND c."category" IN ${PLACEMENT_CATEGORIES} AND e."outcomeAfter6m" IS NOT NULL) AS "known6m",
-        SUM(e."status" IN ${ENDED} AND c."category" IN ${PLACEMENT_CATEGORIES} AND e."outcomeAfter6m" IN ${PLACED}) AS "placed6m"
+        SUM(e."status" IN ${ENDED} AND c."category" IN ${PLACEMENT_CATEGORIES} AND COALESCE(e."outcomeAfter6m" IN ${PLACED}, FALSE)) AS "placed6m"
       FROM periods p
       JOIN "Course" c ON c."endsOn" >= p."start" AND c."endsOn" < p."end"
       JOIN "Enrollment" e ON e."courseId" = c."id"
