@@ -261,13 +261,18 @@ describe("outcomes", () => {
   });
 });
 
-describe("the six-month follow-up", () => {
+/** The reminder job with the attendance reminders only; what it sends is collected in `sent`. */
+function attendanceReminderJob() {
   const sent: { chatId: number; text: string; buttons: string[] }[] = [];
   const send: SendText = (chatId, text, options) => {
     sent.push({ chatId, text, buttons: options?.reply_markup?.inline_keyboard.flat().map((button) => ("callback_data" in button ? button.callback_data : "")) ?? [] });
     return Promise.resolve();
   };
-  const run = (now: Date) => runReminderJob({ db, timeZone: BERLIN, logger: silentLogger }, send, now, [attendanceReminders]);
+  return { sent, run: (now: Date) => runReminderJob({ db, timeZone: BERLIN, logger: silentLogger }, send, now, [attendanceReminders]) };
+}
+
+describe("the six-month follow-up", () => {
+  const { sent, run } = attendanceReminderJob();
 
   it("asks the instructor about vocational and school-certificate leavers, once, at 10:00 six months later", async () => {
     const instructor = await staff({ name: "Isolde", chatId: 7_001 }, "instructor");
@@ -323,6 +328,66 @@ describe("the six-month follow-up", () => {
     expect(sent.map((message) => message.text.split("\n")[2])).toEqual([
       "Sina Vogt hat „Deutsch A1 – Alltag“ am 15. Dezember 2026 verlassen (abgebrochen; damals: nicht erfasst).",
       "Sina Vogt, курс «Немецкий A1 — быт»: участие закончилось 15 декабря 2026 г. (курс прерван; тогда: не указано).",
+    ]);
+  });
+});
+
+describe("the notice about missing outcomes at leaving", () => {
+  const { sent, run } = attendanceReminderJob();
+  /** Five Tuesdays, the last on 5 October 2027; closed in the night to the 6th. */
+  const autumn = { firstDay: { year: 2027, month: 9, day: 7 }, lastDay: { year: 2027, month: 10, day: 5 } } as const;
+
+  async function leave(enrollmentIds: readonly number[], statuses: readonly ("completed" | "dropped")[], outcomeAtLeaving: "employment" | null = null) {
+    for (const [index, id] of enrollmentIds.entries()) {
+      await db.enrollment.update({ where: { id }, data: { status: statuses[index] ?? "completed", endedAt: new Date("2027-10-06T00:30:00Z"), outcomeAtLeaving } });
+    }
+  }
+
+  it("asks the instructor of a closed vocational course once, and drops the notice whose outcomes were recorded meanwhile", async () => {
+    const instructor = await staff({ name: "Inge", chatId: 7_201 }, "instructor");
+    const care = await courseWith(instructor, ["Uwe Klein", "Vera Lutz", "Wanda Ries"], { ...autumn, category: "vocational", titleDe: "Pflegehilfe" });
+    for (const session of care.sessions) await saveAttendance(db, instructor, session.id, marksFor(care.enrollmentIds, ["present", "absent", "present"]), during(session), BERLIN);
+    const closing = await closeEndedCourses(db, new Date("2027-10-06T00:30:00Z"), BERLIN);
+    expect(closing.closed.filter((closed) => closed.courseId === care.course.id)).toEqual([{ courseId: care.course.id, completed: 2, dropped: 1 }]);
+    await recordOutcome(db, instructor, care.enrollmentIds[2] as number, { status: "completed", outcome: "apprenticeship" }, new Date("2027-10-06T06:00:00Z"));
+
+    const language = await courseWith(instructor, ["Xaver Busch"], { ...autumn, category: "language" });
+    await leave(language.enrollmentIds, ["completed"]);
+    const recorded = await courseWith(instructor, ["Yara Hahn"], { ...autumn, category: "vocational" });
+    await leave(recorded.enrollmentIds, ["dropped"], "employment");
+    const recordedLater = await courseWith(instructor, ["Zoe Brandt", "Adam Kurz"], { ...autumn, category: "school_certificate" });
+    await leave(recordedLater.enrollmentIds, ["completed", "dropped"]);
+
+    // 6 October 2027, 08:59 in Berlin (06:59 UTC).
+    await run(new Date("2027-10-06T06:59:00Z"));
+    const planned = await db.reminder.findMany({ where: { kind: "outcomes_missing", personId: instructor.id }, orderBy: { id: "asc" } });
+    expect(planned.map((reminder) => [reminder.sessionId, reminder.dueAt.toISOString()])).toEqual([
+      [care.sessions.at(-1)?.id, "2027-10-06T07:00:00.000Z"],
+      [recordedLater.sessions.at(-1)?.id, "2027-10-06T07:00:00.000Z"],
+    ]);
+    expect(sent).toEqual([]);
+
+    for (const id of recordedLater.enrollmentIds) await recordOutcome(db, instructor, id, { status: "completed", outcome: "further_schooling" }, new Date("2027-10-06T06:59:30Z"));
+    await run(new Date("2027-10-06T07:00:00Z"));
+    await run(new Date("2027-10-06T07:01:00Z"));
+    expect(await db.reminder.count({ where: { kind: "outcomes_missing", personId: instructor.id } })).toBe(2);
+    // Once, and only about the course whose outcomes are still open: two of three (Wanda's was recorded).
+    expect(sent.map((message) => [message.chatId, message.text, message.buttons])).toEqual([
+      [7_201, "Der Kurs „Pflegehilfe“ ist beendet: 2 abgeschlossen, 1 abgebrochen. Bitte tragen Sie ein, wie es für die Teilnehmenden weitergeht (noch offen: 2).", [`att_ol:${care.course.id}:0`]],
+    ]);
+    expect(await db.reminder.findFirstOrThrow({ where: { kind: "outcomes_missing", sessionId: recordedLater.sessions.at(-1)?.id } })).toMatchObject({ sentAt: null, cancelledAt: new Date("2027-10-06T07:00:00Z") });
+  });
+
+  it("asks every manager when the course has no instructor", async () => {
+    sent.length = 0;
+    const course = await courseWith(null, ["Bea Lorenz", "Carl Stein"], { ...autumn, category: "school_certificate", titleDe: "Hauptschulabschluss", titleRu: "Аттестат" });
+    await leave(course.enrollmentIds, ["completed", "dropped"]);
+
+    await run(new Date("2027-10-06T07:02:00Z"));
+    // Mara and Moritz, the managers with a chat (of the six-month test above).
+    expect(sent.map((message) => [message.chatId, message.text, message.buttons])).toEqual([
+      [7_101, "Der Kurs „Hauptschulabschluss“ ist beendet: 1 abgeschlossen, 1 abgebrochen. Bitte tragen Sie ein, wie es für die Teilnehmenden weitergeht (noch offen: 2).", [`att_ol:${course.course.id}:0`]],
+      [7_102, "Курс «Аттестат» завершён: окончили — 1, прервали — 1. Пожалуйста, отметьте, чем участники будут заниматься дальше (ещё не указано: 2).", [`att_ol:${course.course.id}:0`]],
     ]);
   });
 });

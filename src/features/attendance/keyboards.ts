@@ -77,3 +77,8 @@ export function missingAttendanceKeyboard(t: Translate, courseId: number): Inlin
     .row()
     .text(t("attendance.missing.outcomes_button"), outcomeListData.pack(courseId, 0));
 }
+
+/** The way into a course's outcomes list, labelled as on the course's screen. */
+export function outcomesKeyboard(t: Translate, courseId: number): InlineKeyboard {
+  return new InlineKeyboard().text(t("attendance.outcomes_button"), outcomeListData.pack(courseId, 0));
+}

@@ -1,11 +1,11 @@
-import type { Db } from "../../db.js";
-import type { Course, CourseSession, Enrollment, Role } from "../../generated/prisma/client.js";
+import type { Db, Prisma } from "../../db.js";
+import type { Course, CourseSession, Enrollment, ReminderKind, Role } from "../../generated/prisma/client.js";
 import { formatDate, localized, translator, type Language, type Translate } from "../../i18n.js";
 import type { DueReminder, PlannedReminder, ReminderContext, ReminderSource, Review } from "../../jobs/reminders.js";
 import { addDays, addMonths, calendarDayOf, clockTimeOn } from "../../time.js";
 import { managerRecipients } from "../team/service.js";
-import { missingAttendanceKeyboard, sixMonthKeyboard } from "./keyboards.js";
-import { FOLLOWED_UP, HELD_SESSION, UNDECIDED, lastDayPassed } from "./service.js";
+import { missingAttendanceKeyboard, outcomesKeyboard, sixMonthKeyboard } from "./keyboards.js";
+import { ENDED_STATUSES, FOLLOWED_UP, HELD_SESSION, OUTCOME_CATEGORIES, UNDECIDED, lastDayPassed } from "./service.js";
 
 /**
  * Reminders of the attendance feature, sent to a course's instructor, or to every manager when
@@ -16,6 +16,9 @@ import { FOLLOWED_UP, HELD_SESSION, UNDECIDED, lastDayPassed } from "./service.j
  * - attendance_missing: a course ended without a single session with attendance saved, so the
  *   closing job cannot decide who completed; at 09:00 the day after its last day, once per
  *   course and person, with buttons to catch up on attendance or record the outcomes by hand.
+ * - outcomes_missing: a vocational or school-certificate course was closed, and some who left it
+ *   have no outcome at leaving; at the same time, once per course and person, with the counts and
+ *   a button to the course's outcomes.
  */
 
 const FOLLOW_UP_MONTHS = 6;
@@ -30,12 +33,18 @@ const FOLLOW_UP_WINDOW_DAYS = { from: 184 + 31, to: 179 };
 const DAY_MS = 86_400_000;
 
 export const attendanceReminders: ReminderSource = {
-  kinds: ["outcome_six_months", "attendance_missing"],
-  plan: async (context, now) => [...(await planFollowUps(context, now)), ...(await planMissingAttendance(context, now))],
-  review: async ({ db, timeZone }, due) => {
-    const followUps = await reviewFollowUps(db, timeZone, due.filter((reminder) => reminder.kind === "outcome_six_months"));
-    const notices = await reviewMissingAttendance(db, timeZone, due.filter((reminder) => reminder.kind === "attendance_missing"));
-    return new Map([...followUps, ...notices]);
+  kinds: ["outcome_six_months", "attendance_missing", "outcomes_missing"],
+  plan: async (context, now) => [
+    ...(await planFollowUps(context, now)),
+    ...(await planCourseNotices(context, now, "attendance_missing", MISSING_ATTENDANCE)),
+    ...(await planCourseNotices(context, now, "outcomes_missing", MISSING_OUTCOMES)),
+  ],
+  review: async ({ db, timeZone }, due, now) => {
+    const ofKind = (kind: ReminderKind) => due.filter((reminder) => reminder.kind === kind);
+    const followUps = await reviewFollowUps(db, timeZone, ofKind("outcome_six_months"));
+    const notices = await reviewMissingAttendance(db, timeZone, ofKind("attendance_missing"));
+    const outcomes = await reviewMissingOutcomes(db, timeZone, ofKind("outcomes_missing"), now);
+    return new Map([...followUps, ...notices, ...outcomes]);
   },
 };
 
@@ -84,13 +93,23 @@ async function planFollowUps({ db, timeZone }: ReminderContext, now: Date): Prom
   return planned;
 }
 
-async function planMissingAttendance({ db, timeZone }: ReminderContext, now: Date): Promise<PlannedReminder[]> {
+/** Courses the closing job left open: without any attendance it cannot decide who completed. */
+const MISSING_ATTENDANCE = { enrollments: { some: UNDECIDED }, sessions: { none: HELD_SESSION } } satisfies Prisma.CourseWhereInput;
+
+/** Someone who left, but nobody recorded what comes next for them. */
+const LEFT_WITHOUT_OUTCOME = { status: { in: [...ENDED_STATUSES] }, outcomeAtLeaving: null } satisfies Prisma.EnrollmentWhereInput;
+/** Courses that measure placement with leavers still lacking their outcome at leaving. */
+const MISSING_OUTCOMES = { category: { in: [...OUTCOME_CATEGORIES] }, enrollments: { some: LEFT_WITHOUT_OUTCOME } } satisfies Prisma.CourseWhereInput;
+
+/** Courses whose last day has passed within the late limit, so a notice about them is still due. */
+function recentlyEnded(now: Date, timeZone: string) {
+  return { endsOn: { ...lastDayPassed(now, timeZone), gte: new Date(now.getTime() - LATE_LIMIT_MS) } } satisfies Prisma.CourseWhereInput;
+}
+
+/** A notice about each recently ended course matching `where`, at 09:00 the day after its last day, once per course and person. */
+async function planCourseNotices({ db, timeZone }: ReminderContext, now: Date, kind: ReminderKind, where: Prisma.CourseWhereInput): Promise<PlannedReminder[]> {
   const courses = await db.course.findMany({
-    where: {
-      endsOn: { ...lastDayPassed(now, timeZone), gte: new Date(now.getTime() - LATE_LIMIT_MS) },
-      enrollments: { some: UNDECIDED },
-      sessions: { none: HELD_SESSION },
-    },
+    where: { ...recentlyEnded(now, timeZone), ...where },
     select: { id: true, endsOn: true, instructor: INSTRUCTOR, sessions: { orderBy: { startsAt: "desc" }, take: 1, select: { id: true } } },
   });
   const askersOf = askers(db);
@@ -101,7 +120,7 @@ async function planMissingAttendance({ db, timeZone }: ReminderContext, now: Dat
     const dueAt = clockTimeOn(addDays(calendarDayOf(course.endsOn, timeZone), 1), NOTICE_TIME, timeZone);
     for (const personId of await askersOf(course.instructor)) {
       // The reminder points at the course through its last session (reminders have no course id).
-      planned.push({ kind: "attendance_missing", dedupeKey: `attendance_missing:course:${course.id}:person:${personId}`, personId, dueAt, sessionId: lastSession.id });
+      planned.push({ kind, dedupeKey: `${kind}:course:${course.id}:person:${personId}`, personId, dueAt, sessionId: lastSession.id });
     }
   }
   return planned;
@@ -159,5 +178,28 @@ function missingText(t: Translate, session: CourseSession & { course: Course & {
     title: localized(session.course, "title", language),
     ended: formatDate(session.course.endsOn, language, timeZone),
     count: session.course.enrollments.length,
+  });
+}
+
+/** Sent only while the course still qualifies and someone's outcome is still missing. */
+async function reviewMissingOutcomes(db: Db, timeZone: string, due: readonly DueReminder[], now: Date): Promise<[number, Review][]> {
+  if (due.length === 0) return [];
+  const sessions = await db.courseSession.findMany({
+    where: { id: { in: idsOf(due, "sessionId") }, course: { ...recentlyEnded(now, timeZone), ...MISSING_OUTCOMES } },
+    include: { course: { include: { enrollments: { where: { status: { in: [...ENDED_STATUSES] } }, select: { status: true, outcomeAtLeaving: true } } } } },
+  });
+  const byId = new Map(sessions.map((session) => [session.id, session]));
+  return due.map((reminder): [number, Review] => {
+    const session = reminder.sessionId === null ? undefined : byId.get(reminder.sessionId);
+    if (!session) return [reminder.id, { send: false, reason: "outcomes recorded or course no longer qualifies" }];
+    const { course } = session;
+    const t = translator(reminder.person.language);
+    const text = t("attendance.outcomes_missing.notice", {
+      title: localized(course, "title", reminder.person.language),
+      completed: course.enrollments.filter((enrollment) => enrollment.status === "completed").length,
+      dropped: course.enrollments.filter((enrollment) => enrollment.status === "dropped").length,
+      open: course.enrollments.filter((enrollment) => enrollment.outcomeAtLeaving === null).length,
+    });
+    return [reminder.id, { send: true, text, reply_markup: outcomesKeyboard(t, course.id), allowedInQuietHours: false }];
   });
 }
