@@ -85,6 +85,9 @@ describe("/indicators in Russian", () => {
     expect((await manager.nextReply()).text).toBe("Показатели: за какой период?");
     manager.tap("Показать кварталы");
     expect((await manager.nextReply()).buttons.flat().map((button) => button.text)).toContain("4-й квартал 2026");
+    // A second press of the same (now stale) button changes nothing and must not end in an error message.
+    await manager.callbackAnswered(manager.tapData("ind:quarters"));
+    await manager.expectNoReply();
     manager.tap("4-й квартал 2026");
     await manager.nextReply();
     manager.tap("Отдельный курс …");

@@ -1,5 +1,6 @@
 import { Composer, InputFile } from "grammy";
 import type { BotContext, BotDeps } from "../../bot/context.js";
+import { editInPlace } from "../../bot/edit-message.js";
 import { requireRole } from "../../bot/middleware.js";
 import { formatNumber } from "../../i18n.js";
 import { runTallyJob } from "../../jobs/indicators.js";
@@ -57,7 +58,7 @@ export function indicatorsFeature(deps: BotDeps) {
     // Under a report the summary stays; the choice starts again in a new message.
     if (action === "new") return startReport(ctx);
     const { text, keyboard } = choosePeriod(ctx, action === "quarters" ? "quarter" : "month");
-    await ctx.editMessageText(text, { reply_markup: keyboard });
+    await editInPlace(ctx, text, keyboard);
   });
 
   composer.callbackQuery(periodData.filter, managersOnly, async (ctx) => {
@@ -65,7 +66,7 @@ export function indicatorsFeature(deps: BotDeps) {
     const period = key === undefined ? undefined : periodFrom(key);
     if (!key || !period) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
     await ctx.answerCallbackQuery();
-    await ctx.editMessageText(ctx.t("indicators.choose_scope", { period: periodName(period, ctx.language, deps.timeZone) }), { reply_markup: scopeKeyboard(ctx.t, key) });
+    await editInPlace(ctx, ctx.t("indicators.choose_scope", { period: periodName(period, ctx.language, deps.timeZone) }), scopeKeyboard(ctx.t, key));
   });
 
   composer.callbackQuery(coursePageData.filter, managersOnly, async (ctx) => {
@@ -74,7 +75,7 @@ export function indicatorsFeature(deps: BotDeps) {
     await ctx.answerCallbackQuery();
     const { courses, more } = await coursesWithFigures(deps.db, page * COURSES_PER_PAGE, COURSES_PER_PAGE);
     const text = courses.length > 0 ? ctx.t("indicators.choose_course") : ctx.t("indicators.no_courses");
-    await ctx.editMessageText(text, { reply_markup: courseKeyboard(ctx.t, ctx.language, key, courses, page, more) });
+    await editInPlace(ctx, text, courseKeyboard(ctx.t, ctx.language, key, courses, page, more));
   });
 
   composer.callbackQuery(scopeData.filter, managersOnly, async (ctx) => {
@@ -82,7 +83,7 @@ export function indicatorsFeature(deps: BotDeps) {
     const period = key === undefined ? undefined : periodFrom(key);
     if (!period || token === undefined) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
     await ctx.answerCallbackQuery();
-    await ctx.editMessageText(ctx.t("indicators.preparing"));
+    await editInPlace(ctx, ctx.t("indicators.preparing"));
     // The first request on a new installation would otherwise show nothing until the night.
     if (!(await lastComputedAt(deps.db))) await runTallyJob(deps);
     const report = await buildReport({ db: deps.db, timeZone: deps.timeZone, language: ctx.language }, period, scopeFromToken(token));
