@@ -86,7 +86,7 @@ export function indicatorsFeature(deps: BotDeps) {
     await editInPlace(ctx, ctx.t("indicators.preparing"));
     // The first request on a new installation would otherwise show nothing until the night.
     if (!(await lastComputedAt(deps.db))) await runTallyJob(deps);
-    const report = await buildReport({ db: deps.db, timeZone: deps.timeZone, language: ctx.language }, period, scopeFromToken(token));
+    const report = await buildReport({ db: deps.db, timeZone: deps.timeZone, language: ctx.language, now: deps.clock() }, period, scopeFromToken(token));
     await ctx.replyWithPhoto(new InputFile(report.chart, `${report.fileName}.png`));
     await ctx.reply(report.summary, { reply_markup: afterReportKeyboard(ctx.t) });
     await ctx.replyWithDocument(new InputFile(report.csv, `${report.fileName}.csv`), { caption: ctx.t("indicators.csv_caption") });

@@ -25,6 +25,7 @@ export interface ReportContext {
   db: Db;
   timeZone: string;
   language: Language;
+  now: Date;
 }
 
 export interface IndicatorReport {
@@ -35,7 +36,7 @@ export interface IndicatorReport {
   fileName: string;
 }
 
-/** Months shown in the chart: the twelve up to the end of the chosen period. */
+/** Months shown in the chart: the twelve up to the end of the chosen period (or up to now). */
 const CHART_MONTHS = 12;
 /** Rates drawn as lines; the bars are the participants (of events overall, of courses within a course scope). */
 const CHART_RATES: readonly Indicator[] = ["attendance_rate", "completion_rate", "placement_rate"];
@@ -152,8 +153,9 @@ function csvFile(lines: readonly TallyLine[], scopeLabel: string, context: Repor
 export async function buildReport(context: ReportContext, period: TallyPeriod, scope: Scope): Promise<IndicatorReport> {
   const t = translator(context.language);
   const scopeLabel = await scopeName(context.db, scope, t, context.language);
-  const lastMonth = periodContaining("month", new Date(period.end.getTime() - 1), context.timeZone);
-  const months = lastPeriods("month", lastMonth.start, CHART_MONTHS, context.timeZone);
+  // A quarter still running ends its chart with the current month, not with empty months ahead.
+  const lastDay = new Date(Math.min(period.end.getTime() - 1, context.now.getTime()));
+  const months = lastPeriods("month", lastDay, CHART_MONTHS, context.timeZone);
   const from = periodContaining("quarter", months[0]?.start ?? period.start, context.timeZone).start;
   const lines = await loadTallyLines(context.db, scope, from, period.end);
   return {
