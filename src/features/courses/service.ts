@@ -17,6 +17,10 @@ export interface Recipient {
   language: Language;
 }
 
+export function recipientOf(person: { id: number; chatId: bigint | null; language: Language }): Recipient {
+  return { personId: person.id, chatId: person.chatId, language: person.language };
+}
+
 export interface CourseSummary {
   course: Course;
   activeCount: number;
@@ -209,9 +213,6 @@ async function promoteFirstWaiting(tx: Tx, courseId: number, now: Date): Promise
   return { enrollmentId: next.id, courseId, recipient: recipientOf(next.person) };
 }
 
-function recipientOf(person: { id: number; chatId: bigint | null; language: Language }): Recipient {
-  return { personId: person.id, chatId: person.chatId, language: person.language };
-}
 
 export async function setCourseReminders(db: Db, personId: number, enabled: boolean): Promise<void> {
   await db.person.update({ where: { id: personId }, data: { courseReminders: enabled } });

@@ -3,7 +3,8 @@ import type { BotDeps } from "../../bot/context.js";
 import { notifyPeople } from "../../bot/notify.js";
 import type { Event } from "../../generated/prisma/client.js";
 import { formatDateTime, localized } from "../../i18n.js";
-import type { Promotion, Recipient } from "./service.js";
+import type { Recipient } from "../courses/service.js";
+import type { Promotion } from "./service.js";
 
 /** Tells people who moved up from the waiting list, at once and in their language. */
 export async function announceEventPromotions(api: Api, deps: BotDeps, promotions: readonly Promotion[], event: Event): Promise<void> {

@@ -1,8 +1,9 @@
 import { randomInt } from "node:crypto";
 import type { Db, Prisma } from "../../db.js";
-import type { Event, EventKind, Language, Rsvp } from "../../generated/prisma/client.js";
+import type { Event, EventKind, Rsvp } from "../../generated/prisma/client.js";
 import { addDays, clockTimeOn, type CalendarDay } from "../../time.js";
 import { assertRole, hasRole, type Actor } from "../onboarding/roles.js";
+import { recipientOf, type Recipient } from "../courses/service.js";
 import type { EditableField } from "../../bot/wizard.js";
 
 type Tx = Prisma.TransactionClient;
@@ -21,13 +22,6 @@ export const CHECKIN_CLOSES_AFTER_MS = 30 * 60_000;
 export const CHECKIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 export const CHECKIN_CODE_LENGTH = 6;
 export const CHECKIN_CODE = new RegExp(`^[${CHECKIN_ALPHABET}]{${CHECKIN_CODE_LENGTH}}$`);
-
-/** Someone to tell about a change, in their language; null chat ids (erased, demo) are skipped by senders. */
-export interface Recipient {
-  personId: number;
-  chatId: bigint | null;
-  language: Language;
-}
 
 export interface EventSummary {
   event: Event;
@@ -174,9 +168,6 @@ async function promoteWaiting(tx: Tx, event: Event): Promise<Promotion[]> {
   }
 }
 
-function recipientOf(person: { id: number; chatId: bigint | null; language: Language }): Recipient {
-  return { personId: person.id, chatId: person.chatId, language: person.language };
-}
 
 export async function setEventReminders(db: Db, personId: number, enabled: boolean): Promise<void> {
   await db.person.update({ where: { id: personId }, data: { eventReminders: enabled } });

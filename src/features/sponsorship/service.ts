@@ -1,7 +1,7 @@
 import type { Db, Prisma } from "../../db.js";
 import type { Person, SponsorProfile, Sponsorship, SponsorshipRequest } from "../../generated/prisma/client.js";
 import { assertRole, type Actor } from "../onboarding/roles.js";
-import type { Recipient } from "../courses/service.js";
+import { recipientOf, type Recipient } from "../courses/service.js";
 import { managerRecipients, nameOf } from "../team/service.js";
 
 /**
@@ -59,7 +59,6 @@ export function readList<T extends string>(json: string | null, allowed: readonl
   }
 }
 
-const recipientOf = (person: Pick<Person, "id" | "chatId" | "language">): Recipient => ({ personId: person.id, chatId: person.chatId, language: person.language });
 
 // ───────────────────────────── ranking ─────────────────────────────
 

@@ -1,7 +1,7 @@
 import type { Db, Prisma } from "../../db.js";
 import type { Role } from "../../generated/prisma/client.js";
 import { assertRole, type Actor } from "../onboarding/roles.js";
-import type { Recipient } from "../courses/service.js";
+import { recipientOf, type Recipient } from "../courses/service.js";
 
 
 export const GRANTABLE_ROLES = ["instructor", "manager"] as const satisfies readonly Role[];
@@ -21,7 +21,7 @@ export function nameOf(person: { firstName: string | null; lastName: string | nu
 /** The office's managers who can be told about something: consenting, not erased. */
 export async function managerRecipients(db: Db | Prisma.TransactionClient): Promise<Recipient[]> {
   const managers = await db.person.findMany({ where: { roles: { some: { role: "manager" } }, consentAt: { not: null }, erasedAt: null } });
-  return managers.map((person) => ({ personId: person.id, chatId: person.chatId, language: person.language }));
+  return managers.map(recipientOf);
 }
 
 /** Everyone holding a role, managers first. */
@@ -54,7 +54,7 @@ export async function grantRole(db: Db, actor: Actor, personId: number, role: Ro
   const existing = await db.roleGrant.findUnique({ where: { personId_role: { personId, role } } });
   if (existing) return { outcome: "already" };
   await db.roleGrant.create({ data: { personId, role, grantedById: actor.id } });
-  return { outcome: "granted", recipient: { personId, chatId: person.chatId, language: person.language } };
+  return { outcome: "granted", recipient: recipientOf(person) };
 }
 
 export type RevokeResult = { outcome: "revoked"; role: Role; recipient: Recipient } | { outcome: "own_manager_role" } | { outcome: "not_found" };
@@ -66,5 +66,5 @@ export async function revokeRole(db: Db, actor: Actor, grantId: number): Promise
   if (!grant) return { outcome: "not_found" };
   if (grant.personId === actor.id && grant.role === "manager") return { outcome: "own_manager_role" };
   await db.roleGrant.delete({ where: { id: grantId } });
-  return { outcome: "revoked", role: grant.role, recipient: { personId: grant.personId, chatId: grant.person.chatId, language: grant.person.language } };
+  return { outcome: "revoked", role: grant.role, recipient: recipientOf(grant.person) };
 }
