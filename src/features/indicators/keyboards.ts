@@ -3,11 +3,12 @@ import { z } from "zod";
 import { defineCallbackData } from "../../bot/callback-data.js";
 import { localized, type Language, type Translate } from "../../i18n.js";
 import { periodKey, type Period } from "./periods.js";
-import { COURSE_CATEGORIES, type Scope } from "./service.js";
+import { COURSE_CATEGORIES } from "../courses/service.js";
+import type { Scope } from "./service.js";
 
 const periodKeySchema = z.string().regex(/^\d{4}-(Q[1-4]|0[1-9]|1[0-2])$/);
 /** "all", a course category, or "c<course id>". */
-const scopeTokenSchema = z.union([z.literal("all"), z.enum(COURSE_CATEGORIES as [string, ...string[]]), z.string().regex(/^c\d{1,9}$/)]);
+const scopeTokenSchema = z.union([z.literal("all"), z.enum(COURSE_CATEGORIES), z.string().regex(/^c\d{1,9}$/)]);
 
 export const indicatorsData = defineCallbackData("ind", z.tuple([z.enum(["new", "months", "quarters", "recompute", "offences"])]));
 export const periodData = defineCallbackData("ind_p", z.tuple([periodKeySchema]));

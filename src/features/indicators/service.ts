@@ -5,8 +5,6 @@ import { assertRole, type Actor } from "../onboarding/roles.js";
 import { shiftPeriod, type Period, type TallyPeriodKind } from "./periods.js";
 import { INDICATORS, INDICATOR_NAMES, SCOPE_ALL, type Indicator } from "./tallies.js";
 
-export const COURSE_CATEGORIES: readonly CourseCategory[] = ["language", "vocational", "school_certificate", "other"];
-
 /** A scope of the figures: everything, one course category, or one course. */
 export type Scope = { kind: "all" } | { kind: "category"; category: CourseCategory } | { kind: "course"; courseId: number };
 
