@@ -5,7 +5,8 @@ import { requireRole } from "../../bot/middleware.js";
 import { formatDateTime, localized } from "../../i18n.js";
 import { managedCourses } from "../courses/service.js";
 import { ATTENDANCE_CHECKLIST, attendanceChecklistConversation } from "./conversations.js";
-import { LIST_PAGE_SIZE, attendanceData, outcomeListData, pageCount, pagerRow } from "./keyboards.js";
+import { pageCount, pagerRow } from "../../bot/pager.js";
+import { LIST_PAGE_SIZE, attendanceData, outcomeListData, pagerLabels } from "./keyboards.js";
 import { outcomesFeature } from "./outcomes.js";
 import { courseHasEnded, pastSessions, sessionsToMark, type SessionEntry } from "./service.js";
 
@@ -67,7 +68,7 @@ export function attendanceFeature(deps: BotDeps) {
       const ended = courseHasEnded(course, deps.clock()) ? ctx.t("attendance.courses.ended_mark") : "";
       keyboard.text(`${localized(course, "title", ctx.language)}${ended}`, attendanceData.pack("sessions", course.id, 0)).row();
     }
-    pagerRow(keyboard, ctx.t, current, pages, (target) => attendanceData.pack("courses", 0, target));
+    pagerRow(keyboard, pagerLabels(ctx.t), current, current + 1 < pages, (target) => attendanceData.pack("courses", 0, target));
     keyboard.text(ctx.t("attendance.to_today"), attendanceData.pack("today", 0, 0));
     await show(ctx, true, courses.length > 0 ? ctx.t("attendance.courses.title", { page: current + 1, pages }) : ctx.t("attendance.courses.none"), keyboard);
   }
@@ -78,7 +79,7 @@ export function attendanceFeature(deps: BotDeps) {
     const pages = pageCount(list.total, LIST_PAGE_SIZE);
     const keyboard = new InlineKeyboard();
     for (const entry of list.sessions) keyboard.text(sessionButton(ctx, entry, false), attendanceData.pack("open", entry.session.id, 0)).row();
-    pagerRow(keyboard, ctx.t, page, pages, (target) => attendanceData.pack("sessions", courseId, target));
+    pagerRow(keyboard, pagerLabels(ctx.t), page, page + 1 < pages, (target) => attendanceData.pack("sessions", courseId, target));
     keyboard
       .text(ctx.t("attendance.outcomes_button"), outcomeListData.pack(courseId, 0))
       .row()

@@ -6,7 +6,8 @@ import { loadActor } from "../../bot/wizard.js";
 import type { AttendanceStatus } from "../../generated/prisma/client.js";
 import { formatDateTime, localized, translator, type Language, type Translate } from "../../i18n.js";
 import { ForbiddenError, hasRole } from "../onboarding/roles.js";
-import { CHECKLIST_PAGE_SIZE, afterChecklistKeyboard, attendanceData, checklistData, checklistKeyboard, pageCount } from "./keyboards.js";
+import { pageCount } from "../../bot/pager.js";
+import { CHECKLIST_PAGE_SIZE, afterChecklistKeyboard, attendanceData, checklistData, checklistKeyboard } from "./keyboards.js";
 import { lockedFrom, openChecklist, saveAttendance, type Refusal } from "./service.js";
 
 export const ATTENDANCE_CHECKLIST = "attendance-checklist";

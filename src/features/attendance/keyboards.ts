@@ -1,6 +1,7 @@
 import { InlineKeyboard } from "grammy";
 import { z } from "zod";
 import { defineCallbackData } from "../../bot/callback-data.js";
+import { pageCount, pagerRow } from "../../bot/pager.js";
 import type { AttendanceStatus } from "../../generated/prisma/client.js";
 import type { Translate } from "../../i18n.js";
 import { ENDED_STATUSES, LEAVING_OUTCOMES, type EndedStatus } from "./service.js";
@@ -23,15 +24,9 @@ export const sixMonthData = defineCallbackData("att_6m", z.tuple([id, z.enum([..
 export const CHECKLIST_PAGE_SIZE = 10;
 export const LIST_PAGE_SIZE = 8;
 
-export function pageCount(items: number, pageSize: number): number {
-  return Math.max(1, Math.ceil(items / pageSize));
-}
-
-/** ◀️ and ▶️ where there is a page before or after; nothing on a single page. */
-export function pagerRow(keyboard: InlineKeyboard, t: Translate, current: number, pages: number, pack: (page: number) => string): InlineKeyboard {
-  if (current > 0) keyboard.text(t("courses.page_prev"), pack(current - 1));
-  if (current + 1 < pages) keyboard.text(t("courses.page_next"), pack(current + 1));
-  return keyboard.row();
+/** The lists of this feature page like the course catalogue. */
+export function pagerLabels(t: Translate): { prev: string; next: string } {
+  return { prev: t("courses.page_prev"), next: t("courses.page_next") };
 }
 
 export function markSymbol(t: Translate, mark: AttendanceStatus | null): string {
@@ -45,7 +40,8 @@ export function checklistKeyboard(t: Translate, sessionId: number, people: reado
   people.slice(first, first + CHECKLIST_PAGE_SIZE).forEach((person, offset) => {
     keyboard.text(t("attendance.checklist.person", { mark: markSymbol(t, person.mark), name: person.name }), checklistData.pack(sessionId, "mark", first + offset)).row();
   });
-  pagerRow(keyboard, t, current, pageCount(people.length, CHECKLIST_PAGE_SIZE), (target) => checklistData.pack(sessionId, "page", target));
+  const hasNext = current + 1 < pageCount(people.length, CHECKLIST_PAGE_SIZE);
+  pagerRow(keyboard, pagerLabels(t), current, hasNext, (target) => checklistData.pack(sessionId, "page", target));
   if (people.length > 0) keyboard.text(t("attendance.checklist.all_present"), checklistData.pack(sessionId, "all", 0)).row();
   return keyboard.text(t("attendance.checklist.save"), checklistData.pack(sessionId, "save", 0)).text(t("attendance.checklist.cancel"), checklistData.pack(sessionId, "cancel", 0));
 }

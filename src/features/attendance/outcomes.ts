@@ -2,6 +2,7 @@ import { Composer, InlineKeyboard } from "grammy";
 import type { BotContext, BotDeps } from "../../bot/context.js";
 import { editInPlace } from "../../bot/edit-message.js";
 import { requireRole } from "../../bot/middleware.js";
+import { pageCount, pagerRow } from "../../bot/pager.js";
 import type { Course, Enrollment, Outcome } from "../../generated/prisma/client.js";
 import { formatDate, localized, type Translate } from "../../i18n.js";
 import { announcePromotions } from "../courses/notifications.js";
@@ -12,8 +13,7 @@ import {
   outcomeData,
   outcomeListData,
   outcomeRecordData,
-  pageCount,
-  pagerRow,
+  pagerLabels,
   sixMonthData,
 } from "./keyboards.js";
 import {
@@ -119,7 +119,7 @@ export function outcomesFeature(deps: BotDeps): Composer<BotContext> {
       const outcome = asksForOutcome(course.category) && enrollment.outcomeAtLeaving ? ` · ${ctx.t(`attendance.outcome.${enrollment.outcomeAtLeaving}`)}` : "";
       keyboard.text(`${label}${outcome}`, outcomeData.pack("show", enrollment.id)).row();
     }
-    pagerRow(keyboard, ctx.t, current, pages, (target) => outcomeListData.pack(courseId, target));
+    pagerRow(keyboard, pagerLabels(ctx.t), current, current + 1 < pages, (target) => outcomeListData.pack(courseId, target));
     keyboard.text(ctx.t("attendance.back_to_sessions"), attendanceData.pack("sessions", courseId, 0));
     const lines = [
       ctx.t("attendance.outcomes.title", { title: localized(course, "title", ctx.language) }),

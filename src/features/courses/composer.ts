@@ -1,5 +1,6 @@
 import { Composer, InputFile } from "grammy";
 import type { BotContext, BotDeps } from "../../bot/context.js";
+import { pageCount } from "../../bot/pager.js";
 import { requireConsent } from "../../bot/middleware.js";
 import type { Course, CourseCategory } from "../../generated/prisma/client.js";
 import { formatDateTime, localized, type Language, type Translate } from "../../i18n.js";
@@ -119,7 +120,7 @@ export function coursesFeature(deps: BotDeps) {
 
   async function showCourseList(ctx: BotContext, category: CourseCategory, page: number): Promise<void> {
     const { courses, total } = await listOpenCourses(deps.db, category, page, PAGE_SIZE, deps.clock());
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    const pages = pageCount(total, PAGE_SIZE);
     const summaries = await Promise.all(courses.map((course) => getCourseSummary(deps.db, course.id, deps.clock())));
     const buttons = summaries
       .filter((summary) => summary !== undefined)

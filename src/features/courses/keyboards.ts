@@ -1,6 +1,7 @@
 import { InlineKeyboard } from "grammy";
 import { z } from "zod";
 import { defineCallbackData } from "../../bot/callback-data.js";
+import { pagerRow } from "../../bot/pager.js";
 import { localized, type Language, type Translate } from "../../i18n.js";
 import { menuData } from "../../bot/main-menu.js";
 import { COURSE_CATEGORIES, GERMAN_LEVELS, type MyCourse } from "./service.js";
@@ -36,9 +37,9 @@ export function courseListKeyboard(
 ): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   for (const course of courses) keyboard.text(course.label, courseData.pack("show", course.id, currentPage)).row();
-  if (currentPage > 0) keyboard.text(t("courses.page_prev"), courseListData.pack(category, currentPage - 1));
-  if (currentPage + 1 < pages) keyboard.text(t("courses.page_next"), courseListData.pack(category, currentPage + 1));
-  return keyboard.row().text(t("courses.back_to_categories"), categoriesData.pack());
+  const labels = { prev: t("courses.page_prev"), next: t("courses.page_next") };
+  pagerRow(keyboard, labels, currentPage, currentPage + 1 < pages, (page) => courseListData.pack(category, page));
+  return keyboard.text(t("courses.back_to_categories"), categoriesData.pack());
 }
 
 export function courseDetailsKeyboard(t: Translate, courseId: number, category: CourseCategory, fromPage: number, canRegister: boolean): InlineKeyboard {

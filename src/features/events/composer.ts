@@ -1,5 +1,6 @@
 import { Composer, InputFile } from "grammy";
 import type { BotContext, BotDeps } from "../../bot/context.js";
+import { pageCount } from "../../bot/pager.js";
 import { requireConsent } from "../../bot/middleware.js";
 import { calendarFile } from "../../calendar.js";
 import type { Event, Rsvp } from "../../generated/prisma/client.js";
@@ -95,7 +96,7 @@ export function eventsFeature(deps: BotDeps) {
 
   async function showList(ctx: BotContext, filter: EventFilter, page: number, edit: boolean): Promise<void> {
     const { summaries, total } = await listUpcomingEvents(deps.db, filter === "all" ? undefined : filter, page, PAGE_SIZE, deps.clock());
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    const pages = pageCount(total, PAGE_SIZE);
     const buttons = summaries.map((summary) => ({ id: summary.event.id, label: listLabel(ctx.t, ctx.language, summary, deps.timeZone) }));
     const kind = ctx.t(`events.filter.${filter}`);
     const text = total === 0 ? ctx.t("events.none", { kind }) : ctx.t("events.list_title", { kind, page: page + 1, pages });

@@ -1,6 +1,7 @@
 import { InlineKeyboard } from "grammy";
 import { z } from "zod";
 import { defineCallbackData } from "../../bot/callback-data.js";
+import { pagerRow } from "../../bot/pager.js";
 import { menuData } from "../../bot/main-menu.js";
 import type { Translate } from "../../i18n.js";
 import { EVENT_KINDS, MAX_PARTY_SIZE } from "./service.js";
@@ -37,9 +38,9 @@ export function eventListKeyboard(
     if (index % 3 === 2) keyboard.row();
   });
   for (const event of events) keyboard.text(event.label, eventData.pack("show", event.id, filter, currentPage)).row();
-  if (currentPage > 0) keyboard.text(t("events.page_prev"), eventListData.pack(filter, currentPage - 1));
-  if (currentPage + 1 < pages) keyboard.text(t("events.page_next"), eventListData.pack(filter, currentPage + 1));
-  keyboard.row().text(t(remindersOn ? "events.reminders_on_button" : "events.reminders_off_button"), eventRemindersData.pack(remindersOn ? "off" : "on"));
+  const labels = { prev: t("events.page_prev"), next: t("events.page_next") };
+  pagerRow(keyboard, labels, currentPage, currentPage + 1 < pages, (page) => eventListData.pack(filter, page));
+  keyboard.text(t(remindersOn ? "events.reminders_on_button" : "events.reminders_off_button"), eventRemindersData.pack(remindersOn ? "off" : "on"));
   return keyboard.row().text(t("menu.back"), menuData.pack("home"));
 }
 

@@ -1,6 +1,7 @@
 import { InlineKeyboard } from "grammy";
 import { z } from "zod";
 import { defineCallbackData } from "../../bot/callback-data.js";
+import { pagerRow } from "../../bot/pager.js";
 import { localized, type Language, type Translate } from "../../i18n.js";
 import { periodKey, type Period } from "./periods.js";
 import { COURSE_CATEGORIES } from "../courses/service.js";
@@ -61,9 +62,9 @@ export function courseKeyboard(
 ): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   for (const course of courses) keyboard.text(localized(course, "title", language), scopeData.pack(key, `c${course.id}`)).row();
-  if (page > 0) keyboard.text("◀", coursePageData.pack(key, page - 1));
-  if (more) keyboard.text("▶", coursePageData.pack(key, page + 1));
-  return keyboard.row().text(t("indicators.back_button"), periodData.pack(key));
+  const labels = { prev: t("courses.page_prev"), next: t("courses.page_next") };
+  pagerRow(keyboard, labels, page, more, (target) => coursePageData.pack(key, target));
+  return keyboard.text(t("indicators.back_button"), periodData.pack(key));
 }
 
 export function afterReportKeyboard(t: Translate): InlineKeyboard {
