@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_DATABASE_URL } from "./db-url.js";
 import { LOG_LEVELS } from "./logger.js";
+import { DEFAULT_PRIVACY_CONTACTS, DEFAULT_RETENTION_MONTHS, type PrivacyContacts } from "./features/onboarding/privacy.js";
 
 export function isTimeZone(value: string): boolean {
   try {
@@ -26,6 +27,9 @@ const telegramIdList = z
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 
+/** A line of the privacy notice; kept short so the whole notice fits into one Telegram message. */
+const privacyText = z.string().trim().max(200, "must be at most 200 characters");
+
 const configSchema = z
   .object({
     BOT_TOKEN: z
@@ -47,6 +51,15 @@ const configSchema = z
     TIME_ZONE: z.string().refine(isTimeZone, "is not a known IANA time zone").default("Europe/Berlin"),
     DEMO_DATA: z.enum(["true", "false", "1", "0"], { error: 'must be "true" or "false"' }).default("false"),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+    RETENTION_MONTHS: z.coerce
+      .number({ error: "must be a whole number of months" })
+      .int("must be a whole number of months")
+      .min(2, "must be at least 2 (the notice goes out 30 days before the erasure)")
+      .max(120, "must be at most 120")
+      .default(DEFAULT_RETENTION_MONTHS),
+    PRIVACY_CONTROLLER_NAME: privacyText.default(DEFAULT_PRIVACY_CONTACTS.controllerName),
+    PRIVACY_CONTROLLER_ADDRESS: privacyText.default(DEFAULT_PRIVACY_CONTACTS.controllerAddress),
+    PRIVACY_DPO_CONTACT: privacyText.default(DEFAULT_PRIVACY_CONTACTS.dpoContact),
   })
   .superRefine((env, ctx) => {
     if (env.MODE !== "webhook") return;
@@ -69,6 +82,10 @@ export interface Config {
   logLevel: ParsedEnv["LOG_LEVEL"];
   /** Fill the demo data of the municipality at start when the database has no courses yet. */
   demoData: boolean;
+  /** People unused for this many months (and with nothing running) are erased automatically. */
+  retentionMonths: number;
+  /** Who is responsible for the data and whom to ask, as the privacy notice names them. */
+  privacy: PrivacyContacts;
 }
 
 /** Raised when the environment is incomplete or wrong; `problems` holds one line per variable. */
@@ -99,5 +116,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     timeZone: parsed.TIME_ZONE,
     logLevel: parsed.LOG_LEVEL,
     demoData: parsed.DEMO_DATA === "true" || parsed.DEMO_DATA === "1",
+    retentionMonths: parsed.RETENTION_MONTHS,
+    privacy: {
+      controllerName: parsed.PRIVACY_CONTROLLER_NAME,
+      controllerAddress: parsed.PRIVACY_CONTROLLER_ADDRESS,
+      dpoContact: parsed.PRIVACY_DPO_CONTACT,
+    },
   };
 }

@@ -27,7 +27,15 @@ export interface RunningApp {
 /** Starts the bot described by `config` (migrations are applied by `npm start` before this). */
 export async function startApp(config: Config, logger: Logger, botInfo?: UserFromGetMe): Promise<RunningApp> {
   const db = createDb(config.databaseUrl);
-  const deps: BotDeps = { db, clock: systemClock, logger, timeZone: config.timeZone, adminTelegramIds: config.adminTelegramIds };
+  const deps: BotDeps = {
+    db,
+    clock: systemClock,
+    logger,
+    timeZone: config.timeZone,
+    adminTelegramIds: config.adminTelegramIds,
+    privacy: config.privacy,
+    retentionMonths: config.retentionMonths,
+  };
   if (config.demoData) {
     const { created } = await seedDemoData(db, systemClock());
     logger.info(created ? "demo data created" : "demo data already present");

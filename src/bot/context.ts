@@ -5,6 +5,7 @@ import type { Language, Translate } from "../i18n.js";
 import type { Logger } from "../logger.js";
 import type { Clock } from "../time.js";
 import type { PersonWithRoles } from "../features/onboarding/service.js";
+import type { PrivacyContacts } from "../features/onboarding/privacy.js";
 
 /** What handlers and conversations need from the outside world; tests pass their own. */
 export interface BotDeps {
@@ -13,6 +14,10 @@ export interface BotDeps {
   logger: Logger;
   timeZone: string;
   adminTelegramIds: readonly number[];
+  /** Named in the privacy notice; the municipality's defaults when left out. */
+  privacy?: PrivacyContacts;
+  /** Months without use before the automatic erasure; DEFAULT_RETENTION_MONTHS when left out. */
+  retentionMonths?: number;
 }
 
 interface PersonFlavor {

@@ -43,7 +43,7 @@ export function pacedThrottler(perSecond = 30): ThrottlerOptions {
   return { global: { minTime: 1000 / (perSecond * 0.97) } };
 }
 
-const COMMANDS = ["start", "courses", "mycourses", "events", "sponsorship", "attendance", "help", "language", "mydata", "deleteme", "cancel"] as const;
+const COMMANDS = ["start", "courses", "mycourses", "events", "sponsorship", "attendance", "help", "language", "mydata", "deleteme", "privacy", "cancel"] as const;
 
 /** Builds the whole bot from its dependencies, without globals, so tests can build their own. */
 export function createBot(token: string, options: CreateBotOptions): Bot<BotContext> {

@@ -3,6 +3,7 @@ import type { Role } from "../generated/prisma/client.js";
 import { languageFromTelegram, translator, FALLBACK_LANGUAGE } from "../i18n.js";
 import { clearBlocked, findOrCreatePerson, hasConsented } from "../features/onboarding/service.js";
 import { hasRole } from "../features/onboarding/roles.js";
+import { activityIsStale, recordActivity } from "../features/onboarding/retention.js";
 import type { BotContext, BotDeps } from "./context.js";
 
 /**
@@ -24,6 +25,12 @@ export function loadPerson(deps: BotDeps): Middleware<BotContext> {
       deps.adminTelegramIds,
     );
     if (person.blockedAt) await clearBlocked(deps.db, person.id);
+    // Retention counts from the last use; written at most once a day, from the row just loaded.
+    const now = deps.clock();
+    if (activityIsStale(person.lastActiveAt, now)) {
+      await recordActivity(deps.db, person.id, now);
+      person.lastActiveAt = now;
+    }
     ctx.person = person;
     ctx.language = person.language;
     ctx.t = translator(person.language);

@@ -5,6 +5,7 @@ import { createBroadcastWorker } from "./broadcasts.js";
 import { runCourseClosingJob } from "./course-closing.js";
 import { runTallyJob, sendWeeklyDigest } from "./indicators.js";
 import { runReminderJob } from "./reminders.js";
+import { runRetentionJob } from "./retention.js";
 import type { Job } from "./scheduler.js";
 
 /** Conversations nobody continued for this long are dropped (data minimisation). */
@@ -37,6 +38,12 @@ export function createJobs(deps: BotDeps, api: Api): Job[] {
       cron: "*/5 * * * * *",
       run: () => broadcasts.runOnce(),
       stop: () => broadcasts.stop(),
+    },
+    {
+      // Notices planned at 10:00 go out at once (outside the quiet hours); 10:00 exists every day.
+      name: "retention",
+      cron: "0 10 * * *",
+      run: () => runRetentionJob(deps, deps.clock()),
     },
     { name: "indicator-tallies", cron: "0 2 * * *", run: () => runTallyJob(deps) },
     { name: "indicator-digest", cron: "0 8 * * 1", run: () => sendWeeklyDigest(deps, api) },

@@ -7,6 +7,7 @@ import { attendanceReminders } from "../features/attendance/reminders.js";
 import { courseSessionReminders } from "../features/courses/reminders.js";
 import { eventReminders } from "../features/events/reminders.js";
 import { sponsorshipReminders } from "../features/sponsorship/reminders.js";
+import { retentionReminders } from "../features/onboarding/reminders.js";
 import { markBlockedByChat } from "../features/onboarding/service.js";
 import { utcToWallClock } from "../time.js";
 
@@ -56,7 +57,7 @@ export interface ReminderSource {
   review(context: ReminderContext, due: readonly DueReminder[], now: Date): Promise<Map<number, Review>>;
 }
 
-export const reminderSources: readonly ReminderSource[] = [courseSessionReminders, eventReminders, sponsorshipReminders, attendanceReminders];
+export const reminderSources: readonly ReminderSource[] = [courseSessionReminders, eventReminders, sponsorshipReminders, attendanceReminders, retentionReminders];
 
 /** Sends a text (with optional buttons) to a chat; rejects when Telegram did not accept it. */
 export type SendText = (chatId: number, text: string, options?: { reply_markup?: InlineKeyboardMarkup }) => Promise<unknown>;
@@ -98,11 +99,15 @@ export async function runReminderJob(
 
 async function planReminders(context: ReminderContext, sources: readonly ReminderSource[], now: Date): Promise<number> {
   let created = 0;
-  for (const source of sources) {
-    const planned = await source.plan(context, now);
-    for (let start = 0; start < planned.length; start += INSERT_CHUNK) {
-      created += await insertNew(context.db, planned.slice(start, start + INSERT_CHUNK), now);
-    }
+  for (const source of sources) created += await addReminders(context.db, await source.plan(context, now), now);
+  return created;
+}
+
+/** Creates the rows whose dedupeKey does not exist yet (also for jobs that plan on their own schedule); returns how many. */
+export async function addReminders(db: Db, planned: readonly PlannedReminder[], now: Date): Promise<number> {
+  let created = 0;
+  for (let start = 0; start < planned.length; start += INSERT_CHUNK) {
+    created += await insertNew(db, planned.slice(start, start + INSERT_CHUNK), now);
   }
   return created;
 }

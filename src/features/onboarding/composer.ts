@@ -2,19 +2,35 @@ import { Composer, InputFile } from "grammy";
 import type { BotContext, BotDeps } from "../../bot/context.js";
 import { translator } from "../../i18n.js";
 import { backToMenuKeyboard, menuData } from "../../bot/main-menu.js";
-import { eraseConfirmKeyboard, languageData, languageKeyboard, mainMenuKeyboard, privacyData, privacyKeyboard } from "./keyboards.js";
+import { eraseConfirmKeyboard, languageData, languageKeyboard, mainMenuKeyboard, privacyData, privacyKeyboard, retentionData } from "./keyboards.js";
 import { ONBOARDING, onboardingConversation } from "./conversations.js";
 import { notifyEnded } from "../sponsorship/notifications.js";
 import { erasePersonData, exportPersonData, hasConsented, setLanguage } from "./service.js";
 import { startHandlerFor, type StartPayloadHandler } from "./start-payload.js";
+import { DEFAULT_PRIVACY_CONTACTS, DEFAULT_RETENTION_MONTHS, privacyNotice } from "./privacy.js";
+import { recordActivity } from "./retention.js";
 
 /**
  * Start (with deep links such as check-in codes), language, help and privacy. `interrupts` holds
- * what must work even in the middle of another conversation (/start begins anew); it is mounted
- * before the conversations.
+ * what must work even in the middle of another conversation (/start begins anew; the privacy
+ * notice and "keep my data" leave a running conversation where it was); it is mounted before the
+ * conversations.
  */
 export function onboardingFeature(deps: BotDeps, startHandlers: readonly StartPayloadHandler[] = []) {
+  const retentionMonths = deps.retentionMonths ?? DEFAULT_RETENTION_MONTHS;
+  const showPrivacyNotice = (ctx: BotContext) => ctx.reply(privacyNotice(ctx.t, deps.privacy ?? DEFAULT_PRIVACY_CONTACTS, retentionMonths));
+
   const interrupts = new Composer<BotContext>();
+  // Also before consent: people read the notice before they agree.
+  interrupts.command("privacy", showPrivacyNotice);
+  interrupts.callbackQuery(retentionData.filter, async (ctx) => {
+    if (!retentionData.unpack(ctx.callbackQuery.data)) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
+    // After the erasure the same account is a new person without consent: nothing is left to keep.
+    if (!hasConsented(ctx.person)) return ctx.answerCallbackQuery({ text: ctx.t("retention.gone"), show_alert: true });
+    await recordActivity(deps.db, ctx.person.id, deps.clock());
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageText(ctx.t("retention.kept", { months: retentionMonths }));
+  });
   // Conversations must be registered before they can be entered, so /start only ends what runs
   // here and the command itself is handled behind the conversations.
   interrupts.command("start", async (ctx, next) => {
@@ -76,6 +92,8 @@ export function onboardingFeature(deps: BotDeps, startHandlers: readonly StartPa
         return askToErase(ctx);
       case "erase_no":
         return ctx.editMessageText(ctx.t("privacy.kept"));
+      case "notice":
+        return showPrivacyNotice(ctx);
       case "erase_yes": {
         const otherSide = await erasePersonData(deps.db, ctx.person.id, deps.clock());
         await ctx.editMessageText(ctx.t("privacy.erased"));

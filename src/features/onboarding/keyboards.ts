@@ -10,7 +10,9 @@ import { LANGUAGES, translator, type Language, type Translate } from "../../i18n
 export const welcomeData = defineCallbackData("welcome", z.tuple([z.enum([...LANGUAGES, "continue"])]));
 export const consentData = defineCallbackData("consent", z.tuple([z.enum(["agree", "decline"])]));
 export const languageData = defineCallbackData("lang", z.tuple([z.enum(LANGUAGES)]));
-export const privacyData = defineCallbackData("privacy", z.tuple([z.enum(["export", "erase", "erase_yes", "erase_no"])]));
+export const privacyData = defineCallbackData("privacy", z.tuple([z.enum(["export", "erase", "erase_yes", "erase_no", "notice"])]));
+/** "Keep my data" under the notice before the automatic erasure. */
+export const retentionData = defineCallbackData("retention", z.tuple([z.literal("keep")]));
 
 /** Each language is offered in its own name, so a person who cannot read the other finds theirs. */
 function languageRow(keyboard: InlineKeyboard, pack: (language: Language) => string): InlineKeyboard {
@@ -55,6 +57,8 @@ export function privacyKeyboard(t: Translate): InlineKeyboard {
     .row()
     .text(t("privacy.erase"), privacyData.pack("erase"))
     .row()
+    .text(t("privacy.notice_button"), privacyData.pack("notice"))
+    .row()
     .text(t("menu.back"), menuData.pack("home"));
 }
 
@@ -63,4 +67,8 @@ export function eraseConfirmKeyboard(t: Translate): InlineKeyboard {
     .text(t("privacy.erase_yes"), privacyData.pack("erase_yes"))
     .row()
     .text(t("privacy.erase_no"), privacyData.pack("erase_no"));
+}
+
+export function retentionKeyboard(t: Translate): InlineKeyboard {
+  return new InlineKeyboard().text(t("retention.keep"), retentionData.pack("keep"));
 }

@@ -1,4 +1,4 @@
-import type { Db } from "../../db.js";
+import type { Db, Prisma } from "../../db.js";
 import type { Person, Role } from "../../generated/prisma/client.js";
 import type { Language } from "../../i18n.js";
 import { conversationKeyForChat } from "../../bot/conversation-storage.js";
@@ -102,10 +102,14 @@ function toJsonSafe<T>(value: T): unknown {
  * id, names or contact so that attendance, enrollments and check-ins still count in the tallies;
  * open sign-ups are withdrawn and pending reminders dropped. Running sponsorships end; the
  * people on their other side are returned, to be told neutrally. The next message from the same
- * Telegram account starts a fresh person.
+ * Telegram account starts a fresh person. With `stillDue` (the automatic erasure), the erasure
+ * happens only when it holds inside the same transaction, and `undefined` means it did not.
  */
-export async function erasePersonData(db: Db, personId: number, now: Date): Promise<Recipient[]> {
+export async function erasePersonData(db: Db, personId: number, now: Date): Promise<Recipient[]>;
+export async function erasePersonData(db: Db, personId: number, now: Date, stillDue: (tx: Prisma.TransactionClient) => Promise<boolean>): Promise<Recipient[] | undefined>;
+export async function erasePersonData(db: Db, personId: number, now: Date, stillDue?: (tx: Prisma.TransactionClient) => Promise<boolean>): Promise<Recipient[] | undefined> {
   return db.$transaction(async (tx) => {
+    if (stillDue && !(await stillDue(tx))) return undefined;
     const person = await tx.person.findUniqueOrThrow({ where: { id: personId } });
     if (person.chatId !== null) {
       await tx.conversationState.deleteMany({ where: { key: conversationKeyForChat(person.chatId) } });
