@@ -67,6 +67,33 @@ describe("loadConfig", () => {
     expect(problemsOf({ BOT_TOKEN: TOKEN, MODE: "webhook", WEBHOOK_URL: "http://bot.example.org/hook", WEBHOOK_SECRET: "short" })).toHaveLength(2);
   });
 
+  it("reads the retention period and the contacts of the privacy notice, with the office's defaults", () => {
+    expect(loadConfig({ BOT_TOKEN: TOKEN })).toMatchObject({
+      retentionMonths: 24,
+      privacy: {
+        controllerName: "Gemeinde Belm, Quartiersmanagement",
+        controllerAddress: "Marktring 15, 49191 Belm",
+        dpoContact: "Datenschutzbeauftragte der Gemeinde Belm, Marktring 15, 49191 Belm",
+      },
+    });
+    const config = loadConfig({
+      BOT_TOKEN: TOKEN,
+      RETENTION_MONTHS: "36",
+      PRIVACY_CONTROLLER_NAME: " Samtgemeinde Muster ",
+      PRIVACY_CONTROLLER_ADDRESS: "Hauptstraße 1, 12345 Muster",
+      PRIVACY_DPO_CONTACT: "datenschutz@muster.example",
+    });
+    expect(config.retentionMonths).toBe(36);
+    expect(config.privacy).toEqual({ controllerName: "Samtgemeinde Muster", controllerAddress: "Hauptstraße 1, 12345 Muster", dpoContact: "datenschutz@muster.example" });
+  });
+
+  it("names a retention period that is no whole number of months or too short for the notice", () => {
+    expect(problemsOf({ BOT_TOKEN: TOKEN, RETENTION_MONTHS: "zwei" })).toEqual(["RETENTION_MONTHS must be a whole number of months"]);
+    expect(problemsOf({ BOT_TOKEN: TOKEN, RETENTION_MONTHS: "1.5" })).toEqual(["RETENTION_MONTHS must be a whole number of months"]);
+    expect(problemsOf({ BOT_TOKEN: TOKEN, RETENTION_MONTHS: "1" })).toEqual(["RETENTION_MONTHS must be at least 2 (the notice goes out 30 days before the erasure)"]);
+    expect(problemsOf({ BOT_TOKEN: TOKEN, PRIVACY_DPO_CONTACT: "x".repeat(201) })).toEqual(["PRIVACY_DPO_CONTACT must be at most 200 characters"]);
+  });
+
   it("treats empty values as unset", () => {
     expect(loadConfig({ BOT_TOKEN: TOKEN, PORT: "", ADMIN_TELEGRAM_IDS: "" }).port).toBe(8080);
   });
