@@ -4,6 +4,7 @@ import type { BotContext } from "../../src/bot/context.js";
 import { createBot, type ThrottlerOptions } from "../../src/bot/create-bot.js";
 import { InFlightUpdates } from "../../src/bot/in-flight.js";
 import type { Db } from "../../src/db.js";
+import type { PrivacyContacts } from "../../src/features/onboarding/privacy.js";
 import { createLogger, type Logger } from "../../src/logger.js";
 import type { Clock } from "../../src/time.js";
 import { createTestDb } from "./db.js";
@@ -15,6 +16,8 @@ export interface TestBotOptions {
   adminTelegramIds?: number[];
   /** Throttler settings, e.g. a higher global limit to match a faster fake. */
   throttler?: ThrottlerOptions;
+  privacy?: PrivacyContacts;
+  retentionMonths?: number;
 }
 
 export interface RunningTestBot {
@@ -37,6 +40,8 @@ export function startTestBot(fake: FakeTelegram, db: Db, options: TestBotOptions
     logger,
     timeZone: "Europe/Berlin",
     adminTelegramIds: options.adminTelegramIds ?? [],
+    privacy: options.privacy,
+    retentionMonths: options.retentionMonths,
     apiRoot: fake.apiRoot,
     botInfo: fake.botInfo,
     throttler: options.throttler,
