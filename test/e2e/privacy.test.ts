@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { publishCommands } from "../../src/bot/create-bot.js";
 import type { Db } from "../../src/db.js";
 import { onboard, type RunningTestBot, startBotTestEnvironment, stopBotTestEnvironment } from "../support/app.js";
 import { type FakeTelegram } from "../support/fake-telegram.js";
@@ -144,5 +145,112 @@ describe("people who blocked the bot", () => {
     user.send("/help");
     await user.nextReply();
     expect((await db.person.findUniqueOrThrow({ where: { telegramId: 7105n } })).blockedAt).toBeNull();
+  });
+});
+
+describe("/privacy", () => {
+  it("shows the privacy notice in German before any consent and stores no consent", async () => {
+    const user = fake.user({ id: 7201, firstName: "Karla", languageCode: "de" });
+    user.send("/privacy");
+    const notice = (await user.nextReply()).text ?? "";
+    for (const part of [
+      "Datenschutzhinweis (Art. 13 DSGVO)",
+      "Gemeinde Belm, Quartiersmanagement, Marktring 15, 49191 Belm",
+      "Datenschutzbeauftragte der Gemeinde Belm",
+      "Art. 6 Abs. 1 Buchst. a DSGVO",
+      "Telegram-ID (eine Nummer für Ihr Telegram-Konto, nicht Ihre Telefonnummer)",
+      "die Telefonnummer nur, wenn die Person es erlaubt hat",
+      "24 Monate",
+      "30 Tage vorher",
+      "höchstens 5 Wochen",
+      "/mydata",
+      "/deleteme",
+      "widerrufen",
+      "Die Landesbeauftragte für den Datenschutz Niedersachsen",
+    ]) {
+      expect(notice, part).toContain(part);
+    }
+    expect(notice.length).toBeLessThan(4096);
+    expect((await db.person.findUniqueOrThrow({ where: { telegramId: 7201n } })).consentAt).toBeNull();
+  });
+
+  it("can be read in Russian from the consent screen, and consent still works afterwards", async () => {
+    const user = fake.user({ id: 7202, firstName: "Oksana", languageCode: "ru" });
+    user.send("/start");
+    await user.nextReply();
+    user.tap(/^Далее/);
+    const [, consentScreen] = await user.replies(2);
+    expect(consentScreen?.text).toContain("Все подробности: /privacy");
+
+    user.send("/privacy");
+    const notice = (await user.nextReply()).text ?? "";
+    for (const part of [
+      "Информация о защите данных (ст. 13 DSGVO)",
+      "Gemeinde Belm, Quartiersmanagement, Marktring 15, 49191 Belm",
+      "ст. 6, абз. 1, букв. a DSGVO",
+      "Telegram-ID (номер вашего аккаунта в Telegram, а не номер телефона)",
+      "24 мес.",
+      "не более 5 недель",
+      "/mydata",
+      "/deleteme",
+      "Die Landesbeauftragte für den Datenschutz Niedersachsen",
+    ]) {
+      expect(notice, part).toContain(part);
+    }
+
+    user.tap(/^✅/);
+    const [, thanks] = await user.replies(3);
+    expect(thanks?.text).toContain("Спасибо, Oksana!");
+    expect((await db.person.findUniqueOrThrow({ where: { telegramId: 7202n } })).consentAt).toBeInstanceOf(Date);
+  });
+
+  it("says what a refusal keeps: the Telegram id and the language, not a phone number", async () => {
+    const user = fake.user({ id: 7203, firstName: "Lars", languageCode: "de" });
+    user.send("/start");
+    await user.nextReply();
+    user.tap(/^Weiter/);
+    await user.replies(2);
+    user.tap("Nein, danke");
+    const [, declined] = await user.replies(2);
+    expect(declined?.text).toContain("nur Ihre Telegram-ID (eine Nummer für Ihr Telegram-Konto, nicht Ihre Telefonnummer) und Ihre Sprache");
+    expect(declined?.text).not.toContain("Telegram-Nummer");
+    expect(declined?.text).toContain("/privacy");
+  });
+
+  it("is listed in /help, in the command list of both languages and under “my data”", async () => {
+    const user = fake.user({ id: 7204, firstName: "Mira", languageCode: "de" });
+    await onboard(user);
+    user.send("/help");
+    expect((await user.nextReply()).text).toContain("/privacy – Datenschutzhinweis");
+
+    await publishCommands(running.bot);
+    expect(await running.bot.api.getMyCommands()).toContainEqual({ command: "privacy", description: "Datenschutzhinweis" });
+    expect(await running.bot.api.getMyCommands({ language_code: "ru" })).toContainEqual({ command: "privacy", description: "Информация о защите данных" });
+
+    user.tap("⬅️ Zurück zum Menü");
+    await user.nextReply();
+    user.tap("🔒 Meine Daten");
+    await user.nextReply();
+    user.tap("📜 Datenschutzhinweis");
+    expect((await user.nextReply()).text).toContain("Datenschutzhinweis (Art. 13 DSGVO)");
+  });
+});
+
+describe("/privacy with the office's own contacts", () => {
+  it("names the configured controller, data-protection officer and retention period", async () => {
+    const own = await startBotTestEnvironment({
+      privacy: { controllerName: "Samtgemeinde Muster, Integrationsbüro", controllerAddress: "Hauptstraße 1, 12345 Muster", dpoContact: "datenschutz@muster.example" },
+      retentionMonths: 12,
+    });
+    try {
+      const user = own.fake.user({ id: 7205, firstName: "Timo", languageCode: "de" });
+      user.send("/privacy");
+      const notice = (await user.nextReply()).text ?? "";
+      expect(notice).toContain("Samtgemeinde Muster, Integrationsbüro, Hauptstraße 1, 12345 Muster");
+      expect(notice).toContain("datenschutz@muster.example");
+      expect(notice).toContain("12 Monate");
+    } finally {
+      await stopBotTestEnvironment(own);
+    }
   });
 });
