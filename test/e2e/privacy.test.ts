@@ -174,7 +174,7 @@ describe("/privacy", () => {
     expect((await db.person.findUniqueOrThrow({ where: { telegramId: 7201n } })).consentAt).toBeNull();
   });
 
-  it("can be read in Russian from the consent screen, and consent still works afterwards", async () => {
+  it("can be read in Russian from the consent screen (command and button), and consent still works afterwards", async () => {
     const user = fake.user({ id: 7202, firstName: "Oksana", languageCode: "ru" });
     user.send("/start");
     await user.nextReply();
@@ -197,6 +197,10 @@ describe("/privacy", () => {
     ]) {
       expect(notice, part).toContain(part);
     }
+
+    // The consent screen's own button shows the same notice and keeps the question open.
+    user.tapOn(consentScreen?.messageId ?? 0, "📜 Защита данных");
+    expect((await user.nextReply()).text).toBe(notice);
 
     user.tap(/^✅/);
     const [, thanks] = await user.replies(3);

@@ -2,7 +2,7 @@ import { Composer, InputFile } from "grammy";
 import type { BotContext, BotDeps } from "../../bot/context.js";
 import { translator } from "../../i18n.js";
 import { backToMenuKeyboard, menuData } from "../../bot/main-menu.js";
-import { eraseConfirmKeyboard, languageData, languageKeyboard, mainMenuKeyboard, privacyData, privacyKeyboard, retentionData } from "./keyboards.js";
+import { eraseConfirmKeyboard, languageData, languageKeyboard, mainMenuKeyboard, noticeData, privacyData, privacyKeyboard, retentionData } from "./keyboards.js";
 import { ONBOARDING, onboardingConversation } from "./conversations.js";
 import { notifyEnded } from "../sponsorship/notifications.js";
 import { erasePersonData, exportPersonData, hasConsented, setLanguage } from "./service.js";
@@ -23,6 +23,10 @@ export function onboardingFeature(deps: BotDeps, startHandlers: readonly StartPa
   const interrupts = new Composer<BotContext>();
   // Also before consent: people read the notice before they agree.
   interrupts.command("privacy", showPrivacyNotice);
+  interrupts.callbackQuery(noticeData.filter, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await showPrivacyNotice(ctx);
+  });
   interrupts.callbackQuery(retentionData.filter, async (ctx) => {
     if (!retentionData.unpack(ctx.callbackQuery.data)) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
     // After the erasure the same account is a new person without consent: nothing is left to keep.
@@ -92,8 +96,6 @@ export function onboardingFeature(deps: BotDeps, startHandlers: readonly StartPa
         return askToErase(ctx);
       case "erase_no":
         return ctx.editMessageText(ctx.t("privacy.kept"));
-      case "notice":
-        return showPrivacyNotice(ctx);
       case "erase_yes": {
         const otherSide = await erasePersonData(deps.db, ctx.person.id, deps.clock());
         await ctx.editMessageText(ctx.t("privacy.erased"));

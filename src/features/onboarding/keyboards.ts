@@ -10,7 +10,9 @@ import { LANGUAGES, translator, type Language, type Translate } from "../../i18n
 export const welcomeData = defineCallbackData("welcome", z.tuple([z.enum([...LANGUAGES, "continue"])]));
 export const consentData = defineCallbackData("consent", z.tuple([z.enum(["agree", "decline"])]));
 export const languageData = defineCallbackData("lang", z.tuple([z.enum(LANGUAGES)]));
-export const privacyData = defineCallbackData("privacy", z.tuple([z.enum(["export", "erase", "erase_yes", "erase_no", "notice"])]));
+export const privacyData = defineCallbackData("privacy", z.tuple([z.enum(["export", "erase", "erase_yes", "erase_no"])]));
+/** Shows the privacy notice; works before consent and in the middle of any conversation. */
+export const noticeData = defineCallbackData("privacy_notice", z.tuple([]));
 /** "Keep my data" under the notice before the automatic erasure. */
 export const retentionData = defineCallbackData("retention", z.tuple([z.literal("keep")]));
 
@@ -31,7 +33,9 @@ export function consentKeyboard(t: Translate): InlineKeyboard {
   return new InlineKeyboard()
     .text(t("onboarding.consent_yes"), consentData.pack("agree"))
     .row()
-    .text(t("onboarding.consent_no"), consentData.pack("decline"));
+    .text(t("onboarding.consent_no"), consentData.pack("decline"))
+    .row()
+    .text(t("privacy.notice_button"), noticeData.pack());
 }
 
 export function languageKeyboard(): InlineKeyboard {
@@ -57,7 +61,7 @@ export function privacyKeyboard(t: Translate): InlineKeyboard {
     .row()
     .text(t("privacy.erase"), privacyData.pack("erase"))
     .row()
-    .text(t("privacy.notice_button"), privacyData.pack("notice"))
+    .text(t("privacy.notice_button"), noticeData.pack())
     .row()
     .text(t("menu.back"), menuData.pack("home"));
 }
