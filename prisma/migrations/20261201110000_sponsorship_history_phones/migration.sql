@@ -4,6 +4,9 @@
 -- always kept when a match ended, so matches whose request an earlier version reopened (by setting
 -- "matchedAt" back to null) are history rows already and need no copy; the indicators now read them.
 
+-- The figures look up a request's matches (open requests, waiting since the last reopening).
+CREATE INDEX "Sponsorship_requestId_startedAt_idx" ON "Sponsorship"("requestId", "startedAt");
+
 -- A phone given for a sponsor profile and one given for a family request no longer share
 -- Person.phone. Until now the person's phone was whichever was given last; it is the best there is
 -- for both.
