@@ -57,7 +57,8 @@ interface DemoResident {
   firstName: string;
   lastName: string;
   language: Language;
-  district: string;
+  /** Where the person lives (Person.district), as the sponsorship's district code. */
+  district: District;
   /** Days before `now` the person gave consent, before anything they did in the demo's past. */
   joinedDaysAgo: number;
 }
@@ -74,7 +75,7 @@ const DEMO_PEOPLE = [
     firstName: "Natalia",
     lastName: "Becker",
     language: "ru",
-    district: "Belm",
+    district: "belm",
     joinedDaysAgo: 90,
     roles: ["instructor"],
   },
@@ -84,7 +85,7 @@ const DEMO_PEOPLE = [
     firstName: "Thomas",
     lastName: "Brinkmann",
     language: "de",
-    district: "Vehrte",
+    district: "vehrte",
     joinedDaysAgo: 85,
     roles: ["instructor"],
   },
@@ -94,7 +95,7 @@ const DEMO_PEOPLE = [
     firstName: "Sabine",
     lastName: "Hollmann",
     language: "de",
-    district: "Belm",
+    district: "belm",
     joinedDaysAgo: 120,
     roles: ["manager"],
   },
@@ -104,7 +105,7 @@ const DEMO_PEOPLE = [
     firstName: "Erika",
     lastName: "Meyer",
     language: "de",
-    district: "Vehrte",
+    district: "vehrte",
     joinedDaysAgo: 300,
     roles: [],
     sponsor: {
@@ -125,7 +126,7 @@ const DEMO_PEOPLE = [
     firstName: "Viktor",
     lastName: "Schmidt",
     language: "ru",
-    district: "Belm",
+    district: "belm",
     joinedDaysAgo: 230,
     roles: [],
     sponsor: {
@@ -146,7 +147,7 @@ const DEMO_PEOPLE = [
     firstName: "Olga",
     lastName: "Wagner",
     language: "ru",
-    district: "Icker",
+    district: "icker",
     joinedDaysAgo: 130,
     roles: [],
     sponsor: {
@@ -167,7 +168,7 @@ const DEMO_PEOPLE = [
     firstName: "Jürgen",
     lastName: "Tiemann",
     language: "de",
-    district: "Powe",
+    district: "powe",
     joinedDaysAgo: 20,
     roles: [],
     sponsor: {
@@ -188,7 +189,7 @@ const DEMO_PEOPLE = [
     firstName: "Irina",
     lastName: "Klassen",
     language: "ru",
-    district: "Haltern",
+    district: "haltern",
     joinedDaysAgo: 3,
     roles: [],
     sponsor: {
@@ -210,46 +211,46 @@ type PersonRef = (typeof DEMO_PEOPLE)[number]["ref"];
 /** Residents who took part in the past months; grouped by the course that brought them to the bot. */
 const DEMO_RESIDENTS = [
   // Berufseinstieg Lager und Logistik (over for more than six months)
-  { ref: "yousef", telegramId: -2001, firstName: "Yousef", lastName: "Al-Hamdan", language: "de", district: "Belm", joinedDaysAgo: 410 },
-  { ref: "bilal", telegramId: -2002, firstName: "Bilal", lastName: "Haddad", language: "de", district: "Belm", joinedDaysAgo: 395 },
-  { ref: "maksym", telegramId: -2003, firstName: "Maksym", lastName: "Kovalenko", language: "ru", district: "Haltern", joinedDaysAgo: 380 },
-  { ref: "artur", telegramId: -2004, firstName: "Artur", lastName: "Reimer", language: "ru", district: "Belm", joinedDaysAgo: 365 },
-  { ref: "samira", telegramId: -2005, firstName: "Samira", lastName: "Nouri", language: "de", district: "Icker", joinedDaysAgo: 372 },
-  { ref: "dmytro", telegramId: -2006, firstName: "Dmytro", lastName: "Savchuk", language: "ru", district: "Vehrte", joinedDaysAgo: 350 },
-  { ref: "omar", telegramId: -2007, firstName: "Omar", lastName: "Rahimi", language: "de", district: "Vehrte", joinedDaysAgo: 388 },
-  { ref: "kevin", telegramId: -2008, firstName: "Kevin", lastName: "Dück", language: "de", district: "Powe", joinedDaysAgo: 345 },
-  { ref: "hasan", telegramId: -2009, firstName: "Hasan", lastName: "Ibrahim", language: "de", district: "Belm", joinedDaysAgo: 360 },
-  { ref: "anastasia", telegramId: -2010, firstName: "Anastasia", lastName: "Wolf", language: "ru", district: "Belm", joinedDaysAgo: 342 },
+  { ref: "yousef", telegramId: -2001, firstName: "Yousef", lastName: "Al-Hamdan", language: "de", district: "belm", joinedDaysAgo: 410 },
+  { ref: "bilal", telegramId: -2002, firstName: "Bilal", lastName: "Haddad", language: "de", district: "belm", joinedDaysAgo: 395 },
+  { ref: "maksym", telegramId: -2003, firstName: "Maksym", lastName: "Kovalenko", language: "ru", district: "haltern", joinedDaysAgo: 380 },
+  { ref: "artur", telegramId: -2004, firstName: "Artur", lastName: "Reimer", language: "ru", district: "belm", joinedDaysAgo: 365 },
+  { ref: "samira", telegramId: -2005, firstName: "Samira", lastName: "Nouri", language: "de", district: "icker", joinedDaysAgo: 372 },
+  { ref: "dmytro", telegramId: -2006, firstName: "Dmytro", lastName: "Savchuk", language: "ru", district: "vehrte", joinedDaysAgo: 350 },
+  { ref: "omar", telegramId: -2007, firstName: "Omar", lastName: "Rahimi", language: "de", district: "vehrte", joinedDaysAgo: 388 },
+  { ref: "kevin", telegramId: -2008, firstName: "Kevin", lastName: "Dück", language: "de", district: "powe", joinedDaysAgo: 345 },
+  { ref: "hasan", telegramId: -2009, firstName: "Hasan", lastName: "Ibrahim", language: "de", district: "belm", joinedDaysAgo: 360 },
+  { ref: "anastasia", telegramId: -2010, firstName: "Anastasia", lastName: "Wolf", language: "ru", district: "belm", joinedDaysAgo: 342 },
   // Deutsch A2 – Abendkurs (over a few weeks ago)
-  { ref: "olena", telegramId: -2011, firstName: "Olena", lastName: "Bondarenko", language: "ru", district: "Belm", joinedDaysAgo: 300 },
-  { ref: "iryna", telegramId: -2012, firstName: "Iryna", lastName: "Melnyk", language: "ru", district: "Icker", joinedDaysAgo: 290 },
-  { ref: "lina", telegramId: -2013, firstName: "Lina", lastName: "Haddad", language: "de", district: "Belm", joinedDaysAgo: 320 },
-  { ref: "rasha", telegramId: -2014, firstName: "Rasha", lastName: "Al-Khalil", language: "de", district: "Belm", joinedDaysAgo: 250 },
-  { ref: "svetlana", telegramId: -2015, firstName: "Svetlana", lastName: "Neufeld", language: "ru", district: "Vehrte", joinedDaysAgo: 230 },
-  { ref: "tetiana", telegramId: -2016, firstName: "Tetiana", lastName: "Shevchenko", language: "ru", district: "Haltern", joinedDaysAgo: 285 },
-  { ref: "fatima", telegramId: -2017, firstName: "Fatima", lastName: "Rahimi", language: "de", district: "Vehrte", joinedDaysAgo: 310 },
-  { ref: "natalja", telegramId: -2018, firstName: "Natalja", lastName: "Penner", language: "ru", district: "Belm", joinedDaysAgo: 220 },
-  { ref: "mahmoud", telegramId: -2019, firstName: "Mahmoud", lastName: "Saleh", language: "de", district: "Belm", joinedDaysAgo: 240 },
-  { ref: "oksana", telegramId: -2020, firstName: "Oksana", lastName: "Petrenko", language: "ru", district: "Haltern", joinedDaysAgo: 260 },
-  { ref: "ali", telegramId: -2021, firstName: "Ali", lastName: "Hosseini", language: "de", district: "Powe", joinedDaysAgo: 225 },
-  { ref: "valentina", telegramId: -2022, firstName: "Valentina", lastName: "Giesbrecht", language: "ru", district: "Icker", joinedDaysAgo: 270 },
+  { ref: "olena", telegramId: -2011, firstName: "Olena", lastName: "Bondarenko", language: "ru", district: "belm", joinedDaysAgo: 300 },
+  { ref: "iryna", telegramId: -2012, firstName: "Iryna", lastName: "Melnyk", language: "ru", district: "icker", joinedDaysAgo: 290 },
+  { ref: "lina", telegramId: -2013, firstName: "Lina", lastName: "Haddad", language: "de", district: "belm", joinedDaysAgo: 320 },
+  { ref: "rasha", telegramId: -2014, firstName: "Rasha", lastName: "Al-Khalil", language: "de", district: "belm", joinedDaysAgo: 250 },
+  { ref: "svetlana", telegramId: -2015, firstName: "Svetlana", lastName: "Neufeld", language: "ru", district: "vehrte", joinedDaysAgo: 230 },
+  { ref: "tetiana", telegramId: -2016, firstName: "Tetiana", lastName: "Shevchenko", language: "ru", district: "haltern", joinedDaysAgo: 285 },
+  { ref: "fatima", telegramId: -2017, firstName: "Fatima", lastName: "Rahimi", language: "de", district: "vehrte", joinedDaysAgo: 310 },
+  { ref: "natalja", telegramId: -2018, firstName: "Natalja", lastName: "Penner", language: "ru", district: "belm", joinedDaysAgo: 220 },
+  { ref: "mahmoud", telegramId: -2019, firstName: "Mahmoud", lastName: "Saleh", language: "de", district: "belm", joinedDaysAgo: 240 },
+  { ref: "oksana", telegramId: -2020, firstName: "Oksana", lastName: "Petrenko", language: "ru", district: "haltern", joinedDaysAgo: 260 },
+  { ref: "ali", telegramId: -2021, firstName: "Ali", lastName: "Hosseini", language: "de", district: "powe", joinedDaysAgo: 225 },
+  { ref: "valentina", telegramId: -2022, firstName: "Valentina", lastName: "Giesbrecht", language: "ru", district: "icker", joinedDaysAgo: 270 },
   // Deutsch A1 – Alltag und Beruf (running)
-  { ref: "halyna", telegramId: -2023, firstName: "Halyna", lastName: "Tkachenko", language: "ru", district: "Belm", joinedDaysAgo: 95 },
-  { ref: "yana", telegramId: -2024, firstName: "Yana", lastName: "Kravets", language: "ru", district: "Haltern", joinedDaysAgo: 70 },
-  { ref: "nour", telegramId: -2025, firstName: "Nour", lastName: "Al-Hamdan", language: "de", district: "Belm", joinedDaysAgo: 120 },
-  { ref: "zahra", telegramId: -2026, firstName: "Zahra", lastName: "Nazari", language: "de", district: "Powe", joinedDaysAgo: 110 },
-  { ref: "mustafa", telegramId: -2027, firstName: "Mustafa", lastName: "Aziz", language: "de", district: "Belm", joinedDaysAgo: 75 },
-  { ref: "sofiia", telegramId: -2028, firstName: "Sofiia", lastName: "Lysenko", language: "ru", district: "Icker", joinedDaysAgo: 64 },
-  { ref: "khaled", telegramId: -2029, firstName: "Khaled", lastName: "Younes", language: "de", district: "Vehrte", joinedDaysAgo: 88 },
-  { ref: "viktoria", telegramId: -2030, firstName: "Viktoria", lastName: "Boiko", language: "ru", district: "Belm", joinedDaysAgo: 66 },
+  { ref: "halyna", telegramId: -2023, firstName: "Halyna", lastName: "Tkachenko", language: "ru", district: "belm", joinedDaysAgo: 95 },
+  { ref: "yana", telegramId: -2024, firstName: "Yana", lastName: "Kravets", language: "ru", district: "haltern", joinedDaysAgo: 70 },
+  { ref: "nour", telegramId: -2025, firstName: "Nour", lastName: "Al-Hamdan", language: "de", district: "belm", joinedDaysAgo: 120 },
+  { ref: "zahra", telegramId: -2026, firstName: "Zahra", lastName: "Nazari", language: "de", district: "powe", joinedDaysAgo: 110 },
+  { ref: "mustafa", telegramId: -2027, firstName: "Mustafa", lastName: "Aziz", language: "de", district: "belm", joinedDaysAgo: 75 },
+  { ref: "sofiia", telegramId: -2028, firstName: "Sofiia", lastName: "Lysenko", language: "ru", district: "icker", joinedDaysAgo: 64 },
+  { ref: "khaled", telegramId: -2029, firstName: "Khaled", lastName: "Younes", language: "de", district: "vehrte", joinedDaysAgo: 88 },
+  { ref: "viktoria", telegramId: -2030, firstName: "Viktoria", lastName: "Boiko", language: "ru", district: "belm", joinedDaysAgo: 66 },
   // Fit für die Ausbildung (running), with Ali and Mahmoud from the A2 course
-  { ref: "roman", telegramId: -2031, firstName: "Roman", lastName: "Funk", language: "ru", district: "Belm", joinedDaysAgo: 150 },
-  { ref: "amir", telegramId: -2032, firstName: "Amir", lastName: "Haidari", language: "de", district: "Belm", joinedDaysAgo: 135 },
-  { ref: "denys", telegramId: -2033, firstName: "Denys", lastName: "Moroz", language: "ru", district: "Haltern", joinedDaysAgo: 58 },
-  { ref: "leonie", telegramId: -2034, firstName: "Leonie", lastName: "Janzen", language: "de", district: "Vehrte", joinedDaysAgo: 180 },
-  { ref: "jamal", telegramId: -2035, firstName: "Jamal", lastName: "Osman", language: "de", district: "Belm", joinedDaysAgo: 55 },
-  { ref: "sara", telegramId: -2036, firstName: "Sara", lastName: "Mansour", language: "de", district: "Icker", joinedDaysAgo: 140 },
-  { ref: "bohdan", telegramId: -2037, firstName: "Bohdan", lastName: "Hrytsenko", language: "ru", district: "Belm", joinedDaysAgo: 62 },
+  { ref: "roman", telegramId: -2031, firstName: "Roman", lastName: "Funk", language: "ru", district: "belm", joinedDaysAgo: 150 },
+  { ref: "amir", telegramId: -2032, firstName: "Amir", lastName: "Haidari", language: "de", district: "belm", joinedDaysAgo: 135 },
+  { ref: "denys", telegramId: -2033, firstName: "Denys", lastName: "Moroz", language: "ru", district: "haltern", joinedDaysAgo: 58 },
+  { ref: "leonie", telegramId: -2034, firstName: "Leonie", lastName: "Janzen", language: "de", district: "vehrte", joinedDaysAgo: 180 },
+  { ref: "jamal", telegramId: -2035, firstName: "Jamal", lastName: "Osman", language: "de", district: "belm", joinedDaysAgo: 55 },
+  { ref: "sara", telegramId: -2036, firstName: "Sara", lastName: "Mansour", language: "de", district: "icker", joinedDaysAgo: 140 },
+  { ref: "bohdan", telegramId: -2037, firstName: "Bohdan", lastName: "Hrytsenko", language: "ru", district: "belm", joinedDaysAgo: 62 },
 ] as const satisfies readonly DemoResident[];
 
 type ResidentRef = (typeof DEMO_RESIDENTS)[number]["ref"];

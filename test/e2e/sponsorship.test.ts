@@ -58,6 +58,8 @@ describe("a sponsorship from sign-up to its end, in German and Russian", () => {
     await choose(anna, ["Behörden und Formulare"], "Fertig ➡️");
     await anna.nextReply(); // districts
     await choose(anna, ["Belm"], "Fertig ➡️");
+    expect((await anna.nextReply()).text).toContain("In welchem Ortsteil wohnen Sie?");
+    anna.tap("Nicht in Belm / keine Angabe");
     await anna.nextReply(); // times
     await choose(anna, ["abends"], "Fertig ➡️");
     expect((await anna.nextReply()).text).toContain("Wie viele Familien");

@@ -14,6 +14,7 @@ import {
   type Candidate,
   type Need,
 } from "../../src/features/sponsorship/service.js";
+import { erasePersonData } from "../../src/features/onboarding/service.js";
 import { runReminderJob, type SendText } from "../../src/jobs/reminders.js";
 import { silentLogger } from "../../src/logger.js";
 import { createTestDb } from "../support/db.js";
@@ -105,9 +106,9 @@ describe("the sponsorship service", () => {
     expect(again).toEqual({ outcome: "already_open" });
   });
 
-  it("tells the manager through the reminder job when an offer is not answered in 72 hours", async () => {
+  it("tells the manager and the sponsor through the reminder job when an offer is not answered in 72 hours", async () => {
     const manager = await makePerson(db, { name: "Chefin", chatId: 555, manager: true });
-    const sponsor = await makeSponsor(db, { name: "Pate" });
+    const sponsor = await makeSponsor(db, { name: "Pate", chatId: 554 });
     const requestId = await familyRequest(db, "Familie");
     const proposed = await proposeSponsor(db, { id: manager.id, roles: ["manager"] }, requestId, sponsor.profileId, NOW);
     if (proposed.outcome !== "proposed") throw new Error(proposed.outcome);
@@ -118,11 +119,46 @@ describe("the sponsorship service", () => {
     await runReminderJob(deps, send, new Date(NOW.getTime() + 72 * HOUR - 60_000));
     expect(sent).toEqual([]);
     await runReminderJob(deps, send, new Date(NOW.getTime() + 72 * HOUR));
-    expect(sent).toEqual([{ chatId: 555, text: expect.stringContaining(`Anfrage #${requestId} kam 72 Stunden lang keine Antwort`) as string }]);
+    expect(sent).toHaveLength(2);
+    expect(sent).toEqual(
+      expect.arrayContaining([
+        { chatId: 555, text: expect.stringContaining(`Anfrage #${requestId} kam 72 Stunden lang keine Antwort`) as string },
+        { chatId: 554, text: expect.stringContaining("Auf die Anfrage für eine Patenschaft kam von Ihnen 72 Stunden lang keine Antwort") as string },
+      ]),
+    );
     expect((await db.sponsorship.findUniqueOrThrow({ where: { id: proposed.sponsorshipId } })).status).toBe("expired");
     expect(await answerOffer(db, sponsor.personId, proposed.sponsorshipId, "accept", NOW)).toEqual({ outcome: "gone" });
     // The request is free for the next offer.
     expect((await proposeSponsor(db, { id: manager.id, roles: ["manager"] }, requestId, sponsor.profileId, NOW)).outcome).toBe("proposed");
+  });
+
+  it("keeps a person's phones as sponsor and as family apart, and erasure clears both", async () => {
+    const both = await makeSponsor(db, { name: "Beides", phone: "0170 2222222" });
+    const requestId = await familyRequest(db, "Beides", { personId: both.personId, phone: "0170 1111111" });
+    const request = await db.sponsorshipRequest.findUniqueOrThrow({ where: { id: requestId } });
+    const profile = await db.sponsorProfile.findUniqueOrThrow({ where: { id: both.profileId } });
+    expect([request.phone, profile.phone, request.district, (await db.person.findUniqueOrThrow({ where: { id: both.personId } })).district]).toEqual([
+      "0170 1111111",
+      "0170 2222222",
+      "vehrte",
+      "vehrte",
+    ]);
+    await erasePersonData(db, both.personId, NOW);
+    expect((await db.sponsorshipRequest.findUniqueOrThrow({ where: { id: requestId } })).phone).toBeNull();
+    expect((await db.sponsorProfile.findUniqueOrThrow({ where: { id: both.profileId } })).phone).toBeNull();
+    expect((await db.person.findUniqueOrThrow({ where: { id: both.personId } })).district).toBeNull();
+  });
+
+  it("a sponsor who withdraws with an unanswered offer puts that request back before the managers, too", async () => {
+    const manager = await makePerson(db, { name: "Chefin", chatId: 556, manager: true });
+    const sponsor = await makeSponsor(db, { name: "Pate" });
+    const requestId = await familyRequest(db, "Familie");
+    await proposeSponsor(db, { id: manager.id, roles: ["manager"] }, requestId, sponsor.profileId, NOW);
+    const result = await changeSponsorStatus(db, sponsor.personId, "withdraw", NOW);
+    expect(result).toMatchObject({ outcome: "changed", families: [], requestIds: [requestId], managers: [{ chatId: 556n }] });
+    // Pausing puts nothing back.
+    const other = await makeSponsor(db, { name: "Andere" });
+    expect(await changeSponsorStatus(db, other.personId, "pause", NOW)).toEqual({ outcome: "changed", families: [], requestIds: [], managers: [] });
   });
 
   it("plans the check-in fourteen days after the start at 10:00 and then every thirty days", () => {

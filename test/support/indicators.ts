@@ -198,7 +198,7 @@ async function sponsorships(db: Db): Promise<void> {
   const sponsor = await db.sponsorProfile.create({
     data: { personId: sponsorPerson.id, languages: "[]", areas: "[]", districts: "[]", availability: "[]", status: "active", maxFamilies: 5 },
   });
-  const request = async (created: Date, fields: { matchedAt?: Date; closedAt?: Date; status?: "open" | "matched" | "withdrawn" }) => {
+  const request = async (created: Date, fields: { matchedAt?: Date; closedAt?: Date; status?: "open" | "matched" | "withdrawn" | "closed" }) => {
     const family = await person(db, "Familie");
     return db.sponsorshipRequest.create({ data: { personId: family.id, areas: "[]", languages: "[]", createdAt: created, status: fields.status ?? "open", ...fields } });
   };
@@ -207,7 +207,8 @@ async function sponsorships(db: Db): Promise<void> {
 
   const september = await request(at(9, 1), { matchedAt: at(9, 11), status: "matched" }); // 10 days
   await sponsorship(september.id, at(9, 11));
-  const quick = await request(at(10, 1), { matchedAt: at(10, 4), status: "matched" }); // 3 days
+  // Ended by the sponsor ("ended" at a check-in): the sponsorship and the request close together.
+  const quick = await request(at(10, 1), { matchedAt: at(10, 4), closedAt: at(10, 20), status: "closed" }); // 3 days
   await sponsorship(quick.id, at(10, 4), at(10, 20));
   const slow = await request(at(10, 2), { matchedAt: at(10, 22), status: "matched" }); // 20 days
   await sponsorship(slow.id, at(10, 22));

@@ -24,6 +24,7 @@ import {
 import { sendBroadcastMessage, type BroadcastContent } from "./notifications.js";
 import { COURSE_AUDIENCE_STATUSES, MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH, audienceOptions, audienceSize, createBroadcast, type Audience } from "./service.js";
 import type { Actor } from "../onboarding/roles.js";
+import { districtLabel } from "../sponsorship/labels.js";
 
 export const BROADCAST_COMPOSE = "broadcast-compose";
 
@@ -147,11 +148,14 @@ async function refineAudience(
     case "district": {
       const { districts } = await conversation.external(() => audienceOptions(deps.db, manager, deps.clock()));
       if (districts.length === 0) return void (await ctx.reply(t("broadcasts.no_districts")));
-      const buttons = districts.map((district, index) => ({ label: district, data: districtPickData.pack(index) }));
+      const buttons = districts.map((option, index) => ({
+        label: t("broadcasts.district_option", { district: districtLabel(t, option.district), count: option.people }),
+        data: districtPickData.pack(index),
+      }));
       await ctx.reply(t("broadcasts.ask_district"), { reply_markup: pickerKeyboard(t, buttons) });
       const answer = await waitForChoice(conversation, t, districtPickData, composeData);
       throwIfCancelled(answer);
-      const district = "choice" in answer ? districts[answer.choice[0]] : undefined;
+      const district = "choice" in answer ? districts[answer.choice[0]]?.district : undefined;
       return district === undefined ? undefined : { kind, district };
     }
   }

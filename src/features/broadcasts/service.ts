@@ -72,15 +72,22 @@ export async function audienceSize(db: Db, actor: Actor, audience: Audience): Pr
 
 const PICKER_LIMIT = 20;
 
-/** What the manager can pick from: current courses, upcoming events, known districts. */
+/** A district people gave (Person.district) and how many people of the audience live there. */
+export interface DistrictOption {
+  district: string;
+  people: number;
+}
+
+/** What the manager can pick from: current courses, upcoming events, the districts people have with their counts. */
 export async function audienceOptions(db: Db, actor: Actor, now: Date) {
   assertRole(actor, "manager");
   const [courses, events, districts] = await Promise.all([
     db.course.findMany({ where: { status: "open", endsOn: { gte: now } }, orderBy: { startsOn: "asc" }, take: PICKER_LIMIT, select: { id: true, titleDe: true, titleRu: true } }),
     db.event.findMany({ where: { cancelledAt: null, endsAt: { gte: now } }, orderBy: { startsAt: "asc" }, take: PICKER_LIMIT, select: { id: true, titleDe: true, titleRu: true, startsAt: true } }),
-    db.person.findMany({ where: { district: { not: null }, erasedAt: null }, distinct: ["district"], orderBy: { district: "asc" }, take: PICKER_LIMIT, select: { district: true } }),
+    db.person.groupBy({ by: ["district"], where: { AND: [audienceWhere({ kind: "everyone" }), { district: { not: null } }] }, _count: { _all: true }, orderBy: { district: "asc" }, take: PICKER_LIMIT }),
   ]);
-  return { courses, events, districts: districts.map((row) => row.district).filter((district) => district !== null) };
+  const districtOptions: DistrictOption[] = districts.flatMap((row) => (row.district === null ? [] : [{ district: row.district, people: row._count._all }]));
+  return { courses, events, districts: districtOptions };
 }
 
 // ───────────────────────────── creating and cancelling ─────────────────────────────

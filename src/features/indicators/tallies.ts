@@ -115,15 +115,29 @@ function tallyQuery(periods: readonly Period[], now: Date): Prisma.Sql {
           WHERE ${heldEventIn("ev")} AND r."checkedInAt" IS NOT NULL) AS "persons",
         (SELECT COUNT(*) FROM "Sponsorship" sp
           WHERE sp."startedAt" < p."asOf" AND (sp."endedAt" IS NULL OR sp."endedAt" >= p."asOf")) AS "activeSponsorships",
+        -- Open: asked, not withdrawn or closed, and not within a match at that moment; read from the
+        -- match history (accepted offers keep their start and end), so a later reopening changes nothing before it.
         (SELECT COUNT(*) FROM "SponsorshipRequest" rq WHERE rq."createdAt" < p."asOf"
-          AND (rq."matchedAt" IS NULL OR rq."matchedAt" >= p."asOf") AND (rq."closedAt" IS NULL OR rq."closedAt" >= p."asOf")) AS "openRequests"
+          AND (rq."closedAt" IS NULL OR rq."closedAt" >= p."asOf")
+          AND NOT EXISTS (SELECT 1 FROM "Sponsorship" m WHERE m."requestId" = rq."id"
+            AND m."startedAt" < p."asOf" AND (m."endedAt" IS NULL OR m."endedAt" >= p."asOf"))) AS "openRequests"
       FROM periods p
     ),
+    -- Every accepted offer is a match; it waited from the request, or from the end of the request's
+    -- previous match when the sponsor's side had put it back into the queue.
+    matches AS (
+      SELECT m."startedAt", julianday(m."startedAt") - julianday(COALESCE(
+          (SELECT MAX(prev."endedAt") FROM "Sponsorship" prev WHERE prev."requestId" = m."requestId" AND prev."id" <> m."id"
+            AND prev."startedAt" IS NOT NULL AND prev."endedAt" <= m."startedAt"),
+          rq."createdAt")) AS "days"
+      FROM "Sponsorship" m JOIN "SponsorshipRequest" rq ON rq."id" = m."requestId"
+      WHERE m."startedAt" IS NOT NULL
+    ),
     waits AS (
-      SELECT p."kind", p."start", julianday(rq."matchedAt") - julianday(rq."createdAt") AS "days",
-        ROW_NUMBER() OVER (PARTITION BY p."kind", p."start" ORDER BY julianday(rq."matchedAt") - julianday(rq."createdAt")) AS "rank",
+      SELECT p."kind", p."start", x."days",
+        ROW_NUMBER() OVER (PARTITION BY p."kind", p."start" ORDER BY x."days") AS "rank",
         COUNT(*) OVER (PARTITION BY p."kind", p."start") AS "n"
-      FROM periods p JOIN "SponsorshipRequest" rq ON rq."matchedAt" >= p."start" AND rq."matchedAt" < p."end"
+      FROM periods p JOIN matches x ON x."startedAt" >= p."start" AND x."startedAt" < p."end"
     )
     SELECT * FROM attendance_rate
     UNION ALL SELECT * FROM completion_rate

@@ -4,7 +4,7 @@ import { translator } from "../../i18n.js";
 import { backToMenuKeyboard, menuData } from "../../bot/main-menu.js";
 import { eraseConfirmKeyboard, languageData, languageKeyboard, mainMenuKeyboard, noticeData, privacyData, privacyKeyboard, retentionData } from "./keyboards.js";
 import { ONBOARDING, onboardingConversation } from "./conversations.js";
-import { notifyEnded } from "../sponsorship/notifications.js";
+import { notifyBackInQueue, notifyEnded } from "../sponsorship/notifications.js";
 import { erasePersonData, exportPersonData, hasConsented, setLanguage } from "./service.js";
 import { startHandlerFor, type StartPayloadHandler } from "./start-payload.js";
 import { DEFAULT_PRIVACY_CONTACTS, DEFAULT_RETENTION_MONTHS, privacyNotice } from "./privacy.js";
@@ -97,9 +97,10 @@ export function onboardingFeature(deps: BotDeps, startHandlers: readonly StartPa
       case "erase_no":
         return ctx.editMessageText(ctx.t("privacy.kept"));
       case "erase_yes": {
-        const otherSide = await erasePersonData(deps.db, ctx.person.id, deps.clock());
+        const erased = await erasePersonData(deps.db, ctx.person.id, deps.clock());
         await ctx.editMessageText(ctx.t("privacy.erased"));
-        await notifyEnded(ctx.api, deps, otherSide);
+        await notifyEnded(ctx.api, deps, erased.otherSide);
+        await notifyBackInQueue(ctx.api, deps, erased);
         return;
       }
     }

@@ -3,7 +3,7 @@ import type { Person, Role } from "../../generated/prisma/client.js";
 import type { Language } from "../../i18n.js";
 import { conversationKeyForChat } from "../../bot/conversation-storage.js";
 import type { Recipient } from "../courses/service.js";
-import { endRunningSponsorships } from "../sponsorship/service.js";
+import { backInQueue, endRunningSponsorships, type BackInQueue } from "../sponsorship/service.js";
 
 export type PersonWithRoles = Person & { roles: Role[] };
 
@@ -97,17 +97,23 @@ function toJsonSafe<T>(value: T): unknown {
   return JSON.parse(JSON.stringify(value, (_key, inner: unknown) => (typeof inner === "bigint" ? inner.toString() : inner)));
 }
 
+export interface ErasureResult extends BackInQueue {
+  /** The other side of each running sponsorship that ended. */
+  otherSide: Recipient[];
+}
+
 /**
  * Erases a person's personal data. The person row stays as an anonymous shell without Telegram
  * id, names or contact so that attendance, enrollments and check-ins still count in the tallies;
  * open sign-ups are withdrawn and pending reminders dropped. Running sponsorships end; the
- * people on their other side are returned, to be told neutrally. The next message from the same
- * Telegram account starts a fresh person. With `stillDue` (the automatic erasure), the erasure
- * happens only when it holds inside the same transaction, and `undefined` means it did not.
+ * people on their other side are returned, to be told neutrally, and the families' requests that
+ * went back into the queue with the managers to tell. The next message from the same Telegram
+ * account starts a fresh person. With `stillDue` (the automatic erasure), the erasure happens only
+ * when it holds inside the same transaction, and `undefined` means it did not.
  */
-export async function erasePersonData(db: Db, personId: number, now: Date): Promise<Recipient[]>;
-export async function erasePersonData(db: Db, personId: number, now: Date, stillDue: (tx: Prisma.TransactionClient) => Promise<boolean>): Promise<Recipient[] | undefined>;
-export async function erasePersonData(db: Db, personId: number, now: Date, stillDue?: (tx: Prisma.TransactionClient) => Promise<boolean>): Promise<Recipient[] | undefined> {
+export async function erasePersonData(db: Db, personId: number, now: Date): Promise<ErasureResult>;
+export async function erasePersonData(db: Db, personId: number, now: Date, stillDue: (tx: Prisma.TransactionClient) => Promise<boolean>): Promise<ErasureResult | undefined>;
+export async function erasePersonData(db: Db, personId: number, now: Date, stillDue?: (tx: Prisma.TransactionClient) => Promise<boolean>): Promise<ErasureResult | undefined> {
   return db.$transaction(async (tx) => {
     if (stillDue && !(await stillDue(tx))) return undefined;
     const person = await tx.person.findUniqueOrThrow({ where: { id: personId } });
@@ -121,10 +127,10 @@ export async function erasePersonData(db: Db, personId: number, now: Date, still
     await tx.rsvp.updateMany({ where: { personId, status: { in: ["going", "waitlisted"] }, checkedInAt: null }, data: { status: "cancelled" } });
     await tx.sponsorshipRequest.updateMany({
       where: { personId },
-      data: { note: null, childrenAges: null, contactTimes: null, familySize: null, district: null },
+      data: { note: null, childrenAges: null, contactTimes: null, familySize: null, district: null, phone: null },
     });
     await tx.sponsorshipRequest.updateMany({ where: { personId, status: { in: ["open", "matched"] } }, data: { status: "withdrawn", closedAt: now } });
-    await tx.sponsorProfile.updateMany({ where: { personId }, data: { about: null, districts: "[]", status: "withdrawn" } });
+    await tx.sponsorProfile.updateMany({ where: { personId }, data: { about: null, districts: "[]", phone: null, status: "withdrawn" } });
     // Families of an erased sponsor get their request back in the queue; sponsors of an erased family are free again.
     const asSponsor = await endRunningSponsorships(tx, { sponsor: { personId } }, "data_erased", now, true);
     const asFamily = await endRunningSponsorships(tx, { request: { personId } }, "data_erased", now, false);
@@ -147,6 +153,6 @@ export async function erasePersonData(db: Db, personId: number, now: Date, still
         language: "de",
       },
     });
-    return otherSide;
+    return { otherSide, ...(await backInQueue(tx, asSponsor)) };
   });
 }

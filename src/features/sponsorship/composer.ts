@@ -17,7 +17,7 @@ import {
   suggestionsKeyboard,
 } from "./keyboards.js";
 import { labels } from "./labels.js";
-import { notifyEnded, sendIntroductions, sendOffer } from "./notifications.js";
+import { notifyBackInQueue, notifyEnded, sendIntroductions, sendOffer } from "./notifications.js";
 import {
   activeSponsorshipsOf,
   answerOffer,
@@ -78,6 +78,7 @@ export function sponsorshipFeature(deps: BotDeps) {
         if (result.outcome !== "changed") return ctx.editMessageText(ctx.t("sponsorship.not_possible"));
         await ctx.editMessageText(ctx.t("sponsorship.withdraw_sponsor_done"));
         await notifyEnded(ctx.api, deps, result.families);
+        await notifyBackInQueue(ctx.api, deps, result);
         return;
       }
       case "withdraw_request":

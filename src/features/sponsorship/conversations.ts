@@ -25,6 +25,7 @@ import {
   createRequest,
   getSponsorProfile,
   submitSponsorProfile,
+  type District,
   type RequestInput,
   type SponsorInput,
 } from "./service.js";
@@ -56,7 +57,7 @@ export function sponsorSignupConversation(deps: BotDeps) {
     const loaded = await conversation.external(async () => {
       const person = await deps.db.person.findUniqueOrThrow({ where: { id: personId } });
       const profile = await getSponsorProfile(deps.db, personId);
-      return { language: person.language, profile: profile && { languages: profile.languages, areas: profile.areas, districts: profile.districts, availability: profile.availability } };
+      return { language: person.language, homeDistrict: person.district, profile: profile && { languages: profile.languages, areas: profile.areas, districts: profile.districts, availability: profile.availability } };
     });
     const t = translator(loaded.language);
     const cancel = async () => void (await ctx.reply(t("cancel.done")));
@@ -67,6 +68,9 @@ export function sponsorSignupConversation(deps: BotDeps) {
     if (!areas) return cancel();
     const districts = await pick(conversation, ctx, t, "sponsorship.ask_districts", DISTRICTS, "district", loaded.profile?.districts);
     if (!districts) return cancel();
+    // Asked once: where the volunteer lives, for announcements by district.
+    const homeDistrict = loaded.homeDistrict === null ? await askHomeDistrict(conversation, ctx, t) : undefined;
+    if (homeDistrict === CANCELLED) return cancel();
     const availability = await pick(conversation, ctx, t, "sponsorship.ask_availability", TIMES, "time", loaded.profile?.availability);
     if (!availability) return cancel();
 
@@ -78,13 +82,14 @@ export function sponsorSignupConversation(deps: BotDeps) {
     const phone = await askPhone(conversation, ctx, t, "sponsorship.ask_phone_sponsor");
     if (phone === CANCELLED) return cancel();
 
-    const input: SponsorInput = { languages, areas, districts, availability, maxFamilies: max.choice[0], about, phone };
+    const input: SponsorInput = { languages, areas, districts, availability, maxFamilies: max.choice[0], about, phone, homeDistrict };
     const summary = [
       t("sponsorship.summary_title"),
       "",
       t("sponsorship.summary_languages", { list: labels(t, "language", languages) }),
       t("sponsorship.summary_areas", { list: labels(t, "area", areas) }),
       t("sponsorship.summary_districts", { list: labels(t, "district", districts) }),
+      homeDistrict === undefined ? undefined : t("sponsorship.summary_home_district", { district: label(t, "district", homeDistrict) }),
       t("sponsorship.summary_times", { list: labels(t, "time", availability) }),
       t("sponsorship.summary_max", { count: input.maxFamilies }),
       about === undefined ? undefined : t("sponsorship.summary_about", { text: about }),
@@ -179,6 +184,17 @@ async function askOptionalText<T>(conversation: BotConversation, ctx: Conversati
     if (answer.kind === "text") return answer.value;
     if (answer.values[0] === "cancel") return CANCELLED;
     if (answer.values[0] === "skip") return undefined;
+  }
+}
+
+/** The volunteer's own district; undefined: not in Belm or not said. */
+async function askHomeDistrict(conversation: BotConversation, ctx: ConversationContext, t: Translate): Promise<Step<District | undefined>> {
+  await ctx.reply(t("sponsorship.ask_home_district"), { reply_markup: districtKeyboard(t, { skipKey: "sponsorship.home_district_none" }) });
+  for (;;) {
+    const answer = await waitForChoice(conversation, t, districtData, stepData);
+    if ("choice" in answer) return answer.choice[0];
+    if (answer.action[0] === "cancel") return CANCELLED;
+    if (answer.action[0] === "skip") return undefined;
   }
 }
 

@@ -85,9 +85,11 @@ export function skipKeyboard(t: Translate): InlineKeyboard {
   return new InlineKeyboard().text(t("sponsorship.skip"), stepData.pack("skip")).row().text(t("courses.cancel_button"), stepData.pack("cancel"));
 }
 
-export function districtKeyboard(t: Translate): InlineKeyboard {
+/** The districts, one per row; with `skipKey` also a button to answer none of them. */
+export function districtKeyboard(t: Translate, options: { skipKey?: string } = {}): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   for (const district of DISTRICTS) keyboard.text(t(`sponsorship.district.${district}`), districtData.pack(district)).row();
+  if (options.skipKey) keyboard.text(t(options.skipKey), stepData.pack("skip")).row();
   return keyboard.text(t("courses.cancel_button"), stepData.pack("cancel"));
 }
 

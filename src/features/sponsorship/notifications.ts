@@ -5,7 +5,7 @@ import type { Translate } from "../../i18n.js";
 import type { Recipient } from "../courses/service.js";
 import { labels } from "./labels.js";
 import { matchData, offerKeyboard } from "./keyboards.js";
-import type { Introduction, RequestView, SponsorInput } from "./service.js";
+import type { BackInQueue, Introduction, RequestView, SponsorInput } from "./service.js";
 
 /** Managers hear about a new volunteer, with buttons to approve or decline. */
 export async function notifyNewVolunteer(api: Api, deps: BotDeps, managers: readonly Recipient[], profileId: number, input: SponsorInput): Promise<void> {
@@ -71,4 +71,14 @@ function contactOf(t: Translate, introduction: Introduction): string {
 /** The other side of an ended sponsorship is told neutrally, without the reason. */
 export async function notifyEnded(api: Api, deps: Pick<BotDeps, "logger">, recipients: readonly Recipient[]): Promise<void> {
   await notifyPeople(api, deps.logger, recipients, (t) => ({ text: t("sponsorship.ended_notice") }));
+}
+
+/** Managers hear at once, in their language, that a family's request waits again because the sponsor's side left. */
+export async function notifyBackInQueue(api: Api, deps: Pick<BotDeps, "logger">, { requestIds, managers }: BackInQueue): Promise<void> {
+  for (const requestId of requestIds) {
+    await notifyPeople(api, deps.logger, managers, (t) => ({
+      text: t("sponsorship.back_in_queue", { request: requestId }),
+      reply_markup: { inline_keyboard: [[{ text: t("sponsorship.show_suggestions"), callback_data: matchData.pack("request", requestId) }]] },
+    }));
+  }
 }

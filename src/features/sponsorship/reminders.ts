@@ -2,15 +2,15 @@ import { translator } from "../../i18n.js";
 import type { DueReminder, PlannedReminder, ReminderContext, ReminderSource, Review } from "../../jobs/reminders.js";
 import { addDays, calendarDayOf, clockTimeOn } from "../../time.js";
 import { checkinKeyboard } from "./keyboards.js";
-import { expireOffer } from "./service.js";
+import { SPONSOR_TIMEOUT_SUFFIX, expireOffer } from "./service.js";
 
 /**
  * Reminders of sponsorships:
  * - check-in: the sponsor is asked "How is it going?" at 10:00 fourteen days after the start and
  *   then every thirty days, as long as the sponsorship is active;
- * - offer time-out: the row is created with the offer (service.proposeSponsor) for the manager
- *   who made it; if the sponsor has not answered when it is due, the offer expires and the
- *   manager is told to pick again.
+ * - offer time-out: two rows are created with the offer (service.proposeSponsor), for the manager
+ *   who made it and for the sponsor; if the sponsor has not answered when they are due, the offer
+ *   expires, the manager is told to pick again and the sponsor that the offer is over.
  */
 
 const FIRST_CHECKIN_DAYS = 14;
@@ -80,12 +80,9 @@ async function reviewSponsorshipReminders({ db }: ReminderContext, due: readonly
       );
     } else {
       const expired = await expireOffer(db, sponsorship.id, now);
-      reviews.set(
-        reminder.id,
-        expired
-          ? { send: true, text: t("sponsorship.offer_timed_out", { request: sponsorship.requestId }), allowedInQuietHours: false }
-          : { send: false, reason: "the sponsor answered" },
-      );
+      const toSponsor = reminder.dedupeKey.endsWith(SPONSOR_TIMEOUT_SUFFIX);
+      const text = toSponsor ? t("sponsorship.offer_timed_out_sponsor") : t("sponsorship.offer_timed_out", { request: sponsorship.requestId });
+      reviews.set(reminder.id, expired ? { send: true, text, allowedInQuietHours: false } : { send: false, reason: "the sponsor answered" });
     }
   }
   return reviews;

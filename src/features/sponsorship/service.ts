@@ -20,6 +20,8 @@ export const TIMES = ["weekday", "evening", "weekend"] as const;
 export const MAX_FAMILIES = 5;
 /** A sponsor who neither accepts nor declines within this time is taken as a "no". */
 export const OFFER_TIMEOUT_MS = 72 * 60 * 60_000;
+/** Ends the dedupe key of the offer time-out row that goes to the sponsor (the other goes to the manager). */
+export const SPONSOR_TIMEOUT_SUFFIX = ":sponsor";
 
 export type SponsorLanguage = (typeof SPONSOR_LANGUAGES)[number];
 export type HelpArea = (typeof HELP_AREAS)[number];
@@ -35,6 +37,8 @@ export interface SponsorInput {
   about: string | undefined;
   /** The phone to give the family after a match; undefined: only the Telegram username. */
   phone: string | undefined;
+  /** Where the volunteer lives (Person.district, for announcements by district); undefined: leave as it is. */
+  homeDistrict?: District | undefined;
 }
 
 export interface RequestInput {
@@ -159,8 +163,9 @@ export async function submitSponsorProfile(db: Db, personId: number, input: Spon
       maxFamilies: input.maxFamilies,
       about: input.about ?? null,
       shareContact: input.phone !== undefined,
+      phone: input.phone ?? null,
     };
-    await tx.person.update({ where: { id: personId }, data: { phone: input.phone ?? null } });
+    if (input.homeDistrict !== undefined) await tx.person.update({ where: { id: personId }, data: { district: input.homeDistrict } });
     const existing = await tx.sponsorProfile.findUnique({ where: { personId } });
     if (existing && (existing.status === "active" || existing.status === "paused")) {
       await tx.sponsorProfile.update({ where: { id: existing.id }, data });
@@ -196,9 +201,7 @@ export async function pendingSponsors(db: Db, actor: Actor) {
 
 export type SponsorChange = "pause" | "resume" | "withdraw";
 
-export type SponsorChangeResult =
-  | { outcome: "changed"; families: Recipient[]; managers: Recipient[] }
-  | { outcome: "not_possible" };
+export type SponsorChangeResult = ({ outcome: "changed"; families: Recipient[] } & BackInQueue) | { outcome: "not_possible" };
 
 const allowedFrom: Record<SponsorChange, SponsorProfile["status"][]> = {
   pause: ["active"],
@@ -217,9 +220,9 @@ export async function changeSponsorStatus(db: Db, personId: number, change: Spon
     const profile = await tx.sponsorProfile.findUnique({ where: { personId } });
     if (!profile || !allowedFrom[change].includes(profile.status)) return { outcome: "not_possible" };
     await tx.sponsorProfile.update({ where: { id: profile.id }, data: { status: statusAfter[change] } });
-    if (change !== "withdraw") return { outcome: "changed", families: [], managers: [] };
+    if (change !== "withdraw") return { outcome: "changed", families: [], requestIds: [], managers: [] };
     const ended = await endRunningSponsorships(tx, { sponsorId: profile.id }, "sponsor_withdrew", now, true);
-    return { outcome: "changed", families: ended.filter((end) => end.wasActive).map((end) => end.family), managers: await managerRecipients(tx) };
+    return { outcome: "changed", families: ended.filter((end) => end.wasActive).map((end) => end.family), ...(await backInQueue(tx, ended)) };
   });
 }
 
@@ -234,7 +237,8 @@ export async function createRequest(db: Db, personId: number, input: RequestInpu
   return db.$transaction(async (tx) => {
     const open = await tx.sponsorshipRequest.count({ where: { personId, status: { in: [...OPEN_REQUEST] } } });
     if (open > 0) return { outcome: "already_open" };
-    await tx.person.update({ where: { id: personId }, data: { phone: input.phone ?? null } });
+    // The family's district is where the person lives: announcements by district reach them.
+    await tx.person.update({ where: { id: personId }, data: { district: input.district } });
     const request = await tx.sponsorshipRequest.create({
       data: {
         personId,
@@ -246,6 +250,7 @@ export async function createRequest(db: Db, personId: number, input: RequestInpu
         contactTimes: JSON.stringify(input.contactTimes),
         note: input.note ?? null,
         shareContact: input.phone !== undefined,
+        phone: input.phone ?? null,
         createdAt: now,
       },
     });
@@ -292,15 +297,30 @@ export async function withdrawRequest(db: Db, personId: number, requestId: numbe
 
 export interface EndedSponsorship {
   sponsorshipId: number;
+  requestId: number;
   wasActive: boolean;
+  /** The family's request waits in the queue again (the sponsor's side ended a match or an offer). */
+  requestBackInQueue: boolean;
   family: Recipient;
   sponsor: Recipient;
+}
+
+/** Requests the sponsor's side put back into the queue, and the managers to tell at once. */
+export interface BackInQueue {
+  requestIds: number[];
+  managers: Recipient[];
+}
+
+export async function backInQueue(tx: Tx, ended: readonly EndedSponsorship[]): Promise<BackInQueue> {
+  const requestIds = [...new Set(ended.filter((end) => end.requestBackInQueue).map((end) => end.requestId))];
+  return { requestIds, managers: requestIds.length === 0 ? [] : await managerRecipients(tx) };
 }
 
 /**
  * Ends the running sponsorships and offers that match `where` and drops their pending reminders.
  * With `reopenRequests` (the sponsor's side ended it) the families' requests go back into the
- * queue, so a manager can match them again.
+ * queue, so a manager can match them again. The ended rows keep their start and end: they are the
+ * match history the indicators read, so ending one never changes a past period's figures.
  */
 export async function endRunningSponsorships(
   tx: Tx,
@@ -323,9 +343,16 @@ export async function endRunningSponsorships(
       data: { status: "open", matchedAt: null },
     });
   }
+  const waiting = new Set(
+    (await tx.sponsorshipRequest.findMany({ where: { id: { in: running.map((sponsorship) => sponsorship.requestId) }, status: "open" }, select: { id: true } })).map(
+      (request) => request.id,
+    ),
+  );
   return running.map((sponsorship) => ({
     sponsorshipId: sponsorship.id,
+    requestId: sponsorship.requestId,
     wasActive: sponsorship.status === "active",
+    requestBackInQueue: reopenRequests && waiting.has(sponsorship.requestId),
     family: recipientOf(sponsorship.request.person),
     sponsor: recipientOf(sponsorship.sponsor.person),
   }));
@@ -341,18 +368,41 @@ export interface QueuedRequest extends RequestView {
   offerPending: boolean;
 }
 
-/** Open requests, oldest first, with how long they have waited. */
+/** A match: an accepted offer, with its start and (once over) its end. */
+interface MatchSpan {
+  id: number;
+  startedAt: Date | null;
+  endedAt: Date | null;
+}
+
+/**
+ * Since when a request has been waiting at `at`: since it was made, or, when an earlier match
+ * ended before (the sponsor's side put it back into the queue), since the end of the latest one.
+ */
+export function waitingSince(createdAt: Date, matches: readonly MatchSpan[], at: Date, except?: number): Date {
+  let since = createdAt;
+  for (const match of matches) {
+    if (match.id === except || match.startedAt === null || match.endedAt === null || match.endedAt > at) continue;
+    if (match.endedAt > since) since = match.endedAt;
+  }
+  return since;
+}
+
+/**
+ * Open requests in the order they were made (a family put back into the queue keeps its place),
+ * with how long they have waited since they (last) entered the queue.
+ */
 export async function openRequests(db: Db, actor: Actor, now: Date): Promise<QueuedRequest[]> {
   assertRole(actor, "manager");
   const requests = await db.sponsorshipRequest.findMany({
     where: { status: "open" },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    include: { sponsorships: { where: { status: "proposed" }, select: { id: true } } },
+    include: { sponsorships: { where: { OR: [{ status: "proposed" }, { startedAt: { not: null } }] }, select: { id: true, status: true, startedAt: true, endedAt: true } } },
   });
   return requests.map((request) => ({
     ...requestView(request),
-    waitingDays: Math.floor((now.getTime() - request.createdAt.getTime()) / DAY_MS),
-    offerPending: request.sponsorships.length > 0,
+    waitingDays: Math.floor((now.getTime() - waitingSince(request.createdAt, request.sponsorships, now).getTime()) / DAY_MS),
+    offerPending: request.sponsorships.some((sponsorship) => sponsorship.status === "proposed"),
   }));
 }
 
@@ -409,8 +459,8 @@ export type ProposeResult =
 
 /**
  * The manager offers the request to one sponsor. The sponsor must be active with a free place,
- * the request open without another unanswered offer. A reminder row tells the manager when the
- * sponsor has not answered after 72 hours.
+ * the request open without another unanswered offer. Reminder rows tell the manager and the
+ * sponsor when the sponsor has not answered after 72 hours.
  */
 export async function proposeSponsor(db: Db, actor: Actor, requestId: number, profileId: number, now: Date): Promise<ProposeResult> {
   assertRole(actor, "manager");
@@ -423,14 +473,13 @@ export async function proposeSponsor(db: Db, actor: Actor, requestId: number, pr
     const load = await tx.sponsorship.count({ where: { sponsorId: profileId, status: { in: [...RUNNING] } } });
     if (load >= profile.maxFamilies) return { outcome: "sponsor_unavailable" };
     const sponsorship = await tx.sponsorship.create({ data: { requestId, sponsorId: profileId, proposedAt: now } });
-    await tx.reminder.create({
-      data: {
-        kind: "sponsorship_offer_timeout",
-        dedupeKey: `sponsorship_offer_timeout:sponsorship:${sponsorship.id}`,
-        personId: actor.id,
-        dueAt: new Date(now.getTime() + OFFER_TIMEOUT_MS),
-        sponsorshipId: sponsorship.id,
-      },
+    // One time-out row for the manager (pick again) and one for the sponsor (the offer is over).
+    const dueAt = new Date(now.getTime() + OFFER_TIMEOUT_MS);
+    await tx.reminder.createMany({
+      data: [
+        { kind: "sponsorship_offer_timeout", dedupeKey: `sponsorship_offer_timeout:sponsorship:${sponsorship.id}`, personId: actor.id, dueAt, sponsorshipId: sponsorship.id },
+        { kind: "sponsorship_offer_timeout", dedupeKey: `sponsorship_offer_timeout:sponsorship:${sponsorship.id}${SPONSOR_TIMEOUT_SUFFIX}`, personId: profile.personId, dueAt, sponsorshipId: sponsorship.id },
+      ],
     });
     return { outcome: "proposed", sponsorshipId: sponsorship.id, sponsor: recipientOf(profile.person), offer: requestView(request) };
   });
@@ -469,20 +518,16 @@ export async function answerOffer(db: Db, personId: number, sponsorshipId: numbe
     return {
       outcome: "accepted",
       sponsorshipId,
-      toSponsor: introduce(sponsor, family, sponsorship.request.shareContact),
-      toFamily: introduce(family, sponsor, sponsorship.sponsor.shareContact),
+      toSponsor: introduce(sponsor, family, sponsorship.request.shareContact ? sponsorship.request.phone : null),
+      toFamily: introduce(family, sponsor, sponsorship.sponsor.shareContact ? sponsorship.sponsor.phone : null),
       request: requestView(sponsorship.request),
     };
   });
 }
 
-function introduce(to: Person, other: Person, otherSharesPhone: boolean): Introduction {
-  return {
-    recipient: recipientOf(to),
-    otherName: other.firstName ?? "",
-    otherUsername: other.username,
-    otherPhone: otherSharesPhone ? other.phone : null,
-  };
+/** `otherPhone`: the phone the other side gave for this role (sponsor profile or family request), if shared. */
+function introduce(to: Person, other: Person, otherPhone: string | null): Introduction {
+  return { recipient: recipientOf(to), otherName: other.firstName ?? "", otherUsername: other.username, otherPhone };
 }
 
 /**
@@ -524,7 +569,7 @@ export async function recordCheckin(db: Db, personId: number, sponsorshipId: num
 export interface SponsorshipOverview {
   activeSponsorships: number;
   openRequests: number;
-  /** Median days from request to acceptance over all matched requests; undefined with none. */
+  /** Median days a request waited for each of its matches, over all matches ever; undefined with none. */
   medianDaysToMatch: number | undefined;
   sponsors: { name: string; status: SponsorProfile["status"]; families: number; maxFamilies: number }[];
 }
@@ -535,14 +580,22 @@ export async function sponsorshipOverview(db: Db, actor: Actor): Promise<Sponsor
   const [activeSponsorships, openCount, matched, profiles] = await Promise.all([
     db.sponsorship.count({ where: { status: "active" } }),
     db.sponsorshipRequest.count({ where: { status: "open" } }),
-    db.sponsorshipRequest.findMany({ where: { matchedAt: { not: null } }, select: { createdAt: true, matchedAt: true } }),
+    db.sponsorshipRequest.findMany({
+      where: { sponsorships: { some: { startedAt: { not: null } } } },
+      select: { createdAt: true, sponsorships: { where: { startedAt: { not: null } }, select: { id: true, startedAt: true, endedAt: true } } },
+    }),
     db.sponsorProfile.findMany({
       where: { status: { in: ["active", "paused"] } },
       include: { person: true, _count: { select: { sponsorships: { where: { status: "active" } } } } },
       orderBy: { id: "asc" },
     }),
   ]);
-  const days = matched.map((request) => ((request.matchedAt?.getTime() ?? 0) - request.createdAt.getTime()) / DAY_MS);
+  const days = matched.flatMap((request) =>
+    request.sponsorships.map((match) => {
+      const startedAt = match.startedAt ?? request.createdAt;
+      return (startedAt.getTime() - waitingSince(request.createdAt, request.sponsorships, startedAt, match.id).getTime()) / DAY_MS;
+    }),
+  );
   return {
     activeSponsorships,
     openRequests: openCount,
