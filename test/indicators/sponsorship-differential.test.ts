@@ -255,7 +255,8 @@ async function playHistory(seed: number, start: Date, limit: Date, office: { id:
   const rnd = random(seed);
   const pick = <T>(items: readonly T[]): T | undefined => items[Math.floor(rnd() * items.length)];
   let now = start;
-  const newPerson = async () => (await db.person.create({ data: { telegramId: BigInt(1_000_000 + seed * 1000 + Math.floor(rnd() * 1000)) } })).id;
+  let people = 0;
+  const newPerson = async () => (await db.person.create({ data: { telegramId: BigInt(seed * 1000 + ++people) } })).id;
   const sponsorInput = () => ({
     languages: ["de" as const],
     areas: ["authorities" as const],

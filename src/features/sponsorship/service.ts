@@ -379,7 +379,7 @@ interface MatchSpan {
  * Since when a request has been waiting at `at`: since it was made, or, when an earlier match
  * ended before (the sponsor's side put it back into the queue), since the end of the latest one.
  */
-export function waitingSince(createdAt: Date, matches: readonly MatchSpan[], at: Date, except?: number): Date {
+function waitingSince(createdAt: Date, matches: readonly MatchSpan[], at: Date, except?: number): Date {
   let since = createdAt;
   for (const match of matches) {
     if (match.id === except || match.startedAt === null || match.endedAt === null || match.endedAt > at) continue;
