@@ -1,9 +1,7 @@
 import { formatDate, translator } from "../../i18n.js";
 import type { DueReminder, ReminderContext, ReminderSource, Review } from "../../jobs/reminders.js";
 import { retentionKeyboard } from "./keyboards.js";
-import { NOTICE_DAYS, noticeKey, nothingRunning } from "./retention.js";
-
-const DAY_MS = 86_400_000;
+import { erasureAfterNotice, noticeKey, nothingRunning } from "./retention.js";
 
 /**
  * The notice before the automatic erasure (see retention.ts). Its rows are planned by the daily
@@ -32,7 +30,7 @@ async function reviewNotices({ db, timeZone }: ReminderContext, due: readonly Du
       const t = translator(person.language);
       const text = t("retention.notice", {
         lastActive: formatDate(person.lastActiveAt, person.language, timeZone),
-        eraseOn: formatDate(new Date(now.getTime() + NOTICE_DAYS * DAY_MS), person.language, timeZone),
+        eraseOn: formatDate(erasureAfterNotice(now), person.language, timeZone),
       });
       reviews.set(reminder.id, { send: true, text, reply_markup: retentionKeyboard(t), allowedInQuietHours: false });
     }

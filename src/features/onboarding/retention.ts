@@ -13,13 +13,18 @@ import { erasePersonData } from "./service.js";
  */
 
 const DAY_MS = 86_400_000;
-export const NOTICE_DAYS = 30;
+const NOTICE_DAYS = 30;
 /** Activity is recorded at most once per day, so using the bot adds no write to most updates. */
 const ACTIVITY_RESOLUTION_MS = DAY_MS;
 
 export interface RetentionRunCounts {
   noticesPlanned: number;
   erased: number;
+}
+
+/** The earliest erasure after a notice sent at `sentAt`; the notice names this day. */
+export function erasureAfterNotice(sentAt: Date): Date {
+  return new Date(sentAt.getTime() + NOTICE_DAYS * DAY_MS);
 }
 
 /** True when the person's last recorded activity is older than a day (or missing). */
@@ -66,7 +71,7 @@ export function nothingRunning(now: Date): Prisma.PersonWhereInput {
 /** Consenting people whose erasure is at most NOTICE_DAYS away and who have nothing running. */
 async function planNotices(db: Db, retentionMonths: number, now: Date): Promise<number> {
   // Due for the notice when lastActiveAt + retention − NOTICE_DAYS ≤ now.
-  const activeBefore = shiftMonths(new Date(now.getTime() + NOTICE_DAYS * DAY_MS), -retentionMonths);
+  const activeBefore = shiftMonths(erasureAfterNotice(now), -retentionMonths);
   const people = await db.person.findMany({
     where: { erasedAt: null, chatId: { not: null }, consentAt: { not: null }, lastActiveAt: { lte: activeBefore }, ...nothingRunning(now) },
     select: { id: true, lastActiveAt: true },
@@ -98,9 +103,8 @@ function noticeExpired(person: Candidate, now: Date): boolean {
   const key = noticeKey(person.id, person.lastActiveAt);
   const notice = person.reminders.find((reminder) => reminder.dedupeKey === key);
   if (!notice) return false;
-  const expiredBefore = now.getTime() - NOTICE_DAYS * DAY_MS;
-  if (notice.sentAt) return notice.sentAt.getTime() <= expiredBefore;
-  return person.blockedAt !== null && notice.createdAt.getTime() <= expiredBefore;
+  if (notice.sentAt) return erasureAfterNotice(notice.sentAt) <= now;
+  return person.blockedAt !== null && erasureAfterNotice(notice.createdAt) <= now;
 }
 
 /** Erases everyone whose retention period and notice have run out; each re-checked in its own transaction. */
