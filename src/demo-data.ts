@@ -5,7 +5,6 @@ import {
   type EnrollmentStatus,
   type EventKind,
   type GermanLevel,
-  type Language,
   type Outcome,
   type Role,
   type SponsorStatus,
@@ -15,6 +14,7 @@ import { periodContaining, shiftPeriod } from "./features/indicators/periods.js"
 import type { ManualIndicator } from "./features/indicators/service.js";
 import { recomputeTallies } from "./features/indicators/tallies.js";
 import type { District, HelpArea, SponsorLanguage, Time } from "./features/sponsorship/service.js";
+import type { Language } from "./i18n.js";
 import { addDays, calendarDayOf, clockTimeOn, isoWeekdayOf, type CalendarDay, type IsoWeekday } from "./time.js";
 
 /**

@@ -1,6 +1,6 @@
 import type { Api } from "grammy";
-import type { Broadcast, Language } from "../../generated/prisma/client.js";
-import { translator } from "../../i18n.js";
+import type { Broadcast } from "../../generated/prisma/client.js";
+import { translator, type Language } from "../../i18n.js";
 import { stopAnnouncementsKeyboard } from "./keyboards.js";
 import { textFor } from "./service.js";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Prisma, type Db } from "../../db.js";
-import type { Broadcast, DeliveryStatus, Language } from "../../generated/prisma/client.js";
-import { LANGUAGES } from "../../i18n.js";
+import type { Broadcast, DeliveryStatus } from "../../generated/prisma/client.js";
+import { LANGUAGES, type Language } from "../../i18n.js";
 import { assertRole, type Actor } from "../onboarding/roles.js";
 
 
