@@ -106,7 +106,7 @@ describe("/broadcast, as a manager composes it", () => {
     expect(previewDe.buttons.flat().map((button) => button.text)).toEqual(["🔕 Keine Ankündigungen mehr"]);
     await boss.nextReply();
     expect((await boss.nextReply()).text).toBe("Занятие завтра отменяется.");
-    expect((await boss.nextReply()).text).toContain("Empfänger: 2");
+    expect((await boss.nextReply()).text).toContain("geht an 2 Personen");
     boss.tap("🚀 Jetzt senden");
     expect((await boss.nextReply()).text).toContain("wird verschickt");
 
@@ -131,7 +131,7 @@ describe("/broadcast, as a manager composes it", () => {
     await boss.nextReply();
     boss.tap("Ohne Anhang");
     await boss.replies(2); // one preview: the same text for all
-    expect((await boss.nextReply()).text).toContain("Wann soll die Ankündigung verschickt werden?");
+    expect((await boss.nextReply()).text).toContain("Wann soll sie verschickt werden?");
     boss.tap("🗓 Anderer Zeitpunkt …");
     await boss.nextReply();
     boss.send("31.02.2030 10:00");

@@ -52,7 +52,7 @@ describe("onboarding", () => {
     expect((await anna.nextReply()).text).toBe("Danke, Anna! Schön, dass Sie da sind.");
     const menu = await anna.nextReply();
     expect(menu.text).toBe("Was möchten Sie tun?");
-    expect(menu.buttons.flat().map((button) => button.text)).toEqual(["📚 Kurse", "🎉 Veranstaltungen", "🤝 Patenschaft", "🔒 Meine Daten", "🌐 Sprache / Язык", "❓ Hilfe"]);
+    expect(menu.buttons.flat().map((button) => button.text)).toEqual(["📚 Kurse", "🎉 Veranstaltungen", "🤝 Patenschaft", "🔒 Meine Daten", "🌐 Sprache / Language", "❓ Hilfe"]);
 
     const person = await personOf(anna);
     expect(person?.consentAt).toBeInstanceOf(Date);
@@ -71,7 +71,7 @@ describe("onboarding", () => {
     expect((await olga.nextReply()).text).toBe("Спасибо, Ольга! Рады, что вы с нами.");
     const menu = await olga.nextReply();
     expect(menu.text).toBe("Что вы хотите сделать?");
-    expect(menu.buttons.flat().map((button) => button.text)).toEqual(["📚 Курсы", "🎉 Мероприятия", "🤝 Наставничество", "🔒 Мои данные", "🌐 Sprache / Язык", "❓ Помощь"]);
+    expect(menu.buttons.flat().map((button) => button.text)).toEqual(["📚 Курсы", "🎉 Мероприятия", "🤝 Наставничество", "🔒 Мои данные", "🌐 Язык / Language", "❓ Помощь"]);
     expect((await personOf(olga))?.language).toBe("ru");
   });
 
@@ -98,7 +98,7 @@ describe("onboarding", () => {
     await user.replies(2);
     user.tap("Nein, danke");
     await user.nextReply();
-    expect((await user.nextReply()).text).toContain("Ohne Ihr Einverständnis");
+    expect((await user.nextReply()).text).toContain("Ohne Ihre Einwilligung");
     const person = await personOf(user);
     expect(person).toMatchObject({ consentAt: null, firstName: null, lastName: null, username: null, phone: null });
     await expectNoConversationState(user.id);
