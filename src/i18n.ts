@@ -1,6 +1,8 @@
 import i18next, { type TFunction } from "i18next";
 import de from "../locales/de.json" with { type: "json" };
 import ru from "../locales/ru.json" with { type: "json" };
+import uk from "../locales/uk.json" with { type: "json" };
+import en from "../locales/en.json" with { type: "json" };
 
 /**
  * The languages the bot speaks, in the order the language picker shows them. Adding a language is
@@ -11,6 +13,8 @@ import ru from "../locales/ru.json" with { type: "json" };
 const LOCALES = {
   de: { resources: de, tag: "de-DE", telegram: ["de"], content: "De" },
   ru: { resources: ru, tag: "ru-RU", telegram: ["ru", "kk", "be", "ky"], content: "Ru" },
+  uk: { resources: uk, tag: "uk-UA", telegram: ["uk"], content: "De" },
+  en: { resources: en, tag: "en-GB", telegram: ["en"], content: "De" },
 } as const satisfies Record<string, { resources: object; tag: string; telegram: readonly string[]; content: "De" | "Ru" }>;
 
 export type Language = keyof typeof LOCALES;
@@ -18,7 +22,7 @@ export const LANGUAGES = Object.keys(LOCALES) as Language[];
 /** Texts missing in a language, and unknown language codes, fall back to German. */
 export const FALLBACK_LANGUAGE: Language = "de";
 /** Telegram clients in a language the bot does not speak get this one. */
-const OTHER_TELEGRAM_LANGUAGE: Language = "de";
+export const OTHER_TELEGRAM_LANGUAGE: Language = "en";
 
 export type Translate = TFunction;
 
@@ -47,10 +51,15 @@ export function languageOf(code: string): Language {
   return isLanguage(code) ? code : FALLBACK_LANGUAGE;
 }
 
+/** The Telegram `language_code`s that choose `language`. */
+export function telegramCodes(language: Language): readonly string[] {
+  return LOCALES[language].telegram;
+}
+
 /** The language for a Telegram client's `language_code` ("ru", "uk", "de-AT", …). */
 export function languageFromTelegram(languageCode: string | undefined): Language {
   const primary = languageCode?.toLowerCase().split("-")[0] ?? "";
-  return LANGUAGES.find((language) => (LOCALES[language].telegram as readonly string[]).includes(primary)) ?? OTHER_TELEGRAM_LANGUAGE;
+  return LANGUAGES.find((language) => telegramCodes(language).includes(primary)) ?? OTHER_TELEGRAM_LANGUAGE;
 }
 
 /** A translate function bound to one language. */

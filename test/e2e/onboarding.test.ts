@@ -39,7 +39,7 @@ describe("onboarding", () => {
     anna.send("/start");
     const welcome = await anna.nextReply();
     expect(welcome.text).toContain("Willkommen beim Quartiersmanagement Belm");
-    expect(welcome.buttons.flat().map((button) => button.text)).toEqual(["Deutsch", "Русский", "Weiter ➜"]);
+    expect(welcome.buttons.flat().map((button) => button.text)).toEqual(["Deutsch", "Русский", "Українська", "English", "Weiter ➜"]);
 
     anna.tap("Weiter ➜");
     expect((await anna.nextReply()).edited).toBe(true); // the language buttons disappear
@@ -76,9 +76,9 @@ describe("onboarding", () => {
   });
 
   it("switches language in the middle of onboarding", async () => {
-    const user = newUser("en", "Sam");
+    const user = newUser("fr", "Sam");
     user.send("/start");
-    expect((await user.nextReply()).text).toContain("Willkommen"); // everything but Russian gets German
+    expect((await user.nextReply()).text).toContain("Welcome to the Quartiersmanagement"); // languages the bot lacks get English
     user.tap("Русский");
     const edited = await user.nextReply();
     expect(edited.edited).toBe(true);
@@ -88,6 +88,28 @@ describe("onboarding", () => {
     await user.nextReply();
     expect((await user.nextReply()).text).toContain("Вы согласны?");
     expect((await personOf(user))?.language).toBe("ru");
+  });
+
+  it("speaks Ukrainian to a Ukrainian speaker and Russian to a Kazakh one, and offers the switch first", async () => {
+    const oksana = newUser("uk", "Оксана");
+    oksana.send("/start");
+    const welcome = await oksana.nextReply();
+    expect(welcome.text).toContain("Ласкаво просимо");
+    expect(welcome.buttons.flat().map((button) => button.text)).toEqual(["Deutsch", "Русский", "Українська", "English", "Далі ➜"]);
+    oksana.tap("Далі ➜");
+    await oksana.nextReply();
+    expect((await oksana.nextReply()).text).toContain("Ви згодні?");
+    oksana.tap("✅ Я згоден / згодна");
+    await oksana.nextReply();
+    expect((await oksana.nextReply()).text).toBe("Дякую, Оксана! Раді, що ви з нами.");
+    const menu = await oksana.nextReply();
+    expect(menu.buttons.flat().map((button) => button.text)).toEqual(["📚 Курси", "🎉 Заходи", "🤝 Наставництво", "🔒 Мої дані", "🌐 Мова / Language", "❓ Довідка"]);
+    expect((await personOf(oksana))?.language).toBe("uk");
+
+    const aigul = newUser("kk", "Айгуль");
+    aigul.send("/start");
+    expect((await aigul.nextReply()).text).toContain("Добро пожаловать");
+    expect((await personOf(aigul))?.language).toBe("ru");
   });
 
   it("stores nothing beyond the Telegram id when consent is refused", async () => {
@@ -172,6 +194,12 @@ describe("language, help and the menu", () => {
     expect((await user.nextReply()).text).toBe("Что вы хотите сделать?");
     user.send("/help");
     expect((await user.nextReply()).text).toContain("Как работает бот");
+    user.send("/language");
+    await user.nextReply();
+    user.tap("English");
+    expect((await user.nextReply()).text).toBe("Fine. From now on I will write in English.");
+    expect((await user.nextReply()).text).toBe("What would you like to do?");
+    expect((await personOf(user))?.language).toBe("en");
   });
 
   it("opens help and comes back to the menu", async () => {

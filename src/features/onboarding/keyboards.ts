@@ -12,9 +12,14 @@ export const consentData = defineCallbackData("consent", z.tuple([z.enum(["agree
 export const languageData = defineCallbackData("lang", z.tuple([z.enum(LANGUAGES)]));
 export const privacyData = defineCallbackData("privacy", z.tuple([z.enum(["export", "erase", "erase_yes", "erase_no"])]));
 
-/** Each language is offered in its own name, so a person who cannot read the other finds theirs. */
+const LANGUAGES_PER_ROW = 2;
+
+/** Each language is offered in its own name, so a person who cannot read the others finds theirs. */
 function languageRow(keyboard: InlineKeyboard, pack: (language: Language) => string): InlineKeyboard {
-  for (const language of LANGUAGES) keyboard.text(translator(language)("language.name"), pack(language));
+  LANGUAGES.forEach((language, index) => {
+    keyboard.text(translator(language)("language.name"), pack(language));
+    if ((index + 1) % LANGUAGES_PER_ROW === 0) keyboard.row();
+  });
   return keyboard.row();
 }
 
