@@ -4,7 +4,7 @@ import { translator, type Language } from "../../i18n.js";
 import { stopAnnouncementsKeyboard } from "./keyboards.js";
 import { textFor } from "./service.js";
 
-export type BroadcastContent = Pick<Broadcast, "textDe" | "textRu" | "photoFileId" | "documentFileId">;
+export type BroadcastContent = Pick<Broadcast, "textDe" | "texts" | "photoFileId" | "documentFileId">;
 
 /**
  * Sends a broadcast as a recipient sees it: their language's text (as the caption of a photo or
