@@ -30,12 +30,13 @@ export const LATIN_ALLOWED = [
  * German levels (A1, B2) and the "n" of a sample size.
  */
 export function foreignWords(text: string, extra: readonly string[] = []): string[] {
-  let rest = text
+  let rest = text;
+  for (const allowed of [...extra, ...LATIN_ALLOWED].sort((a, b) => b.length - a.length)) rest = rest.split(allowed).join(" ");
+  rest = rest
     .replace(/https?:\/\/\S+/g, " ")
     .replace(/\/[a-z_]+/g, " ")
     .replace(/@\w+/g, " ")
     .replace(/\b[ABC][012]\b/g, " ")
     .replace(/\(n = /g, "(");
-  for (const allowed of [...extra, ...LATIN_ALLOWED].sort((a, b) => b.length - a.length)) rest = rest.split(allowed).join(" ");
   return rest.match(/[A-Za-zÄÖÜäöüß]+/g) ?? [];
 }
