@@ -577,7 +577,7 @@ const COOKING_EVENING: DemoEvent = {
   descriptionDe:
     "Plow, Pelmeni, Kartoffelsalat und Butterkuchen: Wir kochen Gerichte aus den Herkunftsländern und aus Niedersachsen und essen gemeinsam. Bringen Sie gern ein Rezept aus Ihrer Familie mit! Die Zutaten stellt das Quartiersmanagement.",
   descriptionRu:
-    "Плов, пельмени, картофельный салат и сладкий пирог Butterkuchen: вместе готовим блюда из родных стран и из Нижней Саксонии и садимся за общий стол. Приносите рецепт из своей семьи! Продукты предоставляет служба квартала (Quartiersmanagement).",
+    "Плов, пельмени, картофельный салат и сладкий пирог Butterkuchen: вместе готовим блюда из родных стран и из Нижней Саксонии и садимся за общий стол. Приносите рецепт из своей семьи! Продукты предоставляет бюро Quartiersmanagement.",
   kind: "club",
   week: 1,
   weekday: 4,
