@@ -22,7 +22,7 @@ async function measure(limit: number, recipients: number): Promise<void> {
   fake.setRateLimit({ perSecond: limit, retryAfter: 1 });
   const manager = await db.person.create({ data: { telegramId: 1, chatId: 1, consentAt: new Date(), roles: { create: { role: "manager" } } } });
   await residents(db, fake, recipients, 10_000, { ruEvery: 3 });
-  await createBroadcast(db, { id: manager.id, roles: ["manager"] }, { audience: { kind: "everyone" }, textDe: "Sommerfest", textRu: "Летний праздник" }, new Date());
+  await createBroadcast(db, { id: manager.id, roles: ["manager"] }, { audience: { kind: "everyone" }, textDe: "Sommerfest", texts: { ru: "Летний праздник" } }, new Date());
   const bot = createBot(fake.token, { db, clock: () => new Date(), logger: silentLogger, timeZone: "Europe/Berlin", adminTelegramIds: [], apiRoot: fake.apiRoot, botInfo: fake.botInfo, throttler: pacedThrottler(limit) });
   const worker = createBroadcastWorker({ db, clock: () => new Date(), logger: silentLogger }, bot.api, { concurrency: Math.max(30, limit), batchSize: Math.max(100, limit) });
   const started = performance.now();

@@ -5,7 +5,6 @@ import {
   type EnrollmentStatus,
   type EventKind,
   type GermanLevel,
-  type Language,
   type Outcome,
   type Role,
   type SponsorStatus,
@@ -15,6 +14,7 @@ import { periodContaining, shiftPeriod } from "./features/indicators/periods.js"
 import type { ManualIndicator } from "./features/indicators/service.js";
 import { recomputeTallies } from "./features/indicators/tallies.js";
 import type { District, HelpArea, SponsorLanguage, Time } from "./features/sponsorship/service.js";
+import type { Language } from "./i18n.js";
 import { addDays, calendarDayOf, clockTimeOn, isoWeekdayOf, type CalendarDay, type IsoWeekday } from "./time.js";
 
 /**
@@ -578,7 +578,7 @@ const COOKING_EVENING: DemoEvent = {
   descriptionDe:
     "Plow, Pelmeni, Kartoffelsalat und Butterkuchen: Wir kochen Gerichte aus den Herkunftsländern und aus Niedersachsen und essen gemeinsam. Bringen Sie gern ein Rezept aus Ihrer Familie mit! Die Zutaten stellt das Quartiersmanagement.",
   descriptionRu:
-    "Плов, пельмени, картофельный салат и сладкий пирог Butterkuchen: вместе готовим блюда из родных стран и из Нижней Саксонии и садимся за общий стол. Приносите рецепт из своей семьи! Продукты предоставляет служба квартала (Quartiersmanagement).",
+    "Плов, пельмени, картофельный салат и сладкий пирог Butterkuchen: вместе готовим блюда из родных стран и из Нижней Саксонии и садимся за общий стол. Приносите рецепт из своей семьи! Продукты предоставляет бюро Quartiersmanagement.",
   kind: "club",
   week: 1,
   weekday: 4,

@@ -1,19 +1,39 @@
 import i18next, { type TFunction } from "i18next";
 import de from "../locales/de.json" with { type: "json" };
 import ru from "../locales/ru.json" with { type: "json" };
+import uk from "../locales/uk.json" with { type: "json" };
+import en from "../locales/en.json" with { type: "json" };
 
-export const LANGUAGES = ["de", "ru"] as const;
-export type Language = (typeof LANGUAGES)[number];
+/**
+ * The languages the bot speaks, in the order the language picker shows them. Adding a language is
+ * a locale file plus one entry here: `tag` formats dates and numbers, `telegram` lists the
+ * Telegram `language_code`s that choose it, `content` says which of the two texts the office
+ * writes (titleDe/titleRu) the reader gets.
+ */
+const LOCALES = {
+  de: { resources: de, tag: "de-DE", telegram: ["de"], content: "De" },
+  ru: { resources: ru, tag: "ru-RU", telegram: ["ru", "kk", "be", "ky"], content: "Ru" },
+  uk: { resources: uk, tag: "uk-UA", telegram: ["uk"], content: "De" },
+  en: { resources: en, tag: "en-GB", telegram: ["en"], content: "De" },
+} as const satisfies Record<string, { resources: object; tag: string; telegram: readonly string[]; content: "De" | "Ru" }>;
+
+export type Language = keyof typeof LOCALES;
+export const LANGUAGES = Object.keys(LOCALES) as Language[];
+/** Texts missing in a language, and unknown language codes, fall back to German. */
 export const FALLBACK_LANGUAGE: Language = "de";
+/** Telegram clients in a language the bot does not speak get this one. */
+export const OTHER_TELEGRAM_LANGUAGE: Language = "en";
 
 export type Translate = TFunction;
 
-export const localeResources = { de, ru } as const;
+export const localeResources = Object.fromEntries(LANGUAGES.map((language) => [language, LOCALES[language].resources])) as {
+  [L in Language]: (typeof LOCALES)[L]["resources"];
+};
 
 const i18n = i18next.createInstance();
 void i18n.init({
   initAsync: false,
-  resources: { de: { translation: de }, ru: { translation: ru } },
+  resources: Object.fromEntries(LANGUAGES.map((language) => [language, { translation: LOCALES[language].resources }])),
   lng: FALLBACK_LANGUAGE,
   fallbackLng: FALLBACK_LANGUAGE,
   supportedLngs: [...LANGUAGES],
@@ -22,21 +42,38 @@ void i18n.init({
   returnNull: false,
 });
 
-/** Russian for Telegram clients set to Russian, German (the fallback) for everyone else. */
+export function isLanguage(code: string): code is Language {
+  return Object.hasOwn(LOCALES, code);
+}
+
+/** A stored language code as a language the bot speaks; anything else reads as the fallback. */
+export function languageOf(code: string): Language {
+  return isLanguage(code) ? code : FALLBACK_LANGUAGE;
+}
+
+/** The Telegram `language_code`s that choose `language`. */
+export function telegramCodes(language: Language): readonly string[] {
+  return LOCALES[language].telegram;
+}
+
+/** The language for a Telegram client's `language_code` ("ru", "uk", "de-AT", …). */
 export function languageFromTelegram(languageCode: string | undefined): Language {
-  return languageCode?.toLowerCase().startsWith("ru") ? "ru" : "de";
+  const primary = languageCode?.toLowerCase().split("-")[0] ?? "";
+  return LANGUAGES.find((language) => telegramCodes(language).includes(primary)) ?? OTHER_TELEGRAM_LANGUAGE;
 }
 
 /** A translate function bound to one language. */
-export function translator(language: Language): Translate {
-  return i18n.getFixedT(language);
+export function translator(language: string): Translate {
+  return i18n.getFixedT(languageOf(language));
 }
 
-const localeTags: Record<Language, string> = { de: "de-DE", ru: "ru-RU" };
+function tag(language: string): string {
+  return LOCALES[languageOf(language)].tag;
+}
 
 /** Date and time as a person of `language` expects it, in the office's time zone. */
-export function formatDateTime(instant: Date, language: Language, timeZone: string): string {
-  return new Intl.DateTimeFormat(localeTags[language], {
+export function formatDateTime(instant: Date, language: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(tag(language), {
     timeZone,
     weekday: "short",
     day: "numeric",
@@ -46,42 +83,44 @@ export function formatDateTime(instant: Date, language: Language, timeZone: stri
   }).format(instant);
 }
 
-const fieldSuffix: Record<Language, "De" | "Ru"> = { de: "De", ru: "Ru" };
-
-/** Picks the person's language from a row with both texts, e.g. titleDe / titleRu. */
-export function localized<F extends string>(row: Record<`${F}De` | `${F}Ru`, string>, field: F, language: Language): string {
-  return row[`${field}${fieldSuffix[language]}`];
+/**
+ * Picks the reader's text from a row the office writes in German and Russian, e.g. titleDe /
+ * titleRu. Languages other than Russian read the German text (a Ukrainian reader is not given
+ * Russian).
+ */
+export function localized<F extends string>(row: Record<`${F}De` | `${F}Ru`, string>, field: F, language: string): string {
+  return row[`${field}${LOCALES[languageOf(language)].content}`];
 }
 
 /** The clock time alone ("18:30"), e.g. for the end of an event on the same day. */
-export function formatTime(instant: Date, language: Language, timeZone: string): string {
-  return new Intl.DateTimeFormat(localeTags[language], { timeZone, hour: "2-digit", minute: "2-digit" }).format(instant);
+export function formatTime(instant: Date, language: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(tag(language), { timeZone, hour: "2-digit", minute: "2-digit" }).format(instant);
 }
 
 /** A number as written in `language` ("1.234,5" in German, "1 234,5" in Russian). */
-export function formatNumber(value: number, language: Language, maximumFractionDigits = 1): string {
-  return new Intl.NumberFormat(localeTags[language], { maximumFractionDigits }).format(value);
+export function formatNumber(value: number, language: string, maximumFractionDigits = 1): string {
+  return new Intl.NumberFormat(tag(language), { maximumFractionDigits }).format(value);
 }
 
 /** A share 0..1 as a percentage with one decimal ("67,1 %"). */
-export function formatPercent(share: number, language: Language): string {
-  return new Intl.NumberFormat(localeTags[language], { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(share);
+export function formatPercent(share: number, language: string): string {
+  return new Intl.NumberFormat(tag(language), { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(share);
 }
 
 /** The month of `instant`, long ("Oktober 2026") or short ("Okt. 26"), in the office's time zone. */
-export function formatMonth(instant: Date, language: Language, timeZone: string, style: "long" | "short"): string {
-  if (style === "long") return new Intl.DateTimeFormat(localeTags[language], { timeZone, month: "long", year: "numeric" }).format(instant);
-  const month = new Intl.DateTimeFormat(localeTags[language], { timeZone, month: "short" }).format(instant);
-  const year = new Intl.DateTimeFormat(localeTags[language], { timeZone, year: "2-digit" }).format(instant);
+export function formatMonth(instant: Date, language: string, timeZone: string, style: "long" | "short"): string {
+  if (style === "long") return new Intl.DateTimeFormat(tag(language), { timeZone, month: "long", year: "numeric" }).format(instant);
+  const month = new Intl.DateTimeFormat(tag(language), { timeZone, month: "short" }).format(instant);
+  const year = new Intl.DateTimeFormat(tag(language), { timeZone, year: "2-digit" }).format(instant);
   return `${month} ${year}`;
 }
 
 /** Day and time without the weekday ("25.11.2026, 02:00"), e.g. when figures were computed. */
-export function formatStamp(instant: Date, language: Language, timeZone: string): string {
-  return new Intl.DateTimeFormat(localeTags[language], { timeZone, dateStyle: "medium", timeStyle: "short" }).format(instant);
+export function formatStamp(instant: Date, language: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(tag(language), { timeZone, dateStyle: "medium", timeStyle: "short" }).format(instant);
 }
 
 /** The day alone with its year ("29. März 2027"), e.g. when a course ended. */
-export function formatDate(instant: Date, language: Language, timeZone: string): string {
-  return new Intl.DateTimeFormat(localeTags[language], { timeZone, day: "numeric", month: "long", year: "numeric" }).format(instant);
+export function formatDate(instant: Date, language: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(tag(language), { timeZone, day: "numeric", month: "long", year: "numeric" }).format(instant);
 }

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { LANGUAGES, localeResources } from "../src/i18n.js";
+import { LANGUAGES, localeResources, type Language } from "../src/i18n.js";
+import { foreignWords } from "./support/latin.js";
 
 type Tree = { [key: string]: string | Tree };
 
@@ -71,6 +72,26 @@ describe("locales", () => {
   it.each(LANGUAGES)("%s has no empty texts", (language) => {
     const empty = [...flatten(localeResources[language] as Tree)].filter(([, text]) => text.trim() === "").map(([key]) => key);
     expect(empty).toEqual([]);
+  });
+
+  /** The plural forms each language needs, by Intl's rules (the ones i18next uses); `_zero` may come in addition. */
+  it.each(LANGUAGES)("%s has every plural form its language needs, each with {{count}} where the number varies", (language) => {
+    const needed = new Intl.PluralRules(language).resolvedOptions().pluralCategories;
+    const keys = [...flatten(localeResources[language])];
+    const pluralBases = new Set(keys.map(([key]) => key).filter((key) => PLURAL_SUFFIX.test(key)).map((key) => key.replace(PLURAL_SUFFIX, "")));
+    const missing = [...pluralBases].flatMap((base) => needed.filter((form) => !keys.some(([key]) => key === `${base}_${form}`)).map((form) => `${base}_${form}`));
+    expect(missing).toEqual([]);
+    // Russian and Ukrainian "one" also covers 21, 31, …: the number must be in the text.
+    const manyNumbers = (form: string) => form !== "one" || language === "ru" || language === "uk";
+    const withoutCount = keys.filter(([key, text]) => /_(one|few|many|other)$/.test(key) && manyNumbers(key.split("_").pop() ?? "") && !text.includes("{{count}}")).map(([key]) => key);
+    expect(withoutCount).toEqual([]);
+  });
+
+  it.each(["ru", "uk"] as Language[])("%s shows no German or English words outside the allow-list", (language) => {
+    const foreign = [...flatten(localeResources[language] as Tree)]
+      .filter(([key]) => !key.endsWith("file_prefix"))
+      .flatMap(([key, text]) => foreignWords(text.replace(/\{\{[^}]*\}\}/g, " ")).map((word) => `${key}: ${word}`));
+    expect(foreign).toEqual([]);
   });
 
   it("has no key that the code never uses", () => {

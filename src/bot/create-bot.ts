@@ -3,8 +3,8 @@ import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { apiThrottler } from "@grammyjs/transformer-throttler";
 import { Bot, type Transformer } from "grammy";
-import type { UserFromGetMe } from "grammy/types";
-import { LANGUAGES, translator } from "../i18n.js";
+import type { LanguageCode, UserFromGetMe } from "grammy/types";
+import { LANGUAGES, OTHER_TELEGRAM_LANGUAGE, telegramCodes, translator, type Language } from "../i18n.js";
 import { attendanceFeature } from "../features/attendance/composer.js";
 import { broadcastsFeature } from "../features/broadcasts/composer.js";
 import { coursesFeature } from "../features/courses/composer.js";
@@ -92,11 +92,17 @@ function installTransformers(...transformers: Transformer[]) {
   };
 }
 
-/** Publishes the command list in German (the default) and Russian. */
+/**
+ * Publishes the command list for every Telegram language that chooses one of ours, and as the
+ * default the list of the language other clients get.
+ */
 export async function publishCommands(bot: Bot<BotContext>): Promise<void> {
-  for (const language of LANGUAGES) {
+  const commandsIn = (language: Language) => {
     const t = translator(language);
-    const commands = COMMANDS.map((command) => ({ command, description: t(`commands.${command}`) }));
-    await bot.api.setMyCommands(commands, language === "de" ? {} : { language_code: language });
+    return COMMANDS.map((command) => ({ command, description: t(`commands.${command}`) }));
+  };
+  await bot.api.setMyCommands(commandsIn(OTHER_TELEGRAM_LANGUAGE));
+  for (const language of LANGUAGES) {
+    for (const code of telegramCodes(language)) await bot.api.setMyCommands(commandsIn(language), { language_code: code as LanguageCode });
   }
 }

@@ -1,6 +1,6 @@
 import type { Middleware, MiddlewareFn, NextFunction } from "grammy";
 import type { Role } from "../generated/prisma/client.js";
-import { languageFromTelegram, translator, FALLBACK_LANGUAGE } from "../i18n.js";
+import { languageFromTelegram, languageOf, translator, FALLBACK_LANGUAGE } from "../i18n.js";
 import { clearBlocked, findOrCreatePerson, hasConsented } from "../features/onboarding/service.js";
 import { hasRole } from "../features/onboarding/roles.js";
 import { activityIsStale, recordActivity } from "../features/onboarding/retention.js";
@@ -32,7 +32,7 @@ export function loadPerson(deps: BotDeps): Middleware<BotContext> {
       person.lastActiveAt = now;
     }
     ctx.person = person;
-    ctx.language = person.language;
+    ctx.language = languageOf(person.language);
     ctx.t = translator(person.language);
     await next();
   };

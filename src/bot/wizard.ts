@@ -1,7 +1,7 @@
 import { InlineKeyboard } from "grammy";
 import { z } from "zod";
 import type { Db } from "../db.js";
-import type { Translate } from "../i18n.js";
+import { languageOf, type Language, type Translate } from "../i18n.js";
 import { parseLocalDay } from "../time.js";
 import { defineCallbackData } from "./callback-data.js";
 import type { ConversationContext } from "./context.js";
@@ -94,9 +94,9 @@ export async function confirm(conversation: BotConversation, ctx: ConversationCo
 }
 
 /** The person with their roles, read inside `conversation.external` when the form acts for them. */
-export async function loadActor(db: Db, personId: number): Promise<Pick<PersonWithRoles, "id" | "roles" | "language">> {
+export async function loadActor(db: Db, personId: number): Promise<Pick<PersonWithRoles, "id" | "roles"> & { language: Language }> {
   const person = await db.person.findUniqueOrThrow({ where: { id: personId }, include: { roles: true } });
-  return { id: person.id, roles: person.roles.map((grant) => grant.role), language: person.language };
+  return { id: person.id, roles: person.roles.map((grant) => grant.role), language: languageOf(person.language) };
 }
 
 /** The fields of a course or an event that managers change one at a time. */

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { GrammyError, type Api } from "grammy";
 import type { BotDeps } from "../bot/context.js";
-import type { Broadcast, Language } from "../generated/prisma/client.js";
-import { translator } from "../i18n.js";
+import type { Broadcast } from "../generated/prisma/client.js";
+import { languageOf, translator } from "../i18n.js";
 import { retryKeyboard } from "../features/broadcasts/keyboards.js";
 import { sendBroadcastMessage } from "../features/broadcasts/notifications.js";
 import {
@@ -78,8 +78,8 @@ export function retryDelayMs(attempts: number): number {
   return 30_000 * 2 ** Math.max(0, attempts - 1);
 }
 
-type Recipient = { id: number; chatId: bigint | null; language: Language; erasedAt: Date | null; consentAt: Date | null; blockedAt: Date | null; broadcastsEnabled: boolean };
-type BroadcastWithManager = Broadcast & { createdBy: { language: Language } | null };
+type Recipient = { id: number; chatId: bigint | null; language: string; erasedAt: Date | null; consentAt: Date | null; blockedAt: Date | null; broadcastsEnabled: boolean };
+type BroadcastWithManager = Broadcast & { createdBy: { language: string } | null };
 
 export function createBroadcastWorker(deps: BroadcastWorkerDeps, api: Api, options: BroadcastWorkerOptions = {}): BroadcastWorker {
   const settings = { ...DEFAULTS, ...options };
@@ -136,7 +136,7 @@ export function createBroadcastWorker(deps: BroadcastWorkerDeps, api: Api, optio
     if (!person || !isReachable(person) || person.chatId === null) return { status: "excluded", error: "no longer reachable" };
     const chatId = Number(person.chatId);
     try {
-      await sendBroadcastMessage(api, chatId, broadcast, person.language);
+      await sendBroadcastMessage(api, chatId, broadcast, languageOf(person.language));
       return { status: "sent" };
     } catch (error) {
       return classifyFailure(delivery, chatId, error);

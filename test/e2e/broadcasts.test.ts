@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(() => stopBotTestEnvironment({ fake, db, running }));
 
 async function broadcast(manager: Actor, textDe: string, textRu: string) {
-  const created = await createBroadcast(db, manager, { audience: { kind: "everyone" }, textDe, textRu }, new Date());
+  const created = await createBroadcast(db, manager, { audience: { kind: "everyone" }, textDe, texts: { ru: textRu } }, new Date());
   await createBroadcastWorker({ db, clock: () => new Date(), logger: silentLogger }, running.bot.api).runOnce();
   return created;
 }
@@ -60,7 +60,7 @@ describe("announcements as residents get them", () => {
     const scheduled = await createBroadcast(
       db,
       { id: manager.id, roles: ["manager"] },
-      { audience: { kind: "everyone" }, textDe: "Später", textRu: "Позже", scheduledFor: new Date(Date.now() + 86_400_000) },
+      { audience: { kind: "everyone" }, textDe: "Später", texts: { ru: "Позже" }, scheduledFor: new Date(Date.now() + 86_400_000) },
       new Date(),
     );
     const ilja = fake.user({ id: 8103, firstName: "Ilja", lastName: "Kowalski", languageCode: "de" });
@@ -92,21 +92,27 @@ describe("/broadcast, as a manager composes it", () => {
     expect((await boss.nextReply()).text).toContain("Welcher Kurs?");
     boss.tap("Deutsch B1 abends – Teilnehmende");
     expect((await boss.nextReply()).text).toMatch(/^Diese Ankündigung erreicht 2 Personen\. Nicht erreicht werden: 0/);
-    expect((await boss.nextReply()).text).toContain("Text auf Deutsch");
+    const askGerman = await boss.nextReply();
+    expect(askGerman.text).toBe("✍️ Bitte schreiben Sie jetzt den Text für diese Sprache: Deutsch");
+    expect(askGerman.buttons.flat().map((button) => button.text)).toEqual(["✖️ Abbrechen"]);
     boss.sendSticker();
     expect((await boss.nextReply()).text).toContain("höchstens 4096 Zeichen");
     boss.send("Der Kurs fällt morgen aus.");
-    expect((await boss.nextReply()).text).toContain("Text auf Russisch");
+    const askRussian = await boss.nextReply();
+    expect(askRussian.text).toBe("✍️ Bitte schreiben Sie jetzt den Text für diese Sprache: Русский");
+    expect(askRussian.buttons.flat().map((button) => button.text)).toEqual(["Denselben Text wie oben", "✖️ Abbrechen"]);
     boss.send("Занятие завтра отменяется.");
     expect((await boss.nextReply()).text).toContain("Foto oder ein Dokument");
     boss.tap("Ohne Anhang");
-    expect((await boss.nextReply()).text).toContain("Vorschau");
+    expect((await boss.nextReply()).text).toBe("👀 Vorschau – so sehen es Personen mit der Sprache Deutsch:");
     const previewDe = await boss.nextReply();
     expect(previewDe.text).toBe("Der Kurs fällt morgen aus.");
     expect(previewDe.buttons.flat().map((button) => button.text)).toEqual(["🔕 Keine Ankündigungen mehr"]);
-    await boss.nextReply();
-    expect((await boss.nextReply()).text).toBe("Занятие завтра отменяется.");
-    expect((await boss.nextReply()).text).toContain("Empfänger: 2");
+    expect((await boss.nextReply()).text).toBe("👀 Vorschau – so sehen es Personen mit der Sprache Русский:");
+    const previewRu = await boss.nextReply();
+    expect(previewRu.text).toBe("Занятие завтра отменяется.");
+    expect(previewRu.buttons.flat().map((button) => button.text)).toEqual(["🔕 Больше не присылать объявления"]);
+    expect((await boss.nextReply()).text).toContain("Anzahl der Personen: 2");
     boss.tap("🚀 Jetzt senden");
     expect((await boss.nextReply()).text).toContain("wird verschickt");
 
@@ -127,10 +133,16 @@ describe("/broadcast, as a manager composes it", () => {
     await boss.replies(2);
     boss.send("Sommerfest am Samstag");
     await boss.nextReply();
-    boss.tap("Einen Text für alle");
+    boss.tap("Denselben Text wie oben");
     await boss.nextReply();
     boss.tap("Ohne Anhang");
-    await boss.replies(2); // one preview: the same text for all
+    const previews = await boss.replies(4); // German and Russian readers, each the same text with their own button
+    expect(previews.map((message) => message.text)).toEqual([
+      "👀 Vorschau – so sehen es Personen mit der Sprache Deutsch:",
+      "Sommerfest am Samstag",
+      "👀 Vorschau – so sehen es Personen mit der Sprache Русский:",
+      "Sommerfest am Samstag",
+    ]);
     expect((await boss.nextReply()).text).toContain("Wann soll die Ankündigung verschickt werden?");
     boss.tap("🗓 Anderer Zeitpunkt …");
     await boss.nextReply();
@@ -140,7 +152,7 @@ describe("/broadcast, as a manager composes it", () => {
     const scheduled = await boss.nextReply();
     expect(scheduled.text).toMatch(/^🗓 Geplant für Di\., 24\. Dezember um 09:30/);
     const broadcast = await db.broadcast.findFirstOrThrow({ where: { textDe: "Sommerfest am Samstag" } });
-    expect(broadcast).toMatchObject({ status: "scheduled", textRu: "Sommerfest am Samstag", scheduledFor: new Date("2030-12-24T08:30:00.000Z") });
+    expect(broadcast).toMatchObject({ status: "scheduled", texts: "{}", textRu: "Sommerfest am Samstag", scheduledFor: new Date("2030-12-24T08:30:00.000Z") });
     boss.tap("✖️ Geplante Ankündigung absagen");
     await boss.nextReply();
     expect((await db.broadcast.findUniqueOrThrow({ where: { id: broadcast.id } })).status).toBe("cancelled");
@@ -149,5 +161,43 @@ describe("/broadcast, as a manager composes it", () => {
     await boss.nextReply();
     boss.send("/cancel");
     expect((await boss.nextReply()).text).toBe("Abgebrochen. Es wurde nichts gespeichert.");
+  });
+
+  it("asks only for the languages its audience reads; Ukrainian readers get Ukrainian, others the German fallback", async () => {
+    const boss = fake.user({ id: 8201, firstName: "Petra", lastName: "Quartier", languageCode: "de" });
+    const oksana = fake.user({ id: 8301, firstName: "Оксана", lastName: "Коваль", languageCode: "uk" });
+    const sam = fake.user({ id: 8302, firstName: "Sam", lastName: "Smith", languageCode: "en" });
+    for (const user of [oksana, sam]) await onboard(user);
+
+    boss.skipReplies();
+    boss.send("/broadcast");
+    await boss.nextReply();
+    boss.tap("🌐 Nach Sprache");
+    const languages = await boss.nextReply();
+    expect(languages.buttons.flat().map((button) => button.text)).toEqual(["Deutsch", "Русский", "Українська", "English", "✖️ Abbrechen"]);
+    boss.tap("Українська");
+    expect((await boss.nextReply()).text).toMatch(/^Diese Ankündigung erreicht 1 Person\./);
+    const ask = await boss.nextReply();
+    expect(ask.text).toBe("✍️ Bitte schreiben Sie jetzt den Text für diese Sprache: Українська");
+    boss.send("Свято в суботу!");
+    expect((await boss.nextReply()).text).toContain("Foto oder ein Dokument");
+    boss.tap("Ohne Anhang");
+    expect((await boss.replies(2)).map((message) => message.text)).toEqual(["👀 Vorschau – so sehen es Personen mit der Sprache Українська:", "Свято в суботу!"]);
+    expect((await boss.nextReply()).text).toContain("Anzahl der Personen: 1");
+    boss.tap("🚀 Jetzt senden");
+    await boss.nextReply();
+    await createBroadcastWorker({ db, clock: () => new Date(), logger: silentLogger }, running.bot.api).runOnce();
+    const received = await oksana.nextReply();
+    expect(received.text).toBe("Свято в суботу!");
+    expect(received.buttons.flat().map((button) => button.text)).toEqual(["🔕 Більше не надсилати оголошення"]);
+    await sam.expectNoReply();
+
+    const manager = await db.person.findUniqueOrThrow({ where: { telegramId: 8201n } });
+    await createBroadcast(db, { id: manager.id, roles: ["manager"] }, { audience: { kind: "everyone" }, textDe: "Sprechstunde heute", texts: { uk: "Консультація сьогодні" } }, new Date());
+    await createBroadcastWorker({ db, clock: () => new Date(), logger: silentLogger }, running.bot.api).runOnce();
+    expect((await oksana.nextReply()).text).toBe("Консультація сьогодні");
+    const fallback = await sam.nextReply();
+    expect(fallback.text).toBe("Sprechstunde heute");
+    expect(fallback.buttons.flat().map((button) => button.text)).toEqual(["🔕 No more announcements"]);
   });
 });

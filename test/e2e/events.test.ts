@@ -274,7 +274,7 @@ describe("organisers, cancellations and forged buttons", () => {
     await petra.nextReply();
     petra.send("3");
     const summary = await petra.nextReply();
-    expect(summary.text).toContain("🗓 Mi., 17. März um 15:00 bis 18:00, 3× wöchentlich");
+    expect(summary.text).toContain("🗓 Mi., 17. März um 15:00 bis 18:00, 3 Wochen lang jede Woche");
     petra.tap("✅ Anlegen");
     await petra.nextReply();
     expect((await petra.nextReply()).text).toBe("„Offener Kindertreff“ ist angelegt, als Reihe mit 3 Terminen.");

@@ -108,16 +108,16 @@ describe("/indicators in Russian", () => {
 
     manager.send("/indicators");
     await manager.nextReply();
-    manager.tap("✏️ Внести правонарушения");
-    expect((await manager.nextReply()).text).toBe("За какой квартал вы вносите правонарушения?");
+    manager.tap("✏️ Внести преступления");
+    expect((await manager.nextReply()).text).toBe("За какой квартал вы вносите число преступлений?");
     manager.tap("4-й квартал 2026");
-    expect((await manager.nextReply()).text).toContain("Сколько правонарушений");
+    expect((await manager.nextReply()).text).toContain("Сколько преступлений");
     manager.send("двенадцать");
     expect((await manager.nextReply()).text).toBe("Пришлите целое число от 0, например 12.");
     manager.send("12");
     expect((await manager.nextReply()).text).toContain("Откуда это число?");
     manager.send("Полиция Оснабрюк");
-    expect((await manager.nextReply()).text).toBe("Правонарушения, 4-й квартал 2026: 12\nИсточник: Полиция Оснабрюк");
+    expect((await manager.nextReply()).text).toBe("Преступления, 4-й квартал 2026: 12\nИсточник: Полиция Оснабрюк");
     manager.tap("Сохранить");
     await manager.nextReply(); // the confirm buttons go
     expect((await manager.nextReply()).text).toBe("Сохранено. Значение за 4-й квартал 2026 теперь видно в /indicators.");
@@ -136,7 +136,7 @@ describe("/indicators in Russian", () => {
   it("lets the manager cancel the entry with /cancel, and nothing changes", async () => {
     manager.send("/indicators");
     await manager.nextReply();
-    manager.tap("✏️ Внести правонарушения");
+    manager.tap("✏️ Внести преступления");
     await manager.nextReply();
     manager.tap("3-й квартал 2026");
     await manager.nextReply();
@@ -158,7 +158,7 @@ describe("/indicators in Russian", () => {
     const resident = fake.user({ id: 8102, firstName: "Олег", languageCode: "ru" });
     await onboard(resident);
     resident.send("/indicators");
-    expect((await resident.nextReply()).text).toBe("Это могут делать только сотрудники квартального бюро.");
+    expect((await resident.nextReply()).text).toBe("Это могут делать только сотрудники бюро Quartiersmanagement.");
   });
 });
 

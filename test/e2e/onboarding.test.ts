@@ -39,7 +39,7 @@ describe("onboarding", () => {
     anna.send("/start");
     const welcome = await anna.nextReply();
     expect(welcome.text).toContain("Willkommen beim Quartiersmanagement Belm");
-    expect(welcome.buttons.flat().map((button) => button.text)).toEqual(["Deutsch", "Русский", "Weiter ➜"]);
+    expect(welcome.buttons.flat().map((button) => button.text)).toEqual(["Deutsch", "Русский", "Українська", "English", "Weiter ➜"]);
 
     anna.tap("Weiter ➜");
     expect((await anna.nextReply()).edited).toBe(true); // the language buttons disappear
@@ -52,7 +52,7 @@ describe("onboarding", () => {
     expect((await anna.nextReply()).text).toBe("Danke, Anna! Schön, dass Sie da sind.");
     const menu = await anna.nextReply();
     expect(menu.text).toBe("Was möchten Sie tun?");
-    expect(menu.buttons.flat().map((button) => button.text)).toEqual(["📚 Kurse", "🎉 Veranstaltungen", "🤝 Patenschaft", "🔒 Meine Daten", "🌐 Sprache / Язык", "❓ Hilfe"]);
+    expect(menu.buttons.flat().map((button) => button.text)).toEqual(["📚 Kurse", "🎉 Veranstaltungen", "🤝 Patenschaft", "🔒 Meine Daten", "🌐 Sprache / Language", "❓ Hilfe"]);
 
     const person = await personOf(anna);
     expect(person?.consentAt).toBeInstanceOf(Date);
@@ -71,14 +71,14 @@ describe("onboarding", () => {
     expect((await olga.nextReply()).text).toBe("Спасибо, Ольга! Рады, что вы с нами.");
     const menu = await olga.nextReply();
     expect(menu.text).toBe("Что вы хотите сделать?");
-    expect(menu.buttons.flat().map((button) => button.text)).toEqual(["📚 Курсы", "🎉 Мероприятия", "🤝 Наставничество", "🔒 Мои данные", "🌐 Sprache / Язык", "❓ Помощь"]);
+    expect(menu.buttons.flat().map((button) => button.text)).toEqual(["📚 Курсы", "🎉 Мероприятия", "🤝 Наставничество", "🔒 Мои данные", "🌐 Язык / Language", "❓ Помощь"]);
     expect((await personOf(olga))?.language).toBe("ru");
   });
 
   it("switches language in the middle of onboarding", async () => {
-    const user = newUser("en", "Sam");
+    const user = newUser("fr", "Sam");
     user.send("/start");
-    expect((await user.nextReply()).text).toContain("Willkommen"); // everything but Russian gets German
+    expect((await user.nextReply()).text).toContain("Welcome to the Quartiersmanagement"); // languages the bot lacks get English
     user.tap("Русский");
     const edited = await user.nextReply();
     expect(edited.edited).toBe(true);
@@ -90,6 +90,28 @@ describe("onboarding", () => {
     expect((await personOf(user))?.language).toBe("ru");
   });
 
+  it("speaks Ukrainian to a Ukrainian speaker and Russian to a Kazakh one, and offers the switch first", async () => {
+    const oksana = newUser("uk", "Оксана");
+    oksana.send("/start");
+    const welcome = await oksana.nextReply();
+    expect(welcome.text).toContain("Ласкаво просимо");
+    expect(welcome.buttons.flat().map((button) => button.text)).toEqual(["Deutsch", "Русский", "Українська", "English", "Далі ➜"]);
+    oksana.tap("Далі ➜");
+    await oksana.nextReply();
+    expect((await oksana.nextReply()).text).toContain("Ви згодні?");
+    oksana.tap("✅ Я згоден / згодна");
+    await oksana.nextReply();
+    expect((await oksana.nextReply()).text).toBe("Дякую, Оксана! Раді, що ви з нами.");
+    const menu = await oksana.nextReply();
+    expect(menu.buttons.flat().map((button) => button.text)).toEqual(["📚 Курси", "🎉 Заходи", "🤝 Наставництво", "🔒 Мої дані", "🌐 Мова / Language", "❓ Довідка"]);
+    expect((await personOf(oksana))?.language).toBe("uk");
+
+    const aigul = newUser("kk", "Айгуль");
+    aigul.send("/start");
+    expect((await aigul.nextReply()).text).toContain("Добро пожаловать");
+    expect((await personOf(aigul))?.language).toBe("ru");
+  });
+
   it("stores nothing beyond the Telegram id when consent is refused", async () => {
     const user = newUser("de", "Karl");
     user.send("/start");
@@ -98,7 +120,7 @@ describe("onboarding", () => {
     await user.replies(2);
     user.tap("Nein, danke");
     await user.nextReply();
-    expect((await user.nextReply()).text).toContain("Ohne Ihr Einverständnis");
+    expect((await user.nextReply()).text).toContain("Ohne Ihre Einwilligung");
     const person = await personOf(user);
     expect(person).toMatchObject({ consentAt: null, firstName: null, lastName: null, username: null, phone: null });
     await expectNoConversationState(user.id);
@@ -172,6 +194,12 @@ describe("language, help and the menu", () => {
     expect((await user.nextReply()).text).toBe("Что вы хотите сделать?");
     user.send("/help");
     expect((await user.nextReply()).text).toContain("Как работает бот");
+    user.send("/language");
+    await user.nextReply();
+    user.tap("English");
+    expect((await user.nextReply()).text).toBe("Fine. From now on I will write in English.");
+    expect((await user.nextReply()).text).toBe("What would you like to do?");
+    expect((await personOf(user))?.language).toBe("en");
   });
 
   it("opens help and comes back to the menu", async () => {

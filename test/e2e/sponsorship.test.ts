@@ -49,7 +49,7 @@ describe("a sponsorship from sign-up to its end, in German and Russian", () => {
     await onboard(anna);
     anna.tap("🤝 Patenschaft");
     expect((await anna.nextReply()).text).toContain("🤝 Patenschaften");
-    anna.tap("🙋 Pate/Patin werden");
+    anna.tap("🙋 Patin oder Pate werden");
     expect((await anna.nextReply()).text).toBe("Welche Sprachen sprechen Sie? (Mehrfachauswahl)");
     anna.tap("Fertig ➡️");
     expect((await anna.nextReply()).text).toContain("mindestens eine Möglichkeit");
@@ -75,12 +75,12 @@ describe("a sponsorship from sign-up to its end, in German and Russian", () => {
     await anna.nextReply();
     expect((await anna.nextReply()).text).toContain("Das Quartiersmanagement prüft Ihre Angaben");
 
-    expect((await boss.nextReply()).text).toContain("Eine neue Person möchte Pate/Patin werden.\nSprachen: Deutsch, Russisch");
+    expect((await boss.nextReply()).text).toContain("Eine neue Person möchte Patin oder Pate werden.\nSprachen: Deutsch, Russisch");
     boss.tap("🙋 Neue Ehrenamtliche");
     expect((await boss.nextReply()).text).toContain("🙋 Anna Schmidt");
     boss.tap("✅ Anna Schmidt freigeben");
     expect((await boss.nextReply()).text).toBe("Freigegeben.");
-    expect((await anna.nextReply()).text).toContain("Sie sind als Pate/Patin freigegeben");
+    expect((await anna.nextReply()).text).toContain("Sie sind als Patin oder Pate freigegeben");
     expect((await db.sponsorProfile.findFirstOrThrow({ where: { personId: (await personOf(anna)).id } })).status).toBe("active");
   });
 
@@ -141,7 +141,7 @@ describe("a sponsorship from sign-up to its end, in German and Russian", () => {
       "Сергей Буш · 11 Punkte · 0/2 Familien",
       "Maria · 10 Punkte · 1/2 Familien",
       "Anna Schmidt · 8 Punkte · 0/2 Familien",
-      "Alle aktiven Paten zeigen",
+      "Alle aktiven Patinnen und Paten zeigen",
       "⬅️ Zu den Anfragen",
     ]);
 
@@ -187,7 +187,7 @@ describe("a sponsorship from sign-up to its end, in German and Russian", () => {
     expect(checkin.text).toBe("🤝 Wie läuft Ihre Patenschaft?");
     anna.tap("🏁 Die Patenschaft ist beendet");
     expect((await anna.nextReply()).text).toContain("Die Patenschaft ist jetzt beendet.");
-    expect((await olga.nextReply()).text).toBe("ℹ️ Наставничество, в котором вы участвовали, завершено. Если есть вопросы, квартальное бюро с радостью поможет.");
+    expect((await olga.nextReply()).text).toBe("ℹ️ Наставничество, в котором вы участвовали, завершено. Если есть вопросы, бюро Quartiersmanagement с радостью поможет.");
     const ended = await db.sponsorship.findUniqueOrThrow({ where: { id: sponsorship.id }, include: { request: true } });
     expect([ended.status, ended.endReason, ended.request.status]).toEqual(["ended", "ended_by_sponsor", "closed"]);
     // The next month's check-in is not planned for an ended sponsorship.
@@ -231,10 +231,10 @@ describe("withdrawal, erasure and forged buttons", () => {
     const { requestId } = await activePair(sponsor, family);
     sponsor.send("/sponsorship");
     await sponsor.nextReply();
-    sponsor.tap("🚪 Als Pate/Patin aufhören");
+    sponsor.tap("🚪 Als Patin oder Pate aufhören");
     await sponsor.nextReply();
     sponsor.tap("Ja, wirklich");
-    expect((await sponsor.nextReply()).text).toContain("nicht mehr als Pate/Patin eingetragen");
+    expect((await sponsor.nextReply()).text).toContain("nicht mehr als Patin oder Pate eingetragen");
     expect((await family.nextReply()).text).toContain("Наставничество, в котором вы участвовали, завершено.");
     expect((await db.sponsorshipRequest.findUniqueOrThrow({ where: { id: requestId } })).status).toBe("open");
   });
@@ -261,7 +261,7 @@ describe("withdrawal, erasure and forged buttons", () => {
     await sponsor.nextReply();
     sponsor.tap(/^Ja/);
     await sponsor.nextReply();
-    expect((await other.nextReply()).text).toBe("ℹ️ Наставничество, в котором вы участвовали, завершено. Если есть вопросы, квартальное бюро с радостью поможет.");
+    expect((await other.nextReply()).text).toBe("ℹ️ Наставничество, в котором вы участвовали, завершено. Если есть вопросы, бюро Quartiersmanagement с радостью поможет.");
     expect((await db.sponsorshipRequest.findUniqueOrThrow({ where: { id: requestId } })).status).toBe("open");
   });
 

@@ -45,7 +45,7 @@ function worker(options: BroadcastWorkerOptions & { throttler?: ThrottlerOptions
 }
 
 async function broadcastToEveryone(text = "Sommerfest am Samstag") {
-  return createBroadcast(db, manager, { audience: { kind: "everyone" }, textDe: text, textRu: `${text} (RU)`, progressChatId: MANAGER_CHAT }, new Date());
+  return createBroadcast(db, manager, { audience: { kind: "everyone" }, textDe: text, texts: { ru: `${text} (RU)` }, progressChatId: MANAGER_CHAT }, new Date());
 }
 
 function expectExactlyOnce(chatIds: readonly number[]) {
@@ -71,7 +71,7 @@ describe("audience and queue", () => {
   it("lets only managers count, create, cancel or retry", async () => {
     const resident: Actor = { id: 999, roles: [] };
     await expect(audienceSize(db, resident, { kind: "everyone" })).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(createBroadcast(db, resident, { audience: { kind: "everyone" }, textDe: "x", textRu: "x" }, new Date())).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(createBroadcast(db, resident, { audience: { kind: "everyone" }, textDe: "x", texts: { ru: "x" } }, new Date())).rejects.toBeInstanceOf(ForbiddenError);
     const { broadcast } = await broadcastToEveryone();
     await expect(cancelBroadcast(db, resident, broadcast.id, new Date())).rejects.toBeInstanceOf(ForbiddenError);
     await expect(retryFailed(db, resident, broadcast.id)).rejects.toBeInstanceOf(ForbiddenError);
@@ -115,7 +115,7 @@ describe("the broadcast worker against the fake Bot API", () => {
     fake.failNext("sendMessage", { kind: "400", description: "Bad Request: chat not found" }, { chatId: 101, times: 2 });
     let now = new Date("2026-11-25T10:00:00Z");
     const clock = () => now;
-    const { broadcast } = await createBroadcast(db, manager, { audience: { kind: "everyone" }, textDe: "Hallo", textRu: "Привет", progressChatId: MANAGER_CHAT }, now);
+    const { broadcast } = await createBroadcast(db, manager, { audience: { kind: "everyone" }, textDe: "Hallo", texts: { ru: "Привет" }, progressChatId: MANAGER_CHAT }, now);
     const run = worker({ clock, maxAttempts: 2 });
     expect(await run.runOnce()).toMatchObject({ sent: 2, blocked: 1, retried: 1 });
     expect((await db.person.findFirstOrThrow({ where: { chatId: 100 } })).blockedAt).not.toBeNull();
@@ -137,7 +137,7 @@ describe("the broadcast worker against the fake Bot API", () => {
     await residents(db, fake, 2, 100);
     let now = new Date("2026-11-25T10:00:00Z");
     const later = new Date("2026-11-26T08:00:00Z");
-    const input = { audience: { kind: "everyone" as const }, textDe: "Morgen", textRu: "Завтра", scheduledFor: later };
+    const input = { audience: { kind: "everyone" as const }, textDe: "Morgen", texts: { ru: "Завтра" }, scheduledFor: later };
     const { broadcast } = await createBroadcast(db, manager, input, now);
     const { broadcast: cancelled } = await createBroadcast(db, manager, { ...input, textDe: "Abgesagt" }, now);
     expect(broadcast.status).toBe("scheduled");

@@ -1,7 +1,8 @@
 import { GrammyError } from "grammy";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createDb, type Db } from "../../src/db.js";
-import type { CourseSession, Language } from "../../src/generated/prisma/client.js";
+import type { CourseSession } from "../../src/generated/prisma/client.js";
+import type { Language } from "../../src/i18n.js";
 import { cancelSession, createCourse, setCourseReminders, withdraw } from "../../src/features/courses/service.js";
 import type { Actor } from "../../src/features/onboarding/roles.js";
 import { createJobs } from "../../src/jobs/index.js";

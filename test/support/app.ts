@@ -59,7 +59,7 @@ export function startTestBot(fake: FakeTelegram, db: Db, options: TestBotOptions
 export async function onboard(user: TelegramUser): Promise<void> {
   user.send("/start");
   await user.nextReply();
-  user.tap(/^(Weiter|Далее)/);
+  user.tap(/^(Weiter|Далее|Далі|Continue)/);
   await user.replies(2); // the welcome loses its buttons; the privacy text
   user.tap(/^✅/);
   await user.replies(3); // the consent buttons go; thanks; the menu

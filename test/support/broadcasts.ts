@@ -1,5 +1,5 @@
 import type { Db } from "../../src/db.js";
-import type { Language } from "../../src/generated/prisma/client.js";
+import type { Language } from "../../src/i18n.js";
 import type { FakeTelegram } from "./fake-telegram.js";
 
 /**

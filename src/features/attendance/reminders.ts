@@ -1,6 +1,6 @@
 import type { Db, Prisma } from "../../db.js";
 import type { Course, CourseSession, Enrollment, ReminderKind, Role } from "../../generated/prisma/client.js";
-import { formatDate, localized, translator, type Language, type Translate } from "../../i18n.js";
+import { formatDate, languageOf, localized, translator, type Language, type Translate } from "../../i18n.js";
 import type { DueReminder, PlannedReminder, ReminderContext, ReminderSource, Review } from "../../jobs/reminders.js";
 import { addDays, addMonths, calendarDayOf, clockTimeOn } from "../../time.js";
 import { managerRecipients } from "../team/service.js";
@@ -141,7 +141,7 @@ async function reviewFollowUps(db: Db, timeZone: string, due: readonly DueRemind
     const t = translator(reminder.person.language);
     return [
       reminder.id,
-      { send: true, text: followUpText(t, enrollment, reminder.person.language, timeZone), reply_markup: sixMonthKeyboard(t, enrollment.id), allowedInQuietHours: false },
+      { send: true, text: followUpText(t, enrollment, languageOf(reminder.person.language), timeZone), reply_markup: sixMonthKeyboard(t, enrollment.id), allowedInQuietHours: false },
     ];
   });
 }
@@ -169,7 +169,7 @@ async function reviewMissingAttendance(db: Db, timeZone: string, due: readonly D
     if (session.course.sessions.length > 0) return [reminder.id, { send: false, reason: "attendance was caught up" }];
     if (session.course.enrollments.length === 0) return [reminder.id, { send: false, reason: "outcomes recorded by hand" }];
     const t = translator(reminder.person.language);
-    return [reminder.id, { send: true, text: missingText(t, session, reminder.person.language, timeZone), reply_markup: missingAttendanceKeyboard(t, session.courseId), allowedInQuietHours: false }];
+    return [reminder.id, { send: true, text: missingText(t, session, languageOf(reminder.person.language), timeZone), reply_markup: missingAttendanceKeyboard(t, session.courseId), allowedInQuietHours: false }];
   });
 }
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { BotContext, BotDeps, ConversationContext } from "../../bot/context.js";
 import { waitForButton, waitForChoice, waitForTextOrButton, type BotConversation } from "../../bot/conversation-helpers.js";
 import { loadActor } from "../../bot/wizard.js";
-import { LANGUAGES, formatDateTime, localized, translator, type Language, type Translate } from "../../i18n.js";
+import { FALLBACK_LANGUAGE, LANGUAGES, formatDateTime, localized, translator, type Language, type Translate } from "../../i18n.js";
 import { addDays, calendarDayOf, clockTimeOn, parseClockTime, parseLocalDay } from "../../time.js";
 import {
   attachmentKeyboard,
@@ -16,13 +16,22 @@ import {
   eventPickData,
   languagePickData,
   pickerKeyboard,
-  russianTextKeyboard,
+  sameTextKeyboard,
   scheduledKeyboard,
   SCHEDULE_CHOICES,
   whenKeyboard,
 } from "./keyboards.js";
 import { sendBroadcastMessage, type BroadcastContent } from "./notifications.js";
-import { COURSE_AUDIENCE_STATUSES, MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH, audienceOptions, audienceSize, createBroadcast, type Audience } from "./service.js";
+import {
+  COURSE_AUDIENCE_STATUSES,
+  MAX_CAPTION_LENGTH,
+  MAX_TEXT_LENGTH,
+  audienceLanguages,
+  audienceOptions,
+  audienceSize,
+  createBroadcast,
+  type Audience,
+} from "./service.js";
 import type { Actor } from "../onboarding/roles.js";
 import { districtLabel } from "../sponsorship/labels.js";
 
@@ -44,9 +53,9 @@ function throwIfCancelled(answer: Step): void {
 }
 
 /**
- * /broadcast: audience (with its reach), German text, Russian text or the same for all, an
- * optional photo or document, a preview exactly as recipients see it, then now or later.
- * Every database call runs through `conversation.external`.
+ * /broadcast: audience (with its reach), a text for each language the audience reads (German
+ * first when it has German readers), an optional photo or document, a preview per language exactly
+ * as recipients see it, then now or later. Every database call runs through `conversation.external`.
  */
 export function broadcastComposeConversation(deps: BotDeps) {
   async function broadcastCompose(conversation: BotConversation, ctx: ConversationContext, managerId: number): Promise<void> {
@@ -54,16 +63,16 @@ export function broadcastComposeConversation(deps: BotDeps) {
     const t = translator(manager.language);
     try {
       const { audience, reach } = await askAudience(conversation, ctx, t, manager, deps);
-      const textDe = await askText(conversation, ctx, t, "broadcasts.ask_text_de", cancelStepKeyboard(t));
-      if (textDe === undefined) throw new Cancelled();
-      const textRu = (await askText(conversation, ctx, t, "broadcasts.ask_text_ru", russianTextKeyboard(t))) ?? textDe;
-      const attachment = await askAttachment(conversation, ctx, t, Math.max(textDe.length, textRu.length));
-      const content: BroadcastContent = { textDe, textRu, photoFileId: attachment.photoFileId ?? null, documentFileId: attachment.documentFileId ?? null };
-      await preview(ctx, t, content);
+      const found = await conversation.external(() => audienceLanguages(deps.db, manager, audience));
+      const languages = found.length > 0 ? found : [FALLBACK_LANGUAGE];
+      const { textDe, texts } = await askTexts(conversation, ctx, t, languages);
+      const attachment = await askAttachment(conversation, ctx, t, Math.max(textDe.length, ...Object.values(texts).map((text) => text.length)));
+      const content: BroadcastContent = { textDe, texts: JSON.stringify(texts), photoFileId: attachment.photoFileId ?? null, documentFileId: attachment.documentFileId ?? null };
+      await preview(ctx, t, content, languages);
       const scheduledFor = await askWhen(conversation, ctx, t, deps, reach);
       const chatId = ctx.chat?.id;
       const created = await conversation.external(() =>
-        createBroadcast(deps.db, manager, { audience, textDe, textRu, ...attachment, scheduledFor, progressChatId: chatId }, deps.clock()),
+        createBroadcast(deps.db, manager, { audience, textDe, texts, ...attachment, scheduledFor, progressChatId: chatId }, deps.clock()),
       );
       if (created.broadcast.status === "scheduled" && scheduledFor) {
         await ctx.reply(t("broadcasts.scheduled", { when: formatDateTime(scheduledFor, manager.language, deps.timeZone), reach: created.reach }), {
@@ -161,15 +170,38 @@ async function refineAudience(
   }
 }
 
-/** The text, or undefined when the step's "same text for all" button was pressed. */
+/**
+ * A text for each language of the audience. The first one (German when the audience reads German)
+ * is the fallback, stored as textDe: a later language may keep it with "same text as above", and
+ * anyone whose language has no text of its own gets it.
+ */
+async function askTexts(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  t: Translate,
+  languages: readonly Language[],
+): Promise<{ textDe: string; texts: Partial<Record<Language, string>> }> {
+  let fallback: string | undefined;
+  const texts: Partial<Record<Language, string>> = {};
+  for (const language of languages) {
+    const question = t("broadcasts.ask_text", { language: translator(language)("language.name") });
+    const text = await askText(conversation, ctx, t, question, fallback === undefined ? cancelStepKeyboard(t) : sameTextKeyboard(t));
+    if (text !== undefined) texts[language] = text;
+    fallback ??= text;
+  }
+  if (fallback === undefined) throw new Cancelled(); // only a forged "same text" button can skip the first text
+  return { textDe: fallback, texts };
+}
+
+/** The text, or undefined when the step's "same text as above" button was pressed. */
 async function askText(
   conversation: BotConversation,
   ctx: ConversationContext,
   t: Translate,
-  questionKey: string,
+  question: string,
   keyboard: ReturnType<typeof cancelStepKeyboard>,
 ): Promise<string | undefined> {
-  await ctx.reply(t(questionKey), { reply_markup: keyboard });
+  await ctx.reply(question, { reply_markup: keyboard });
   const answer = await waitForTextOrButton(conversation, t, { schema: textSchema, invalidKey: "broadcasts.invalid_text", buttons: composeData });
   if (answer.kind === "text") return answer.value;
   if (answer.values[0] === "same_text") return undefined;
@@ -203,15 +235,14 @@ async function askAttachment(
   }
 }
 
-/** The manager sees each language's message exactly as recipients will. */
-async function preview(ctx: ConversationContext, t: Translate, content: BroadcastContent): Promise<void> {
+/** The manager sees the message of each language of the audience exactly as its readers will. */
+async function preview(ctx: ConversationContext, t: Translate, content: BroadcastContent, languages: readonly Language[]): Promise<void> {
   const chatId = ctx.chat?.id;
   if (chatId === undefined) return;
-  await ctx.reply(t("broadcasts.preview_title"));
-  await sendBroadcastMessage(ctx.api, chatId, content, "de");
-  if (content.textRu === content.textDe) return;
-  await ctx.reply(t("broadcasts.preview_title_ru"));
-  await sendBroadcastMessage(ctx.api, chatId, content, "ru");
+  for (const language of languages) {
+    await ctx.reply(t("broadcasts.preview_title", { language: translator(language)("language.name") }));
+    await sendBroadcastMessage(ctx.api, chatId, content, language);
+  }
 }
 
 /** "TT.MM.JJJJ HH:MM" on the office's clock. */

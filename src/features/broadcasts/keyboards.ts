@@ -46,7 +46,8 @@ export function pickerKeyboard(t: Translate, buttons: readonly { label: string; 
   return keyboard.text(t("broadcasts.cancel_button"), composeData.pack("cancel"));
 }
 
-export function russianTextKeyboard(t: Translate): InlineKeyboard {
+/** A text step after the first: "same text as above" keeps the first text for this language. */
+export function sameTextKeyboard(t: Translate): InlineKeyboard {
   return new InlineKeyboard().text(t("broadcasts.same_text"), composeData.pack("same_text")).row().text(t("broadcasts.cancel_button"), composeData.pack("cancel"));
 }
 

@@ -1,10 +1,10 @@
 import type { Api } from "grammy";
-import type { Broadcast, Language } from "../../generated/prisma/client.js";
-import { translator } from "../../i18n.js";
+import type { Broadcast } from "../../generated/prisma/client.js";
+import { translator, type Language } from "../../i18n.js";
 import { stopAnnouncementsKeyboard } from "./keyboards.js";
 import { textFor } from "./service.js";
 
-export type BroadcastContent = Pick<Broadcast, "textDe" | "textRu" | "photoFileId" | "documentFileId">;
+export type BroadcastContent = Pick<Broadcast, "textDe" | "texts" | "photoFileId" | "documentFileId">;
 
 /**
  * Sends a broadcast as a recipient sees it: their language's text (as the caption of a photo or

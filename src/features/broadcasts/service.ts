@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Prisma, type Db } from "../../db.js";
-import type { Broadcast, DeliveryStatus, Language } from "../../generated/prisma/client.js";
-import { LANGUAGES } from "../../i18n.js";
+import type { Broadcast, DeliveryStatus } from "../../generated/prisma/client.js";
+import { FALLBACK_LANGUAGE, LANGUAGES, languageOf, type Language } from "../../i18n.js";
 import { assertRole, type Actor } from "../onboarding/roles.js";
 
 
@@ -98,8 +98,10 @@ export const MAX_CAPTION_LENGTH = 1024;
 
 export interface BroadcastInput {
   audience: Audience;
+  /** The fallback text: every language without its own text in `texts` gets it. */
   textDe: string;
-  textRu: string;
+  /** The texts in other languages, by language. */
+  texts?: Partial<Record<Language, string>>;
   photoFileId?: string;
   documentFileId?: string;
   /** Later than now: the broadcast waits until then; otherwise it starts at once. */
@@ -122,7 +124,8 @@ export async function createBroadcast(db: Db, actor: Actor, input: BroadcastInpu
   assertRole(actor, "manager");
   const audience = audienceSchema.parse(input.audience);
   const limit = input.photoFileId || input.documentFileId ? MAX_CAPTION_LENGTH : MAX_TEXT_LENGTH;
-  for (const text of [input.textDe, input.textRu]) {
+  const texts = ownTexts(input.textDe, input.texts ?? {});
+  for (const text of [input.textDe, ...Object.values(texts)]) {
     if (text.trim() === "" || text.length > limit) throw new Error(`broadcast text must have 1 to ${limit} characters`);
   }
   const scheduled = input.scheduledFor !== undefined && input.scheduledFor > now;
@@ -132,7 +135,8 @@ export async function createBroadcast(db: Db, actor: Actor, input: BroadcastInpu
         createdById: actor.id,
         audience: JSON.stringify(audience),
         textDe: input.textDe,
-        textRu: input.textRu,
+        texts: JSON.stringify(texts),
+        textRu: texts.ru ?? input.textDe,
         photoFileId: input.photoFileId ?? null,
         documentFileId: input.documentFileId ?? null,
         status: scheduled ? "scheduled" : "sending",
@@ -286,9 +290,29 @@ export async function sendingBroadcastIds(db: Db): Promise<number[]> {
   return rows.map((row) => row.id);
 }
 
-/** The text a person gets, in their language. */
-export function textFor(broadcast: Pick<Broadcast, "textDe" | "textRu">, language: Language): string {
-  return language === "ru" ? broadcast.textRu : broadcast.textDe;
+const textsSchema = z.record(z.string(), z.string());
+
+/** Only the texts that differ from the fallback, and only in languages the bot speaks. */
+function ownTexts(fallback: string, texts: Partial<Record<Language, string>>): Partial<Record<Language, string>> {
+  return Object.fromEntries(
+    LANGUAGES.filter((language) => language !== FALLBACK_LANGUAGE)
+      .map((language) => [language, texts[language]] as const)
+      .filter((entry): entry is readonly [Language, string] => entry[1] !== undefined && entry[1] !== fallback),
+  );
+}
+
+/** The text a person gets: their language's, else the fallback (German) one. */
+export function textFor(broadcast: Pick<Broadcast, "textDe" | "texts">, language: Language): string {
+  const texts = textsSchema.safeParse(JSON.parse(broadcast.texts));
+  return (texts.success ? texts.data[language] : undefined) ?? broadcast.textDe;
+}
+
+/** The languages of the people a broadcast would reach, in the order of LANGUAGES. */
+export async function audienceLanguages(db: Db, actor: Actor, audience: Audience): Promise<Language[]> {
+  assertRole(actor, "manager");
+  const groups = await db.person.groupBy({ by: ["language"], where: { AND: [audienceWhere(audience), REACHABLE] } });
+  const present = new Set(groups.map((group) => languageOf(group.language)));
+  return LANGUAGES.filter((language) => present.has(language));
 }
 
 /**

@@ -229,7 +229,8 @@ async function askInstructor(conversation: BotConversation, ctx: ConversationCon
 /** A new course, asked step by step in both languages, then a summary to confirm. */
 function courseCreationConversation(deps: BotDeps) {
   async function courseCreation(conversation: BotConversation, ctx: ConversationContext, personId: number): Promise<void> {
-    const t = translator(await conversation.external(async () => (await loadActor(deps.db, personId)).language));
+    const language = await conversation.external(async () => (await loadActor(deps.db, personId)).language);
+    const t = translator(language);
     try {
       const input = await askCourse(conversation, ctx, t, deps);
       const sessions = weeklySessions(input.firstDay, input.lastDay, input.weekly, deps.timeZone);
@@ -245,11 +246,11 @@ function courseCreationConversation(deps: BotDeps) {
         threshold: Math.round(input.attendanceThreshold * 100),
         place: input.place,
         count: sessions.length,
-        first: formatDateTime(sessions[0]?.startsAt ?? new Date(), "de", deps.timeZone),
+        first: formatDateTime(sessions[0]?.startsAt ?? new Date(), language, deps.timeZone),
       });
       const press = await confirm(conversation, ctx, t, summary, t("manage.create_button"));
       const course = await conversation.external(async () => createCourse(deps.db, await loadActor(deps.db, personId), input, deps.timeZone));
-      await press.reply(t("manage.created", { title: course.titleDe, count: sessions.length }), {
+      await press.reply(t("manage.created", { title: localized(course, "title", language), count: sessions.length }), {
         reply_markup: new InlineKeyboard().text(t("manage.open_course"), manageData.pack("course", course.id)),
       });
     } catch (error) {
@@ -307,7 +308,8 @@ async function askDay(conversation: BotConversation, ctx: ConversationContext, t
 /** Changes one field of a course; a larger capacity moves people up from the waiting list. */
 function courseEditConversation(deps: BotDeps) {
   async function courseEdit(conversation: BotConversation, ctx: ConversationContext, personId: number, courseId: number, field: EditableCourseField): Promise<void> {
-    const t = translator(await conversation.external(async () => (await loadActor(deps.db, personId)).language));
+    const language = await conversation.external(async () => (await loadActor(deps.db, personId)).language);
+    const t = translator(language);
     try {
       const value = await askNewValue(conversation, ctx, t, field);
       const result = await conversation.external(async () => updateCourse(deps.db, await loadActor(deps.db, personId), courseId, { field, value }, deps.clock()));

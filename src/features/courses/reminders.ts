@@ -1,5 +1,5 @@
 import type { Course, CourseSession, Enrollment } from "../../generated/prisma/client.js";
-import { formatDateTime, localized, translator, type Language } from "../../i18n.js";
+import { formatDateTime, languageOf, localized, translator, type Language } from "../../i18n.js";
 import type { DueReminder, PlannedReminder, ReminderContext, ReminderSource, Review } from "../../jobs/reminders.js";
 import { PLANNING_HORIZON_MS, dayHasBegun, eveningBefore, remindablePeople, shortlyBefore, startsEarly } from "../../jobs/reminder-times.js";
 
@@ -92,7 +92,7 @@ function reviewOne(
   }
   return {
     send: true,
-    text: courseReminderText(kind, session, reminder.person.language, timeZone),
+    text: courseReminderText(kind, session, languageOf(reminder.person.language), timeZone),
     allowedInQuietHours: kind === "course_session_soon" && startsEarly(session.startsAt, timeZone),
   };
 }

@@ -32,11 +32,11 @@ export function weeklySessions(first: CalendarDay, last: CalendarDay, slots: rea
 const WEEKDAY_NAMES: Record<string, IsoWeekday> = {
   mo: 1, di: 2, mi: 3, do: 4, fr: 5, sa: 6, so: 7,
   mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7,
-  пн: 1, вт: 2, ср: 3, чт: 4, пт: 5, сб: 6, вс: 7,
+  пн: 1, вт: 2, ср: 3, чт: 4, пт: 5, сб: 6, вс: 7, нд: 7,
   "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7,
 };
 
-/** A weekday written as Mo–So, Mon–Sun, Пн–Вс or 1–7 (Monday = 1); undefined if unknown. */
+/** A weekday written as Mo–So, Mon–Sun, Пн–Вс (Ukrainian Нд for Sunday) or 1–7 (Monday = 1); undefined if unknown. */
 export function parseWeekday(text: string): IsoWeekday | undefined {
   return WEEKDAY_NAMES[text.trim().toLowerCase().replace(/\.$/, "")];
 }

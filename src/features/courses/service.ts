@@ -1,8 +1,9 @@
 import type { Db, Prisma } from "../../db.js";
-import type { Course, CourseCategory, CourseSession, Enrollment, GermanLevel, Language, Outcome } from "../../generated/prisma/client.js";
+import type { Course, CourseCategory, CourseSession, Enrollment, GermanLevel, Outcome } from "../../generated/prisma/client.js";
 import { assertRole, hasRole, type Actor } from "../onboarding/roles.js";
 import { weeklySessions, type WeeklySlot } from "./schedule.js";
 import type { CalendarDay } from "../../time.js";
+import { languageOf, type Language } from "../../i18n.js";
 import type { EditableField } from "../../bot/wizard.js";
 
 type Tx = Prisma.TransactionClient;
@@ -17,8 +18,8 @@ export interface Recipient {
   language: Language;
 }
 
-export function recipientOf(person: { id: number; chatId: bigint | null; language: Language }): Recipient {
-  return { personId: person.id, chatId: person.chatId, language: person.language };
+export function recipientOf(person: { id: number; chatId: bigint | null; language: string }): Recipient {
+  return { personId: person.id, chatId: person.chatId, language: languageOf(person.language) };
 }
 
 export interface CourseSummary {

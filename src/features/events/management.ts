@@ -272,20 +272,20 @@ function eventCreationConversation(deps: BotDeps) {
     const t = translator(language);
     try {
       const input = await askEvent(conversation, ctx, t, personId);
+      const when = { first: formatDateTime(clockTimeOn(input.day, input.from, deps.timeZone), language, deps.timeZone), until: input.to };
       const summary = t("events.new_summary", {
         titleDe: input.titleDe,
         titleRu: input.titleRu,
         kind: t(`events.filter.${input.kind}`),
         place: input.place,
         capacity: input.capacity ?? t("events.no_limit"),
-        first: formatDateTime(clockTimeOn(input.day, input.from, deps.timeZone), language, deps.timeZone),
-        until: input.to,
-        count: input.weeks,
+        schedule: input.weeks === 1 ? t("events.schedule_once", when) : t("events.schedule_weekly", { ...when, count: input.weeks }),
       });
       const press = await confirm(conversation, ctx, t, summary, t("events.create_button"));
       const events = await conversation.external(async () => createEvents(deps.db, await loadActor(deps.db, personId), input, deps.timeZone));
       const first = events[0];
-      await press.reply(t("events.created", { title: input.titleDe, count: events.length }), {
+      const title = localized(input, "title", language);
+      await press.reply(events.length === 1 ? t("events.created_once", { title }) : t("events.created", { title, count: events.length }), {
         reply_markup: first ? new InlineKeyboard().text(t("events.open_event"), organiseData.pack("event", first.id)) : undefined,
       });
     } catch (error) {

@@ -1,5 +1,5 @@
 import type { Event, Rsvp } from "../../generated/prisma/client.js";
-import { formatDateTime, localized, translator, type Language } from "../../i18n.js";
+import { formatDateTime, languageOf, localized, translator, type Language } from "../../i18n.js";
 import type { DueReminder, PlannedReminder, ReminderContext, ReminderSource, Review } from "../../jobs/reminders.js";
 import { PLANNING_HORIZON_MS, dayHasBegun, eveningBefore, remindablePeople, shortlyBefore, startsEarly } from "../../jobs/reminder-times.js";
 
@@ -76,7 +76,7 @@ function reviewOne(reminder: DueReminder, event: Event | undefined, rsvp: Rsvp |
   if (kind === "event_evening" && dayHasBegun(now, event.startsAt, timeZone)) return { send: false, reason: "the event's day has begun" };
   return {
     send: true,
-    text: eventReminderText(kind, event, reminder.person.language, timeZone),
+    text: eventReminderText(kind, event, languageOf(reminder.person.language), timeZone),
     allowedInQuietHours: kind === "event_soon" && startsEarly(event.startsAt, timeZone),
   };
 }

@@ -16,9 +16,14 @@ export const noticeData = defineCallbackData("privacy_notice", z.tuple([]));
 /** "Keep my data" under the notice before the automatic erasure. */
 export const retentionData = defineCallbackData("retention", z.tuple([z.literal("keep")]));
 
-/** Each language is offered in its own name, so a person who cannot read the other finds theirs. */
+const LANGUAGES_PER_ROW = 2;
+
+/** Each language is offered in its own name, so a person who cannot read the others finds theirs. */
 function languageRow(keyboard: InlineKeyboard, pack: (language: Language) => string): InlineKeyboard {
-  for (const language of LANGUAGES) keyboard.text(translator(language)("language.name"), pack(language));
+  LANGUAGES.forEach((language, index) => {
+    keyboard.text(translator(language)("language.name"), pack(language));
+    if ((index + 1) % LANGUAGES_PER_ROW === 0) keyboard.row();
+  });
   return keyboard.row();
 }
 

@@ -1,6 +1,6 @@
 import type { Db, Prisma } from "../../db.js";
 import type { Person, Role } from "../../generated/prisma/client.js";
-import type { Language } from "../../i18n.js";
+import { languageOf, type Language } from "../../i18n.js";
 import { conversationKeyForChat } from "../../bot/conversation-storage.js";
 import type { Recipient } from "../courses/service.js";
 import { backInQueue, endRunningSponsorships, type BackInQueue } from "../sponsorship/service.js";
@@ -52,7 +52,7 @@ export async function setLanguage(db: Db, personId: number, language: Language):
 
 export async function getLanguage(db: Db, personId: number): Promise<Language> {
   const person = await db.person.findUniqueOrThrow({ where: { id: personId }, select: { language: true } });
-  return person.language;
+  return languageOf(person.language);
 }
 
 /** Consent given: from now on the person's Telegram names may be kept. */

@@ -53,7 +53,7 @@ export function suggestionsKeyboard(t: Translate, requestId: number, suggestions
   const keyboard = new InlineKeyboard();
   for (const suggestion of suggestions) {
     keyboard
-      .text(t("sponsorship.suggestion_button", { name: suggestion.name, score: suggestion.score, families: suggestion.currentFamilies, max: suggestion.maxFamilies }), pickData.pack(requestId, suggestion.profileId))
+      .text(t("sponsorship.suggestion_button", { name: suggestion.name, count: suggestion.score, families: suggestion.currentFamilies, max: suggestion.maxFamilies }), pickData.pack(requestId, suggestion.profileId))
       .row();
   }
   if (!anyLanguage) keyboard.text(t("sponsorship.all_sponsors_button"), matchData.pack("all", requestId)).row();
