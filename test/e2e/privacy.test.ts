@@ -216,7 +216,7 @@ describe("/privacy", () => {
     await user.replies(2);
     user.tap("Nein, danke");
     const [, declined] = await user.replies(2);
-    expect(declined?.text).toContain("nur Ihre Telegram-ID (eine Nummer für Ihr Telegram-Konto, nicht Ihre Telefonnummer) und Ihre Sprache");
+    expect(declined?.text).toContain("nur Ihre Telegram-ID gespeichert (eine Nummer für Ihr Telegram-Konto, nicht Ihre Telefonnummer), Ihre Sprache");
     expect(declined?.text).not.toContain("Telegram-Nummer");
     expect(declined?.text).toContain("/privacy");
   });

@@ -71,7 +71,7 @@ describe("districts: stored when people give them, offered with counts for annou
     await onboard(bernd);
     bernd.send("/sponsorship");
     await bernd.nextReply();
-    bernd.tap("🙋 Pate/Patin werden");
+    bernd.tap("🙋 Patin oder Pate werden");
     await bernd.nextReply();
     expect(await choose(bernd, ["Deutsch"], "Fertig ➡️")).toContain("Wobei");
     expect(await choose(bernd, ["Behörden und Formulare"], "Fertig ➡️")).toContain("In welchen Ortsteilen können Sie helfen?");
@@ -119,7 +119,7 @@ describe("districts: stored when people give them, offered with counts for annou
 
     irina.send("/broadcast");
     await irina.nextReply();
-    irina.tap("🏘 По району");
+    irina.tap("🏘 По части общины");
     const russian = await irina.nextReply();
     expect(russian.buttons.flat().map((button) => button.text).slice(0, 3)).toEqual(["Бельм (1)", "Иккер (1)", "Ферте (2)"]);
     irina.tap("Иккер (1)");
@@ -251,7 +251,7 @@ describe("a family's request back in the queue", () => {
     now = new Date(now.getTime() + 48 * HOUR);
     uwe.send("/sponsorship");
     await uwe.nextReply();
-    uwe.tap("🚪 Als Pate/Patin aufhören");
+    uwe.tap("🚪 Als Patin oder Pate aufhören");
     await uwe.nextReply();
     uwe.tap("Ja, wirklich");
     await uwe.nextReply();
