@@ -185,15 +185,15 @@ describe("/privacy", () => {
     user.send("/privacy");
     const notice = (await user.nextReply()).text ?? "";
     for (const part of [
-      "Информация о защите данных (ст. 13 DSGVO)",
+      "Информация о защите данных (ст. 13 Общего регламента ЕС по защите данных)",
       "Gemeinde Belm, Quartiersmanagement, Marktring 15, 49191 Belm",
-      "ст. 6, абз. 1, букв. a DSGVO",
-      "Telegram-ID (номер вашего аккаунта в Telegram, а не номер телефона)",
+      "ст. 6, абз. 1, букв. «а» Общего регламента ЕС по защите данных",
+      "ID в Telegram (номер вашего аккаунта в Telegram, а не номер телефона)",
       "24 мес.",
       "не более 5 недель",
       "/mydata",
       "/deleteme",
-      "Die Landesbeauftragte für den Datenschutz Niedersachsen",
+      "уполномоченная по защите данных земли Нижняя Саксония",
     ]) {
       expect(notice, part).toContain(part);
     }
@@ -228,7 +228,7 @@ describe("/privacy", () => {
     expect((await user.nextReply()).text).toContain("/privacy – Datenschutzhinweis");
 
     await publishCommands(running.bot);
-    expect(await running.bot.api.getMyCommands()).toContainEqual({ command: "privacy", description: "Datenschutzhinweis" });
+    expect(await running.bot.api.getMyCommands({ language_code: "de" })).toContainEqual({ command: "privacy", description: "Datenschutzhinweis" });
     expect(await running.bot.api.getMyCommands({ language_code: "ru" })).toContainEqual({ command: "privacy", description: "Информация о защите данных" });
 
     user.tap("⬅️ Zurück zum Menü");

@@ -231,7 +231,7 @@ describe("an offer nobody answers", () => {
       "⏰ Auf die Anfrage für eine Patenschaft kam von Ihnen 72 Stunden lang keine Antwort, deshalb ist sie jetzt beendet. Das ist in Ordnung: Das Quartiersmanagement fragt jemand anderen.",
     );
     expect((await oleg.nextReply()).text).toBe(
-      "⏰ Вы 72 часа не ответили на запрос о наставничестве, поэтому он больше не действует. Ничего страшного: квартальное бюро спросит кого-нибудь другого.",
+      "⏰ Вы 72 часа не ответили на заявку о наставничестве, поэтому она больше не действует. Ничего страшного: бюро Quartiersmanagement спросит кого-нибудь другого.",
     );
     const toManager = await petra.replies(2);
     expect(toManager.map((reply) => reply.text)).toEqual([expect.stringContaining("kam 72 Stunden lang keine Antwort"), expect.stringContaining("kam 72 Stunden lang keine Antwort")]);
