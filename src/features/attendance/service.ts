@@ -201,6 +201,7 @@ export async function saveAttendance(db: Db, actor: Actor, sessionId: number, ma
       savedStatus.set(enrollmentId, status);
     }
     const taken = await tx.courseSession.update({ where: { id: sessionId }, data: { attendanceTakenAt: session.attendanceTakenAt ?? now } });
+    await redecideClosingDecisions(tx, course);
     const counts: MarkCounts = { present: 0, absent: 0, excused: 0 };
     for (const status of savedStatus.values()) counts[status] += 1;
     return { outcome: "saved", session: taken, course, counts };
@@ -293,13 +294,38 @@ export async function closeEndedCourses(db: Db, now: Date, timeZone: string): Pr
   return report;
 }
 
+/** The closing rule: completed at or above the threshold, dropped below it. */
+export function decidedStatus(share: AttendanceShare | undefined, threshold: number): EndedStatus {
+  return reachesThreshold(share ?? NO_SESSIONS, threshold) ? "completed" : "dropped";
+}
+
+/** A decision staff set by hand that the attendance share (e.g. after a correction) no longer supports. */
+export function contradictsShare(enrollment: Pick<Enrollment, "status" | "statusSetByHand">, share: AttendanceShare, threshold: number): boolean {
+  if (!enrollment.statusSetByHand || (enrollment.status !== "completed" && enrollment.status !== "dropped")) return false;
+  return decidedStatus(share, threshold) !== enrollment.status;
+}
+
+/**
+ * After attendance of a closed course is corrected, the closing job's own decisions (not those
+ * set by hand) are decided again by the same rule; endedAt stays.
+ */
+async function redecideClosingDecisions(tx: Tx, course: Pick<Course, "id" | "attendanceThreshold">): Promise<void> {
+  const decided = await tx.enrollment.findMany({ where: { courseId: course.id, status: { in: [...ENDED_STATUSES] }, statusSetByHand: false }, select: { id: true, status: true } });
+  if (decided.length === 0) return;
+  const shares = await attendanceShares(tx, course.id);
+  for (const enrollment of decided) {
+    const status = decidedStatus(shares.get(enrollment.id), course.attendanceThreshold);
+    if (status !== enrollment.status) await tx.enrollment.update({ where: { id: enrollment.id }, data: { status } });
+  }
+}
+
 async function closeCourseRun(db: Db, courseId: number, threshold: number, now: Date) {
   return db.$transaction(async (tx) => {
     const [shares, undecided] = await Promise.all([
       attendanceShares(tx, courseId),
       tx.enrollment.findMany({ where: { courseId, ...UNDECIDED }, select: { id: true } }),
     ]);
-    const completed = undecided.filter(({ id }) => reachesThreshold(shares.get(id) ?? NO_SESSIONS, threshold)).map(({ id }) => id);
+    const completed = undecided.filter(({ id }) => decidedStatus(shares.get(id), threshold) === "completed").map(({ id }) => id);
     const dropped = undecided.map(({ id }) => id).filter((id) => !completed.includes(id));
     for (const [status, ids] of [["completed", completed], ["dropped", dropped]] as const) {
       await tx.enrollment.updateMany({ where: { id: { in: ids }, ...UNDECIDED }, data: { status, endedAt: now } });
