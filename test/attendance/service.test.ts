@@ -4,6 +4,7 @@ import type { AttendanceStatus, CourseSession } from "../../src/generated/prisma
 import { attendanceReminders } from "../../src/features/attendance/reminders.js";
 import {
   attendanceShares,
+  closeCourseNow,
   closeEndedCourses,
   contradictsShare,
   courseOutcomes,
@@ -236,6 +237,30 @@ describe("closing ended courses", () => {
     expect(report.withoutAttendance).toContain(course.id);
     expect(report.closed.map((closed) => closed.courseId)).not.toContain(course.id);
     expect(await db.enrollment.findMany({ where: { id: { in: enrollmentIds } }, select: { status: true } })).toEqual([{ status: "active" }, { status: "active" }]);
+  });
+});
+
+describe("closing a course now", () => {
+  it("decides by the nightly rule once the last day has passed, for managers only, and only once", async () => {
+    const instructor = await staff({ name: "Ines" }, "instructor");
+    const manager = await staff({ name: "Max" }, "manager");
+    const { course, enrollmentIds, sessions } = await courseWith(instructor, ["Oskar", "Paula"], { lastDay: { year: 2027, month: 1, day: 12 } });
+    const [oskar, paula] = enrollmentIds as [number, number];
+    const lastDayEvening = new Date("2027-01-12T20:00:00Z");
+    expect(await closeCourseNow(db, manager, course.id, lastDayEvening, BERLIN)).toEqual({ outcome: "not_ended" });
+    const nextMorning = new Date("2027-01-13T08:00:00Z");
+    expect(await closeCourseNow(db, manager, course.id, nextMorning, BERLIN)).toEqual({ outcome: "no_attendance" });
+    for (const session of sessions) {
+      await saveAttendance(db, manager, session.id, [{ enrollmentId: oskar, status: "present" }, { enrollmentId: paula, status: "absent" }], during(session), BERLIN);
+    }
+    await expect(closeCourseNow(db, instructor, course.id, nextMorning, BERLIN)).rejects.toBeInstanceOf(ForbiddenError);
+    expect(await closeCourseNow(db, manager, course.id, nextMorning, BERLIN)).toEqual({ outcome: "closed", completed: 1, dropped: 1 });
+    expect(await db.enrollment.findMany({ where: { id: { in: [oskar, paula] } }, orderBy: { id: "asc" }, select: { status: true, statusSetByHand: true, endedAt: true } })).toEqual([
+      { status: "completed", statusSetByHand: false, endedAt: nextMorning },
+      { status: "dropped", statusSetByHand: false, endedAt: nextMorning },
+    ]);
+    expect(await closeCourseNow(db, manager, course.id, nextMorning, BERLIN)).toEqual({ outcome: "nothing_open" });
+    expect(await closeCourseNow(db, manager, 999_999, nextMorning, BERLIN)).toEqual({ outcome: "not_found" });
   });
 });
 

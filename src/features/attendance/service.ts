@@ -294,6 +294,31 @@ export async function closeEndedCourses(db: Db, now: Date, timeZone: string): Pr
   return report;
 }
 
+export type CloseNowResult =
+  | { outcome: "closed"; completed: number; dropped: number }
+  /** The course's last day has not passed yet. */
+  | { outcome: "not_ended" }
+  /** Not one held session: nothing to decide by (record the attendance or the outcomes by hand). */
+  | { outcome: "no_attendance" }
+  /** Everyone is decided already. */
+  | { outcome: "nothing_open" }
+  | { outcome: "not_found" };
+
+/** A manager closes one ended course right away, by the same rule as the nightly job. */
+export async function closeCourseNow(db: Db, actor: Actor, courseId: number, now: Date, timeZone: string): Promise<CloseNowResult> {
+  assertRole(actor, "manager");
+  const course = await db.course.findUnique({
+    where: { id: courseId },
+    select: { endsOn: true, attendanceThreshold: true, sessions: { where: HELD_SESSION, select: { id: true }, take: 1 }, _count: { select: { enrollments: { where: UNDECIDED } } } },
+  });
+  if (!course) return { outcome: "not_found" };
+  if (!(course.endsOn < lastDayPassed(now, timeZone).lt)) return { outcome: "not_ended" };
+  if (course._count.enrollments === 0) return { outcome: "nothing_open" };
+  if (course.sessions.length === 0) return { outcome: "no_attendance" };
+  const { completed, dropped } = await closeCourseRun(db, courseId, course.attendanceThreshold, now);
+  return { outcome: "closed", completed, dropped };
+}
+
 /** The closing rule: completed at or above the threshold, dropped below it. */
 export function decidedStatus(share: AttendanceShare | undefined, threshold: number): EndedStatus {
   return reachesThreshold(share ?? NO_SESSIONS, threshold) ? "completed" : "dropped";
