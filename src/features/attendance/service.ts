@@ -324,9 +324,13 @@ export function decidedStatus(share: AttendanceShare | undefined, threshold: num
   return reachesThreshold(share ?? NO_SESSIONS, threshold) ? "completed" : "dropped";
 }
 
-/** A decision staff set by hand that the attendance share (e.g. after a correction) no longer supports. */
+/**
+ * A decision staff set by hand that the attendance share (e.g. after a correction) no longer
+ * supports. Without any countable session there is no share to contradict: such courses are
+ * decided by hand on purpose.
+ */
 export function contradictsShare(enrollment: Pick<Enrollment, "status" | "statusSetByHand">, share: AttendanceShare, threshold: number): boolean {
-  if (!enrollment.statusSetByHand || (enrollment.status !== "completed" && enrollment.status !== "dropped")) return false;
+  if (!enrollment.statusSetByHand || share.countable === 0 || (enrollment.status !== "completed" && enrollment.status !== "dropped")) return false;
   return decidedStatus(share, threshold) !== enrollment.status;
 }
 
