@@ -4,7 +4,10 @@ import type { AttendanceStatus, CourseSession } from "../../src/generated/prisma
 import { attendanceReminders } from "../../src/features/attendance/reminders.js";
 import {
   attendanceShares,
+  closeCourseNow,
   closeEndedCourses,
+  contradictsShare,
+  courseOutcomes,
   openChecklist,
   recordOutcome,
   recordOutcomeAfterSixMonths,
@@ -234,6 +237,64 @@ describe("closing ended courses", () => {
     expect(report.withoutAttendance).toContain(course.id);
     expect(report.closed.map((closed) => closed.courseId)).not.toContain(course.id);
     expect(await db.enrollment.findMany({ where: { id: { in: enrollmentIds } }, select: { status: true } })).toEqual([{ status: "active" }, { status: "active" }]);
+  });
+});
+
+describe("closing a course now", () => {
+  it("decides by the nightly rule once the last day has passed, for managers only, and only once", async () => {
+    const instructor = await staff({ name: "Ines" }, "instructor");
+    const manager = await staff({ name: "Max" }, "manager");
+    const { course, enrollmentIds, sessions } = await courseWith(instructor, ["Oskar", "Paula"], { lastDay: { year: 2027, month: 1, day: 12 } });
+    const [oskar, paula] = enrollmentIds as [number, number];
+    const lastDayEvening = new Date("2027-01-12T20:00:00Z");
+    expect(await closeCourseNow(db, manager, course.id, lastDayEvening, BERLIN)).toEqual({ outcome: "not_ended" });
+    const nextMorning = new Date("2027-01-13T08:00:00Z");
+    expect(await closeCourseNow(db, manager, course.id, nextMorning, BERLIN)).toEqual({ outcome: "no_attendance" });
+    for (const session of sessions) {
+      await saveAttendance(db, manager, session.id, [{ enrollmentId: oskar, status: "present" }, { enrollmentId: paula, status: "absent" }], during(session), BERLIN);
+    }
+    await expect(closeCourseNow(db, instructor, course.id, nextMorning, BERLIN)).rejects.toBeInstanceOf(ForbiddenError);
+    expect(await closeCourseNow(db, manager, course.id, nextMorning, BERLIN)).toEqual({ outcome: "closed", completed: 1, dropped: 1 });
+    expect(await db.enrollment.findMany({ where: { id: { in: [oskar, paula] } }, orderBy: { id: "asc" }, select: { status: true, statusSetByHand: true, endedAt: true } })).toEqual([
+      { status: "completed", statusSetByHand: false, endedAt: nextMorning },
+      { status: "dropped", statusSetByHand: false, endedAt: nextMorning },
+    ]);
+    expect(await closeCourseNow(db, manager, course.id, nextMorning, BERLIN)).toEqual({ outcome: "nothing_open" });
+    expect(await closeCourseNow(db, manager, 999_999, nextMorning, BERLIN)).toEqual({ outcome: "not_found" });
+  });
+});
+
+describe("correcting the attendance of a closed course", () => {
+  it("decides the closing job's decisions again by the same rule and flags hand-set ones the share contradicts", async () => {
+    const manager = await staff({ name: "Maria" }, "manager");
+    const { course, enrollmentIds, sessions } = await courseWith(null, ["Anja", "Boris", "Clara"], { lastDay: { year: 2027, month: 1, day: 5 } });
+    const [anja, boris, clara] = enrollmentIds as [number, number, number];
+    expect(sessions).toHaveLength(6);
+    const borisMarks: AttendanceStatus[] = ["absent", "absent", "present", "present", "present", "present"]; // 4/6 = 67 %
+    for (const [index, session] of sessions.entries()) {
+      const marks = [{ enrollmentId: anja, status: "present" as const }, { enrollmentId: boris, status: borisMarks[index] ?? "absent" }, { enrollmentId: clara, status: "absent" as const }];
+      await saveAttendance(db, manager, session.id, marks, during(session), BERLIN);
+    }
+    await recordOutcome(db, manager, clara, { status: "completed", outcome: null }, new Date("2027-01-06T10:00:00Z"));
+    await closeEndedCourses(db, new Date("2027-01-07T00:30:00Z"), BERLIN);
+    const statuses = async () => (await db.enrollment.findMany({ where: { courseId: course.id }, orderBy: { id: "asc" } })).map((row) => [row.status, row.endedAt?.toISOString()]);
+    const closed = await statuses();
+    expect(closed.map(([status]) => status)).toEqual(["completed", "dropped", "completed"]);
+
+    const later = new Date("2027-01-20T10:00:00Z");
+    const first = sessions[0] as CourseSession;
+    const second = sessions[1] as CourseSession;
+    // Boris was present on the first day after all (5/6 = 83 %); Anja missed the first two (4/6 = 67 %).
+    await saveAttendance(db, manager, first.id, [{ enrollmentId: boris, status: "present" }, { enrollmentId: anja, status: "absent" }], later, BERLIN);
+    await saveAttendance(db, manager, second.id, [{ enrollmentId: anja, status: "absent" }], later, BERLIN);
+    const corrected = await statuses();
+    expect(corrected.map(([status]) => status)).toEqual(["dropped", "completed", "completed"]);
+    // When they left stays as it was.
+    expect(corrected.map(([, endedAt]) => endedAt)).toEqual(closed.map(([, endedAt]) => endedAt));
+
+    const outcomes = await courseOutcomes(db, manager, course.id);
+    const flagged = outcomes?.entries.filter(({ enrollment, share }) => contradictsShare(enrollment, share, course.attendanceThreshold)).map(({ enrollment }) => enrollment.id);
+    expect(flagged).toEqual([clara]);
   });
 });
 

@@ -10,6 +10,7 @@ import {
   participants,
   register,
   removeParticipant,
+  setCourseInstructor,
   updateCourse,
   withdraw,
 } from "../../src/features/courses/service.js";
@@ -157,5 +158,20 @@ describe("managing", () => {
     const closed = await closeCourse(db, manager, course.id, NOW);
     expect(closed?.released.map((recipient) => recipient.personId)).toEqual([second]);
     expect((await register(db, registration(course.id, (await people(1))[0] ?? 0), NOW)).outcome).toBe("unavailable");
+  });
+});
+
+describe("changing a course's instructor", () => {
+  it("hands the course to a person with the instructor role or to nobody; only managers may", async () => {
+    const course = await createCourse(db, manager, courseInput(), "Europe/Berlin");
+    const instructor = await db.person.create({ data: { firstName: "Irma", roles: { create: { role: "instructor" } } } });
+    const somebody = await db.person.create({ data: { firstName: "Sven" } });
+    await expect(setCourseInstructor(db, { id: instructor.id, roles: ["instructor"] }, course.id, instructor.id)).rejects.toBeInstanceOf(ForbiddenError);
+    expect(await setCourseInstructor(db, manager, course.id, somebody.id)).toEqual({ outcome: "not_instructor" });
+    expect(await setCourseInstructor(db, manager, 999_999, instructor.id)).toEqual({ outcome: "not_found" });
+    const changed = await setCourseInstructor(db, manager, course.id, instructor.id);
+    expect(changed.outcome === "changed" && changed.course.instructorId).toBe(instructor.id);
+    expect((await managedCourses(db, { id: instructor.id, roles: ["instructor"] })).map((own) => own.id)).toContain(course.id);
+    expect(await setCourseInstructor(db, manager, course.id, null)).toMatchObject({ outcome: "changed", course: { instructorId: null } });
   });
 });

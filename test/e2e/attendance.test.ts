@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
+import { saveAttendance } from "../../src/features/attendance/service.js";
 import { createCourse, register } from "../../src/features/courses/service.js";
 import { createJobs } from "../../src/jobs/index.js";
 import { onboard, type RunningTestBot, startBotTestEnvironment, stopBotTestEnvironment } from "../support/app.js";
@@ -216,5 +217,65 @@ describe("a manager records outcomes in Russian", () => {
     boss.tap("профобучение (Ausbildung)");
     expect((await boss.nextReply()).text).toBe("Спасибо! Записано: Ирина Волкова — профобучение (Ausbildung).");
     expect(await db.enrollment.findUniqueOrThrow({ where: { id: irina } })).toMatchObject({ outcomeAtLeaving: "employment", outcomeAfter6m: "apprenticeship" });
+  });
+
+  it("closes an ended course now, records a six-month status from the outcomes screen and hands the course to another instructor", async () => {
+    now = new Date("2027-06-08T08:00:00Z"); // Tuesday; the course's last day was Monday 31 May
+    const course = await createCourse(
+      db,
+      OFFICE,
+      courseInput({
+        titleDe: "Pflegehilfe Grundkurs",
+        titleRu: "Основы ухода",
+        category: "vocational",
+        firstDay: { year: 2027, month: 5, day: 3 },
+        lastDay: { year: 2027, month: 5, day: 31 },
+        weekly: [{ weekday: 1, from: "09:00", to: "12:00" }],
+      }),
+      "Europe/Berlin",
+    );
+    const [anna, bernd] = (await enroll(course.id, ["Анна Шульц", "Бернд Майер"])) as [number, number];
+    const manager = await db.person.findUniqueOrThrow({ where: { telegramId: BigInt(MANAGER_ID) }, include: { roles: true } });
+    const actor = { id: manager.id, roles: manager.roles.map((grant) => grant.role) };
+    for (const session of await db.courseSession.findMany({ where: { courseId: course.id } })) {
+      await saveAttendance(db, actor, session.id, [{ enrollmentId: anna, status: "present" }, { enrollmentId: bernd, status: "absent" }], session.endsAt, "Europe/Berlin");
+    }
+
+    boss.send("/managecourses");
+    await boss.nextReply();
+    boss.tap("Основы ухода");
+    const screen = await boss.nextReply();
+    expect(labels(screen)).toContain("🎓 Завершить сейчас");
+    boss.tap("🎓 Завершить сейчас");
+    expect((await boss.nextReply()).text).toContain("Завершить курс сейчас?");
+    boss.tap("Да, точно");
+    const closed = await boss.nextReply();
+    expect(closed.text).toBe("Готово: 1 завершили, 1 прервали.");
+    expect(await db.enrollment.findMany({ where: { id: { in: [anna, bernd] } }, orderBy: { id: "asc" }, select: { status: true } })).toEqual([{ status: "completed" }, { status: "dropped" }]);
+
+    boss.tap("🎓 Итоги участия");
+    await boss.nextReply(); // the list
+    boss.tap(/^🎓 Анна Шульц/u);
+    const person = await boss.nextReply();
+    expect(person.text).toContain("👤 Анна Шульц");
+    boss.tap("📋 Внести положение через полгода");
+    const question = await boss.nextReply();
+    expect(question.text).toBe("Чем Анна Шульц занимается сейчас, примерно через полгода после курса?");
+    boss.tap("работа");
+    expect((await boss.nextReply()).text).toBe("Спасибо! Записано: Анна Шульц — работа.");
+    expect(await db.enrollment.findUniqueOrThrow({ where: { id: anna } })).toMatchObject({ outcomeAfter6m: "employment" });
+
+    const newInstructor = await makePerson(db, { name: "Клара" });
+    await db.roleGrant.create({ data: { personId: newInstructor.id, role: "instructor" } });
+    boss.send("/managecourses");
+    await boss.nextReply();
+    boss.tap("Основы ухода");
+    await boss.nextReply();
+    boss.tap("👩‍🏫 Сменить преподавателя");
+    const choice = await boss.nextReply();
+    expect(choice.text).toBe("Кто ведёт курс?");
+    boss.tap("Клара");
+    expect((await boss.nextReply()).text).toBe("Сохранено: преподаватель курса изменён.");
+    expect((await db.course.findUniqueOrThrow({ where: { id: course.id } })).instructorId).toBe(newInstructor.id);
   });
 });

@@ -36,6 +36,7 @@ interface CsvRow {
   numerator: string;
   denominator: string;
   value: string;
+  Источник: string;
 }
 
 describe("/indicators in Russian", () => {
@@ -130,7 +131,12 @@ describe("/indicators in Russian", () => {
     await manager.replies(2); // preparing, chart
     const summary = plain((await manager.nextReply()).text);
     expect(summary).toMatch(/4-й квартал 2026: 12 \(тот же квартал год назад: 15, изменение [-−]20,0 %\) – источник: Полиция Оснабрюк/);
-    await manager.nextReply(); // csv
+    const csv = parse<CsvRow>((await manager.nextReply()).document?.bytes ?? Buffer.alloc(0), { bom: true, delimiter: ";", columns: true });
+    const offences = csv.filter((row) => row.indicator === "offences");
+    // The file's twelve months reach back into the fourth quarter of 2025: both quarters, with their sources.
+    expect(offences).toHaveLength(2);
+    expect(offences[0]).toMatchObject({ period_kind: "quarter", Период: "4-й квартал 2025", numerator: "15", Источник: "PKS 2025" });
+    expect(offences[1]).toMatchObject({ period_kind: "quarter", Период: "4-й квартал 2026", numerator: "12", denominator: "", value: "12", Источник: "Полиция Оснабрюк" });
   });
 
   it("lets the manager cancel the entry with /cancel, and nothing changes", async () => {

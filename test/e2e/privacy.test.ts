@@ -105,9 +105,19 @@ describe("/deleteme", () => {
     await onboard(user);
     await addActivity(user.id, { fullName: "Bogdan Iwanowski", phone: "+49 5406 987654", note: "Hilfe bei der Wohnungssuche", district: "Vehrte" });
     const before = await db.person.findUniqueOrThrow({ where: { telegramId: 7104n } });
+    const eventAt = async (days: number) => {
+      const startsAt = new Date(Date.now() + days * 86_400_000);
+      return db.event.create({
+        data: { titleDe: "Elterncafé", titleRu: "Кафе", descriptionDe: "–", descriptionRu: "–", kind: "club", startsAt, endsAt: new Date(startsAt.getTime() + 7_200_000), place: "Familienzentrum" },
+      });
+    };
+    const [past, ahead] = [await eventAt(-10), await eventAt(10)];
+    for (const event of [past, ahead]) await db.rsvp.create({ data: { eventId: event.id, personId: before.id, status: "going", partySize: 2 } });
 
     user.send("/deleteme");
-    await user.nextReply();
+    const confirmation = await user.nextReply();
+    expect(confirmation.text).toContain("записи на мероприятия, которые ещё не начались, будут отменены");
+    expect(confirmation.text).toContain("Записи на мероприятия, которые уже начались, и ваше посещение курсов сохранятся без имени");
     user.tap("Да, удалить всё");
     expect((await user.nextReply()).text).toContain("Ваши данные удалены");
 
@@ -124,6 +134,11 @@ describe("/deleteme", () => {
     expect(enrollments[0]).toMatchObject({ status: "withdrawn", fullName: null, phone: null });
     expect(enrollments[0]?.attendance).toHaveLength(1);
     expect(await db.reminder.count({ where: { personId: before.id } })).toBe(0);
+    // The past event's sign-up stays as it was (its month's figures rest on it); the one ahead is cancelled.
+    expect(await db.rsvp.findMany({ where: { personId: before.id }, orderBy: { eventId: "asc" }, select: { eventId: true, status: true, partySize: true } })).toEqual([
+      { eventId: past.id, status: "going", partySize: 2 },
+      { eventId: ahead.id, status: "cancelled", partySize: 2 },
+    ]);
 
     user.send("/start");
     expect((await user.nextReply()).text).toContain("Добро пожаловать");

@@ -9,6 +9,7 @@ import {
   checkInByCode,
   checkInRsvp,
   closeAttendance,
+  reopenAttendance,
   createEvents,
   eventAttendance,
   listUpcomingEvents,
@@ -154,6 +155,25 @@ describe("check-in", () => {
     expect((await closeAttendance(db, instructor, event.id, event.endsAt)).outcome).toBe("closed");
     expect((await checkInByCode(db, (await person("J")).id, event.checkinCode ?? "", event.endsAt)).outcome).toBe("expired");
     expect((await addWalkIns(db, manager, event.id, 1, event.endsAt)).outcome).toBe("not_open");
+  });
+
+  it("freezes check-ins and walk-ins once closed, until a manager reopens the attendance", async () => {
+    const event = await oneEvent({ titleDe: "Spieleabend" });
+    const forgotten = await person("K");
+    const { rsvp } = (await signUp(db, { eventId: event.id, personId: forgotten.id, partySize: 1 }, NOW)) as { rsvp: { id: number } };
+    const after = new Date(event.endsAt.getTime() + 10 * 60_000);
+    expect((await closeAttendance(db, manager, event.id, after)).outcome).toBe("closed");
+    expect((await checkInRsvp(db, manager, rsvp.id, after)).outcome).toBe("not_open");
+    expect((await addWalkIns(db, manager, event.id, 3, after)).outcome).toBe("not_open");
+    expect((await checkInByCode(db, forgotten.id, event.checkinCode ?? "", after)).outcome).toBe("expired");
+
+    const organiser = { id: 0, roles: ["instructor" as const] };
+    await expect(reopenAttendance(db, organiser, event.id)).rejects.toBeInstanceOf(ForbiddenError);
+    expect((await reopenAttendance(db, manager, event.id)).outcome).toBe("reopened");
+    expect((await reopenAttendance(db, manager, event.id)).outcome).toBe("not_closed");
+    expect((await checkInRsvp(db, manager, rsvp.id, after)).outcome).toBe("checked_in");
+    expect(await addWalkIns(db, manager, event.id, 3, after)).toEqual({ outcome: "added", total: 3 });
+    expect((await closeAttendance(db, manager, event.id, after)).outcome).toBe("closed");
   });
 });
 

@@ -140,6 +140,9 @@ describe("a cohort without recorded outcomes", () => {
         place: "Werkhalle",
       },
     });
+    await db.courseSession.create({
+      data: { courseId: course.id, startsAt: new Date("2026-08-27T07:00:00Z"), endsAt: new Date("2026-08-27T10:00:00Z"), attendanceTakenAt: new Date("2026-08-27T10:00:00Z") },
+    });
     for (const [index, status] of (["completed", "dropped"] as const).entries()) {
       const person = await db.person.create({ data: { telegramId: BigInt(6_000_000 + index), consentAt: NOW } });
       await db.enrollment.create({ data: { courseId: course.id, personId: person.id, status, endedAt: new Date("2026-08-29T00:00:00Z") } });

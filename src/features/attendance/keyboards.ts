@@ -15,10 +15,10 @@ export const attendanceData = defineCallbackData("att", z.tuple([z.enum(["today"
 export const checklistData = defineCallbackData("att_ck", z.tuple([id, z.enum(["mark", "page", "all", "save", "cancel"]), z.coerce.number().int().min(0).max(9999)]));
 export const outcomeListData = defineCallbackData("att_ol", z.tuple([id, page]));
 /** A participant's screen, or the status chosen for them (next: the outcome or a confirmation). */
-export const outcomeData = defineCallbackData("att_o", z.tuple([z.enum(["show", ...ENDED_STATUSES]), id]));
+export const outcomeData = defineCallbackData("att_o", z.tuple([z.enum(["show", "six_months", ...ENDED_STATUSES]), id]));
 /** The final press: status and outcome ("none" where the course does not measure placement). */
 export const outcomeRecordData = defineCallbackData("att_or", z.tuple([id, z.enum(ENDED_STATUSES), z.enum([...LEAVING_OUTCOMES, "none"])]));
-/** Answers to the six-month question of a reminder. */
+/** Answers to the six-month question, of a reminder or from a participant's screen. */
 export const sixMonthData = defineCallbackData("att_6m", z.tuple([id, z.enum([...LEAVING_OUTCOMES, "unknown"])]));
 
 export const CHECKLIST_PAGE_SIZE = 10;
@@ -58,6 +58,13 @@ export function afterChecklistKeyboard(t: Translate, courseId: number): InlineKe
 export function leavingOutcomeKeyboard(t: Translate, enrollmentId: number, status: EndedStatus): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   for (const outcome of LEAVING_OUTCOMES) keyboard.text(t(`attendance.outcome.${outcome}`), outcomeRecordData.pack(enrollmentId, status, outcome)).row();
+  return keyboard.text(t("attendance.back"), outcomeData.pack("show", enrollmentId));
+}
+
+/** The six-month answers asked from the outcomes screen: no "don't know", a way back instead. */
+export function sixMonthEntryKeyboard(t: Translate, enrollmentId: number): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  for (const outcome of LEAVING_OUTCOMES) keyboard.text(t(`attendance.outcome.${outcome}`), sixMonthData.pack(enrollmentId, outcome)).row();
   return keyboard.text(t("attendance.back"), outcomeData.pack("show", enrollmentId));
 }
 

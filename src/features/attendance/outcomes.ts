@@ -15,10 +15,13 @@ import {
   outcomeRecordData,
   pagerLabels,
   sixMonthData,
+  sixMonthEntryKeyboard,
 } from "./keyboards.js";
 import {
   asksForOutcome,
+  contradictsShare,
   courseHasEnded,
+  decidedStatus,
   courseOutcomes,
   participantOutcome,
   recordOutcome,
@@ -54,7 +57,11 @@ export function outcomesFeature(deps: BotDeps): Composer<BotContext> {
     if (action === "show") {
       await ctx.answerCallbackQuery();
       const page = await pageOf(ctx, course.id, enrollment.id);
-      return editInPlace(ctx, participantText(ctx, found), participantKeyboard(ctx.t, enrollment, course.id, ended, page));
+      return editInPlace(ctx, participantText(ctx, found), participantKeyboard(ctx.t, enrollment, course, ended, page));
+    }
+    if (action === "six_months") {
+      await ctx.answerCallbackQuery();
+      return editInPlace(ctx, ctx.t("attendance.participant.six_months_question", { name }), sixMonthEntryKeyboard(ctx.t, enrollment.id));
     }
     if (!ended && action === "completed") return ctx.answerCallbackQuery({ text: ctx.t("attendance.participant.not_ended"), show_alert: true });
     const warning = ended || enrollment.status !== "active" ? "" : `\n\n${ctx.t("attendance.participant.dropout_warning", { name })}`;
@@ -115,7 +122,8 @@ export function outcomesFeature(deps: BotDeps): Composer<BotContext> {
     const current = Math.min(page, pages - 1);
     const keyboard = new InlineKeyboard();
     for (const { enrollment, share } of entries.slice(current * LIST_PAGE_SIZE, (current + 1) * LIST_PAGE_SIZE)) {
-      const label = ctx.t("attendance.outcomes.person", { mark: ctx.t(`attendance.status_mark.${enrollment.status}`), name: nameOf(ctx.t, enrollment), share: shareText(ctx.t, share) });
+      const mark = `${contradictsShare(enrollment, share, course.attendanceThreshold) ? "⚠️" : ""}${ctx.t(`attendance.status_mark.${enrollment.status}`)}`;
+      const label = ctx.t("attendance.outcomes.person", { mark, name: nameOf(ctx.t, enrollment), share: shareText(ctx.t, share) });
       const outcome = asksForOutcome(course.category) && enrollment.outcomeAtLeaving ? ` · ${ctx.t(`attendance.outcome.${enrollment.outcomeAtLeaving}`)}` : "";
       keyboard.text(`${label}${outcome}`, outcomeData.pack("show", enrollment.id)).row();
     }
@@ -130,6 +138,8 @@ export function outcomesFeature(deps: BotDeps): Composer<BotContext> {
       ctx.t("attendance.outcomes.rule", { threshold: Math.round(course.attendanceThreshold * 100) }),
       ctx.t("attendance.outcomes.legend"),
     ];
+    const contradictions = entries.filter(({ enrollment, share }) => contradictsShare(enrollment, share, course.attendanceThreshold)).length;
+    if (contradictions > 0) lines.push("", ctx.t("attendance.outcomes.contradictions", { count: contradictions }));
     if (entries.length === 0) lines.push("", ctx.t("attendance.outcomes.nobody"));
     if (pages > 1) lines.push(ctx.t("attendance.page", { page: current + 1, pages }));
     await editInPlace(ctx, lines.join("\n"), keyboard);
@@ -143,6 +153,10 @@ export function outcomesFeature(deps: BotDeps): Composer<BotContext> {
         ? ctx.t("attendance.participant.attendance", { present: share.present, countable: share.countable, percent: percentOf(share), excused: share.excused })
         : ctx.t("attendance.participant.no_attendance"),
     ];
+    if (contradictsShare(enrollment, share, course.attendanceThreshold)) {
+      const rule = decidedStatus(share, course.attendanceThreshold);
+      lines.push(ctx.t("attendance.participant.contradiction", { status: ctx.t(`attendance.status.${enrollment.status}`), rule: ctx.t(`attendance.status.${rule}`), threshold: Math.round(course.attendanceThreshold * 100) }));
+    }
     if (asksForOutcome(course.category)) {
       lines.push(ctx.t("attendance.participant.at_leaving", { outcome: outcomeText(ctx.t, enrollment.outcomeAtLeaving) }));
       if (enrollment.status !== "active") lines.push(ctx.t("attendance.participant.after_six_months", { outcome: outcomeText(ctx.t, enrollment.outcomeAfter6m) }));
@@ -153,12 +167,17 @@ export function outcomesFeature(deps: BotDeps): Composer<BotContext> {
   return composer;
 }
 
-function participantKeyboard(t: Translate, enrollment: Enrollment, courseId: number, ended: boolean, page: number): InlineKeyboard {
+function participantKeyboard(t: Translate, enrollment: Enrollment, course: Course, ended: boolean, page: number): InlineKeyboard {
+  const courseId = course.id;
   const keyboard = new InlineKeyboard();
   if (ended) {
     keyboard.text(t("attendance.participant.completed_button"), outcomeData.pack("completed", enrollment.id)).text(t("attendance.participant.dropped_button"), outcomeData.pack("dropped", enrollment.id));
   } else {
     keyboard.text(t(enrollment.status === "active" ? "attendance.participant.dropout_button" : "attendance.participant.dropped_button"), outcomeData.pack("dropped", enrollment.id));
+  }
+  // The six-month status, also before (or without) the reminder: for those who left a placement course.
+  if (asksForOutcome(course.category) && (enrollment.status === "completed" || enrollment.status === "dropped")) {
+    keyboard.row().text(t("attendance.participant.six_months_button"), outcomeData.pack("six_months", enrollment.id));
   }
   return keyboard.row().text(t("attendance.back_to_list"), outcomeListData.pack(courseId, page));
 }

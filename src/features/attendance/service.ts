@@ -201,6 +201,7 @@ export async function saveAttendance(db: Db, actor: Actor, sessionId: number, ma
       savedStatus.set(enrollmentId, status);
     }
     const taken = await tx.courseSession.update({ where: { id: sessionId }, data: { attendanceTakenAt: session.attendanceTakenAt ?? now } });
+    await redecideClosingDecisions(tx, course);
     const counts: MarkCounts = { present: 0, absent: 0, excused: 0 };
     for (const status of savedStatus.values()) counts[status] += 1;
     return { outcome: "saved", session: taken, course, counts };
@@ -293,13 +294,67 @@ export async function closeEndedCourses(db: Db, now: Date, timeZone: string): Pr
   return report;
 }
 
+export type CloseNowResult =
+  | { outcome: "closed"; completed: number; dropped: number }
+  /** The course's last day has not passed yet. */
+  | { outcome: "not_ended" }
+  /** Not one held session: nothing to decide by (record the attendance or the outcomes by hand). */
+  | { outcome: "no_attendance" }
+  /** Everyone is decided already. */
+  | { outcome: "nothing_open" }
+  | { outcome: "not_found" };
+
+/** A manager closes one ended course right away, by the same rule as the nightly job. */
+export async function closeCourseNow(db: Db, actor: Actor, courseId: number, now: Date, timeZone: string): Promise<CloseNowResult> {
+  assertRole(actor, "manager");
+  const course = await db.course.findUnique({
+    where: { id: courseId },
+    select: { endsOn: true, attendanceThreshold: true, sessions: { where: HELD_SESSION, select: { id: true }, take: 1 }, _count: { select: { enrollments: { where: UNDECIDED } } } },
+  });
+  if (!course) return { outcome: "not_found" };
+  if (!(course.endsOn < lastDayPassed(now, timeZone).lt)) return { outcome: "not_ended" };
+  if (course._count.enrollments === 0) return { outcome: "nothing_open" };
+  if (course.sessions.length === 0) return { outcome: "no_attendance" };
+  const { completed, dropped } = await closeCourseRun(db, courseId, course.attendanceThreshold, now);
+  return { outcome: "closed", completed, dropped };
+}
+
+/** The closing rule: completed at or above the threshold, dropped below it. */
+export function decidedStatus(share: AttendanceShare | undefined, threshold: number): EndedStatus {
+  return reachesThreshold(share ?? NO_SESSIONS, threshold) ? "completed" : "dropped";
+}
+
+/**
+ * A decision staff set by hand that the attendance share (e.g. after a correction) no longer
+ * supports. Without any countable session there is no share to contradict: such courses are
+ * decided by hand on purpose.
+ */
+export function contradictsShare(enrollment: Pick<Enrollment, "status" | "statusSetByHand">, share: AttendanceShare, threshold: number): boolean {
+  if (!enrollment.statusSetByHand || share.countable === 0 || (enrollment.status !== "completed" && enrollment.status !== "dropped")) return false;
+  return decidedStatus(share, threshold) !== enrollment.status;
+}
+
+/**
+ * After attendance of a closed course is corrected, the closing job's own decisions (not those
+ * set by hand) are decided again by the same rule; endedAt stays.
+ */
+async function redecideClosingDecisions(tx: Tx, course: Pick<Course, "id" | "attendanceThreshold">): Promise<void> {
+  const decided = await tx.enrollment.findMany({ where: { courseId: course.id, status: { in: [...ENDED_STATUSES] }, statusSetByHand: false }, select: { id: true, status: true } });
+  if (decided.length === 0) return;
+  const shares = await attendanceShares(tx, course.id);
+  for (const enrollment of decided) {
+    const status = decidedStatus(shares.get(enrollment.id), course.attendanceThreshold);
+    if (status !== enrollment.status) await tx.enrollment.update({ where: { id: enrollment.id }, data: { status } });
+  }
+}
+
 async function closeCourseRun(db: Db, courseId: number, threshold: number, now: Date) {
   return db.$transaction(async (tx) => {
     const [shares, undecided] = await Promise.all([
       attendanceShares(tx, courseId),
       tx.enrollment.findMany({ where: { courseId, ...UNDECIDED }, select: { id: true } }),
     ]);
-    const completed = undecided.filter(({ id }) => reachesThreshold(shares.get(id) ?? NO_SESSIONS, threshold)).map(({ id }) => id);
+    const completed = undecided.filter(({ id }) => decidedStatus(shares.get(id), threshold) === "completed").map(({ id }) => id);
     const dropped = undecided.map(({ id }) => id).filter((id) => !completed.includes(id));
     for (const [status, ids] of [["completed", completed], ["dropped", dropped]] as const) {
       await tx.enrollment.updateMany({ where: { id: { in: ids }, ...UNDECIDED }, data: { status, endedAt: now } });

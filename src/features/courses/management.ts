@@ -10,7 +10,8 @@ import { notifyPeople } from "../../bot/notify.js";
 import type { CourseCategory } from "../../generated/prisma/client.js";
 import { formatDateTime, localized, translator, type Translate } from "../../i18n.js";
 import type { CalendarDay } from "../../time.js";
-import { attendanceData } from "../attendance/keyboards.js";
+import { attendanceData, outcomeListData } from "../attendance/keyboards.js";
+import { closeCourseNow, lastDayPassed } from "../attendance/service.js";
 import { hasRole } from "../onboarding/roles.js";
 import { announcePromotions } from "./notifications.js";
 import { parseWeeklySchedule, weeklySessions, type WeeklySlot } from "./schedule.js";
@@ -22,6 +23,7 @@ import {
   managedCourses,
   participants,
   removeParticipant,
+  setCourseInstructor,
   updateCourse,
   upcomingSessions,
   type CourseInput,
@@ -29,12 +31,29 @@ import {
 } from "./service.js";
 
 const id = z.coerce.number().int().positive();
-const MANAGE_ACTIONS = ["list", "course", "people", "remove", "remove_yes", "sessions", "cancel_session", "cancel_session_yes", "edit", "close", "close_yes", "new"] as const;
+const MANAGE_ACTIONS = [
+  "list",
+  "course",
+  "people",
+  "remove",
+  "remove_yes",
+  "sessions",
+  "cancel_session",
+  "cancel_session_yes",
+  "edit",
+  "close",
+  "close_yes",
+  "new",
+  "close_now",
+  "close_now_yes",
+  "instructor",
+] as const;
 export const manageData = defineCallbackData("mng", z.tuple([z.enum(MANAGE_ACTIONS), z.coerce.number().int().min(0)]));
 export const editFieldData = defineCallbackData("mng_edit", z.tuple([z.enum(EDITABLE_FIELDS), id]));
 
 export const COURSE_CREATION = "course-creation";
 export const COURSE_EDIT = "course-edit";
+export const COURSE_INSTRUCTOR = "course-instructor";
 
 const MAX_LISTED = 40;
 
@@ -58,6 +77,22 @@ export function managementFeature(deps: BotDeps) {
         return requireRole("manager")(ctx, () => ctx.conversation.enter(COURSE_CREATION, ctx.person.id));
       case "course":
         return showCourse(ctx, target);
+      case "close_now":
+        return requireRole("manager")(ctx, async () => void (await ctx.reply(ctx.t("manage.close_now_confirm"), { reply_markup: confirmKeyboard(ctx.t, "close_now_yes", target) })));
+      case "close_now_yes":
+        return requireRole("manager")(ctx, async () => {
+          const result = await closeCourseNow(deps.db, ctx.person, target, now, deps.timeZone);
+          const answers = {
+            not_ended: "manage.close_now_not_ended",
+            no_attendance: "manage.close_now_no_attendance",
+            nothing_open: "manage.close_now_nothing_open",
+            not_found: "manage.close_now_not_found",
+          } as const;
+          const text = result.outcome === "closed" ? ctx.t("manage.close_now_done", { completed: result.completed, dropped: result.dropped }) : ctx.t(answers[result.outcome]);
+          await ctx.editMessageText(text, { reply_markup: new InlineKeyboard().text(ctx.t("attendance.outcomes_button"), outcomeListData.pack(target, 0)) });
+        });
+      case "instructor":
+        return requireRole("manager")(ctx, () => ctx.conversation.enter(COURSE_INSTRUCTOR, ctx.person.id, target));
       case "people":
         return showPeople(ctx, target);
       case "sessions":
@@ -143,6 +178,9 @@ export function managementFeature(deps: BotDeps) {
       .row();
     if (hasRole(ctx.person, "manager")) {
       keyboard.text(ctx.t("manage.edit_button"), manageData.pack("edit", courseId)).row();
+      keyboard.text(ctx.t("manage.instructor_button"), manageData.pack("instructor", courseId)).row();
+      // Same condition as the nightly closing: the course's last day has passed.
+      if (course.endsOn < lastDayPassed(deps.clock(), deps.timeZone).lt) keyboard.text(ctx.t("manage.close_now_button"), manageData.pack("close_now", courseId)).row();
       if (course.status === "open") keyboard.text(ctx.t("manage.close_button"), manageData.pack("close", courseId)).row();
     }
     keyboard.text(ctx.t("manage.back_to_courses"), manageData.pack("list", 0));
@@ -181,7 +219,7 @@ export function managementFeature(deps: BotDeps) {
     await ctx.reply(sessions.length > 0 ? ctx.t("manage.sessions_title") : ctx.t("courses.no_upcoming_sessions"), { reply_markup: keyboard });
   }
 
-  return { composer, conversations: [courseCreationConversation(deps), courseEditConversation(deps)] };
+  return { composer, conversations: [courseCreationConversation(deps), courseEditConversation(deps), courseInstructorConversation(deps)] };
 }
 
 function confirmKeyboard(t: Translate, action: (typeof MANAGE_ACTIONS)[number], target: number): InlineKeyboard {
@@ -325,4 +363,28 @@ function courseEditConversation(deps: BotDeps) {
     }
   }
   return createConversation<BotContext, ConversationContext>(courseEdit, COURSE_EDIT);
+}
+
+/** Hands a course to another instructor (or to nobody); the choice is checked again in the service. */
+function courseInstructorConversation(deps: BotDeps) {
+  async function courseInstructor(conversation: BotConversation, ctx: ConversationContext, personId: number, courseId: number): Promise<void> {
+    const t = translator(await conversation.external(async () => (await loadActor(deps.db, personId)).language));
+    const back = new InlineKeyboard().text(t("manage.open_course"), manageData.pack("course", courseId));
+    const available = await conversation.external(() => deps.db.person.count({ where: { roles: { some: { role: "instructor" } }, erasedAt: null } }));
+    if (available === 0) {
+      await ctx.reply(t("manage.no_instructors"), { reply_markup: back });
+      return;
+    }
+    try {
+      const instructorId = await askInstructor(conversation, ctx, t, deps);
+      const result = await conversation.external(async () => setCourseInstructor(deps.db, await loadActor(deps.db, personId), courseId, instructorId));
+      await ctx.reply(t(result.outcome === "changed" ? "manage.instructor_changed" : result.outcome === "not_instructor" ? "manage.instructor_not_instructor" : "courses.unavailable"), {
+        reply_markup: back,
+      });
+    } catch (error) {
+      if (!(error instanceof Cancelled)) throw error;
+      await ctx.reply(t("cancel.done"));
+    }
+  }
+  return createConversation<BotContext, ConversationContext>(courseInstructor, COURSE_INSTRUCTOR);
 }

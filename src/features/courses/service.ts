@@ -322,6 +322,20 @@ export async function updateCourse(
   });
 }
 
+export type InstructorChange = { outcome: "changed"; course: Course } | { outcome: "not_instructor" } | { outcome: "not_found" };
+
+/** A manager hands a course to another instructor (a person holding that role), or to nobody. */
+export async function setCourseInstructor(db: Db, actor: Actor, courseId: number, instructorId: number | null): Promise<InstructorChange> {
+  assertRole(actor, "manager");
+  return db.$transaction(async (tx) => {
+    if (!(await tx.course.findUnique({ where: { id: courseId } }))) return { outcome: "not_found" };
+    if (instructorId !== null && (await tx.person.count({ where: { id: instructorId, erasedAt: null, roles: { some: { role: "instructor" } } } })) === 0) {
+      return { outcome: "not_instructor" };
+    }
+    return { outcome: "changed", course: await tx.course.update({ where: { id: courseId }, data: { instructorId } }) };
+  });
+}
+
 /** Cancels a session: its reminders are dropped and the people taking part are returned to be told. */
 export async function cancelSession(db: Db, actor: Actor, sessionId: number, now: Date) {
   return db.$transaction(async (tx) => {

@@ -31,6 +31,7 @@ import {
   cancelEvent,
   checkInRsvp,
   closeAttendance,
+  reopenAttendance,
   createEvents,
   ensureCheckinCode,
   eventAttendance,
@@ -40,7 +41,7 @@ import {
   type EventInput,
 } from "./service.js";
 
-const ORGANISE_ACTIONS = ["list", "event", "people", "checkin", "walkin", "code", "cancel", "cancel_yes", "close", "close_yes", "new", "edit"] as const;
+const ORGANISE_ACTIONS = ["list", "event", "people", "checkin", "walkin", "code", "cancel", "cancel_yes", "close", "close_yes", "reopen", "new", "edit"] as const;
 /** The target is an event id, or for "checkin" a sign-up (rsvp) id. */
 export const organiseData = defineCallbackData("evo", z.tuple([z.enum(ORGANISE_ACTIONS), z.coerce.number().int().min(0)]));
 export const eventEditData = defineCallbackData("evo_edit", z.tuple([z.enum(EDITABLE_FIELDS), z.coerce.number().int().positive()]));
@@ -120,6 +121,13 @@ export function eventManagementFeature(deps: BotDeps) {
         const answers = { closed: "events.closed", not_ended: "events.close_not_ended", already_closed: "events.close_already", not_found: "events.unavailable" } as const;
         return void (await ctx.editMessageText(ctx.t(answers[result.outcome])));
       }
+      case "reopen":
+        return requireRole("manager")(ctx, async () => {
+          const result = await reopenAttendance(deps.db, ctx.person, target);
+          if (result.outcome === "not_found") return void (await ctx.answerCallbackQuery({ text: ctx.t("events.unavailable"), show_alert: true }));
+          await ctx.answerCallbackQuery({ text: ctx.t(result.outcome === "reopened" ? "events.reopened" : "events.reopen_not_closed") });
+          await showEvent(ctx, target, true);
+        });
     }
   });
 
@@ -155,6 +163,9 @@ export function eventManagementFeature(deps: BotDeps) {
         keyboard.text(ctx.t("events.edit_button"), organiseData.pack("edit", eventId)).row();
         keyboard.text(ctx.t("events.cancel_button"), organiseData.pack("cancel", eventId)).row();
       }
+    }
+    if (!event.cancelledAt && event.attendanceClosedAt && hasRole(ctx.person, "manager")) {
+      keyboard.text(ctx.t("events.reopen_button"), organiseData.pack("reopen", eventId)).row();
     }
     keyboard.text(ctx.t("events.back_to_events"), organiseData.pack("list", 0));
     const text = overviewText(ctx.t, attendance, formatDateTime(event.startsAt, ctx.language, deps.timeZone), localized(event, "title", ctx.language));

@@ -346,6 +346,21 @@ export async function closeAttendance(db: Db, actor: Actor, eventId: number, now
 }
 
 /**
+ * A manager reopens a closed attendance, e.g. to check in someone forgotten: check-ins and
+ * walk-ins are accepted again until it is closed anew (the figures read whatever is recorded).
+ */
+export async function reopenAttendance(db: Db, actor: Actor, eventId: number): Promise<{ outcome: "reopened" | "not_closed" | "not_found" }> {
+  assertRole(actor, "manager");
+  return db.$transaction(async (tx) => {
+    const event = await tx.event.findUnique({ where: { id: eventId } });
+    if (!event || event.cancelledAt) return { outcome: "not_found" };
+    if (!event.attendanceClosedAt) return { outcome: "not_closed" };
+    await tx.event.update({ where: { id: eventId }, data: { attendanceClosedAt: null } });
+    return { outcome: "reopened" };
+  });
+}
+
+/**
  * A manager cancels an event: its pending reminders are dropped and everyone signed up (or
  * waiting) is returned, once, to be told. A second cancellation returns nothing.
  */

@@ -9,13 +9,14 @@ import {
   loadFigures,
   loadMonthlySeries,
   loadTallyLines,
+  manualCsvLines,
   manualValueWithYearBefore,
   MANUAL_INDICATORS,
   tallyCsv,
+  type CsvLine,
   type Figure,
   type ManualComparison,
   type Scope,
-  type TallyLine,
 } from "./service.js";
 import { INDICATOR_GROUPS, INDICATORS, type Indicator } from "./tallies.js";
 
@@ -135,12 +136,12 @@ async function chartPicture(context: ReportContext, months: readonly Period[], s
   return renderIndicatorChart(chart);
 }
 
-function csvFile(lines: readonly TallyLine[], scopeLabel: string, context: ReportContext, t: Translate): Buffer {
+function csvFile(lines: readonly CsvLine[], scopeLabel: string, context: ReportContext, t: Translate): Buffer {
   return tallyCsv(lines, {
-    indicatorName: (indicator) => t(`indicators.name.${indicator}`),
+    indicatorName: (indicator) => (indicator === "offences" ? t("indicators.group.offences") : t(`indicators.name.${indicator}`)),
     periodName: (line) => periodName(periodContaining(line.periodKind, line.periodStart, context.timeZone), context.language, context.timeZone),
     scopeName: scopeLabel,
-    header: ["indicator", t("indicators.csv.name"), "period_kind", t("indicators.csv.period"), t("indicators.csv.scope"), "numerator", "denominator", "value", "computed_at"],
+    header: ["indicator", t("indicators.csv.name"), "period_kind", t("indicators.csv.period"), t("indicators.csv.scope"), "numerator", "denominator", "value", "computed_at", t("indicators.csv.source")],
     decimalSeparator: ",",
   });
 }
@@ -148,7 +149,8 @@ function csvFile(lines: readonly TallyLine[], scopeLabel: string, context: Repor
 /**
  * The answer to /indicators: a chart of the twelve months up to the chosen period, the chosen
  * period's figures with numerator and denominator, and the CSV of every stored figure of the scope
- * in those months (and the quarters they belong to).
+ * in those months (and the quarters they belong to); for everything, the offences entered for
+ * those quarters come last.
  */
 export async function buildReport(context: ReportContext, period: TallyPeriod, scope: Scope): Promise<IndicatorReport> {
   const t = translator(context.language);
@@ -157,7 +159,8 @@ export async function buildReport(context: ReportContext, period: TallyPeriod, s
   const lastDay = new Date(Math.min(period.end.getTime() - 1, context.now.getTime()));
   const months = lastPeriods("month", lastDay, CHART_MONTHS, context.timeZone);
   const from = periodContaining("quarter", months[0]?.start ?? period.start, context.timeZone).start;
-  const lines = await loadTallyLines(context.db, scope, from, period.end);
+  const lines: CsvLine[] = await loadTallyLines(context.db, scope, from, period.end);
+  if (scope.kind === "all") lines.push(...(await manualCsvLines(context.db, from, period.end)));
   return {
     summary: await summaryText(context, period, scope, scopeLabel, t),
     chart: await chartPicture(context, months, scope, scopeLabel, t),

@@ -98,9 +98,12 @@ export async function courseTitles(db: Db, courseId: number) {
 
 // ───────────────────────────── CSV ─────────────────────────────
 
+/** A row of the CSV: a stored tally, or a value entered by hand (with its source). */
+export type CsvLine = Omit<TallyLine, "indicator"> & ({ indicator: Indicator; source?: undefined } | { indicator: ManualIndicator; source: string });
+
 export interface CsvLabels {
-  indicatorName: (indicator: Indicator) => string;
-  periodName: (line: TallyLine) => string;
+  indicatorName: (indicator: Indicator | ManualIndicator) => string;
+  periodName: (line: CsvLine) => string;
   scopeName: string;
   header: readonly string[];
   /** "," in German and Russian; spreadsheet programs in those languages read numbers with it. */
@@ -118,9 +121,10 @@ function decimal(value: number | null, separator: string): string {
 /**
  * The tallies as a CSV file with one row per figure: numerator and denominator are given, so
  * anyone can recompute the rate. Semicolons separate the columns, as German and Russian
- * spreadsheet programs expect when the comma is the decimal separator.
+ * spreadsheet programs expect when the comma is the decimal separator. Values entered by hand
+ * (offences) carry their source in the last column.
  */
-export function tallyCsv(lines: readonly TallyLine[], labels: CsvLabels): Buffer {
+export function tallyCsv(lines: readonly CsvLine[], labels: CsvLabels): Buffer {
   const records = lines.map((line) => [
     line.indicator,
     labels.indicatorName(line.indicator),
@@ -129,8 +133,9 @@ export function tallyCsv(lines: readonly TallyLine[], labels: CsvLabels): Buffer
     labels.scopeName,
     decimal(line.numerator, labels.decimalSeparator),
     decimal(line.denominator, labels.decimalSeparator),
-    decimal(figureValue(line), labels.decimalSeparator),
+    decimal(line.source === undefined ? figureValue(line) : line.numerator, labels.decimalSeparator),
     line.computedAt.toISOString(),
+    line.source ?? "",
   ]);
   return Buffer.from(BOM + stringify([labels.header, ...records], { delimiter: ";", record_delimiter: "windows" }), "utf8");
 }
@@ -172,6 +177,23 @@ export async function saveManualValue(db: Db, actor: Actor, input: ManualValueIn
   const key = { indicator: input.indicator, periodKind: "quarter" as const, periodStart: input.quarter.start };
   const data = { value: input.value, source: input.source, enteredById: actor.id || null };
   await db.manualIndicatorValue.upsert({ where: { indicator_periodKind_periodStart: key }, create: { ...key, ...data }, update: data });
+}
+
+/** The values entered by hand for quarters starting in [from, to), as CSV rows (computed_at = when entered). */
+export async function manualCsvLines(db: Db, from: Date, to: Date): Promise<CsvLine[]> {
+  const rows = await db.manualIndicatorValue.findMany({
+    where: { indicator: { in: [...MANUAL_INDICATORS] }, periodKind: "quarter", periodStart: { gte: from, lt: to } },
+    orderBy: [{ periodStart: "asc" }, { indicator: "asc" }],
+  });
+  return rows.map((row) => ({
+    indicator: row.indicator as ManualIndicator,
+    source: row.source,
+    periodKind: "quarter",
+    periodStart: row.periodStart,
+    numerator: row.value,
+    denominator: null,
+    computedAt: row.createdAt,
+  }));
 }
 
 export interface ManualComparison {

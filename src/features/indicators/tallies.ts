@@ -75,20 +75,49 @@ function tallyQuery(periods: readonly Period[], now: Date): Prisma.Sql {
       JOIN "Course" c ON c."id" = f."courseId"
       GROUP BY f."kind", f."start", f."courseId"
     ),
-    -- Cohorts: a course run's enrollments count in the period the run ended (DESIGN "per cohort").
+    -- Every course's planned sessions: its lifetime (first to last session, cancelled ones
+    -- included, so that cancelling never moves it) and its last held session.
+    courseRuns AS MATERIALIZED (
+      SELECT c."id" AS "courseId", c."category",
+        MIN(s."startsAt") AS "firstSession", MAX(s."startsAt") AS "lastSession",
+        MAX(CASE WHEN ${heldSession("s")} THEN s."startsAt" END) AS "lastHeldStart",
+        MAX(CASE WHEN ${heldSession("s")} THEN s."endsAt" END) AS "lastHeldEnd",
+        MAX(CASE WHEN s."cancelledAt" IS NULL THEN s."endsAt" END) AS "lastPlannedEnd"
+      FROM "Course" c JOIN "CourseSession" s ON s."courseId" = c."id"
+      GROUP BY c."id"
+    ),
+    -- A course run has a cohort once every session not cancelled is over and at least one was
+    -- held; it counts in the period of its last held session (README "Completion cohort"). In it:
+    -- everyone completed, everyone present at least once, and everyone who held a seat at the end
+    -- of the last held session; completed or dropped without enrolledAt counts as seated.
+    cohortMembers AS MATERIALIZED (
+      SELECT r."courseId", r."category", r."lastHeldStart", e."status", e."outcomeAtLeaving", e."outcomeAfter6m"
+      FROM courseRuns r JOIN "Enrollment" e ON e."courseId" = r."courseId"
+      WHERE r."lastHeldStart" IS NOT NULL AND r."lastPlannedEnd" <= ${now}
+        AND e."status" IN ('completed', 'dropped', 'withdrawn')
+        AND (e."status" = 'completed'
+          OR EXISTS (SELECT 1 FROM "Attendance" a JOIN "CourseSession" s ON s."id" = a."sessionId"
+            WHERE a."enrollmentId" = e."id" AND a."status" = 'present' AND ${heldSession("s")})
+          OR (CASE WHEN e."enrolledAt" IS NULL THEN e."status" <> 'withdrawn' ELSE e."enrolledAt" <= r."lastHeldEnd" END
+            AND (e."endedAt" IS NULL OR e."endedAt" >= r."lastHeldEnd")))
+    ),
     -- A missing outcome is "not placed", not unknown: NULL IN (…) would make the whole sum NULL.
     cohortFigures AS MATERIALIZED (
-      SELECT p."kind", p."start", c."id" AS "courseId", c."category",
-        SUM(e."status" = 'completed') AS "completed",
-        SUM(e."status" IN ${ENDED}) AS "ended",
-        SUM(e."status" IN ${ENDED} AND c."category" IN ${PLACEMENT_CATEGORIES}) AS "placementEnded",
-        SUM(e."status" IN ${ENDED} AND c."category" IN ${PLACEMENT_CATEGORIES} AND COALESCE(e."outcomeAtLeaving" IN ${PLACED}, FALSE)) AS "placed",
-        SUM(e."status" IN ${ENDED} AND c."category" IN ${PLACEMENT_CATEGORIES} AND e."outcomeAfter6m" IS NOT NULL) AS "known6m",
-        SUM(e."status" IN ${ENDED} AND c."category" IN ${PLACEMENT_CATEGORIES} AND COALESCE(e."outcomeAfter6m" IN ${PLACED}, FALSE)) AS "placed6m"
+      SELECT p."kind", p."start", m."courseId", m."category",
+        SUM(m."status" = 'completed') AS "completed",
+        COUNT(*) AS "cohort",
+        SUM(m."status" IN ${ENDED} AND m."category" IN ${PLACEMENT_CATEGORIES}) AS "placementEnded",
+        SUM(m."status" IN ${ENDED} AND m."category" IN ${PLACEMENT_CATEGORIES} AND COALESCE(m."outcomeAtLeaving" IN ${PLACED}, FALSE)) AS "placed",
+        SUM(m."status" IN ${ENDED} AND m."category" IN ${PLACEMENT_CATEGORIES} AND m."outcomeAfter6m" IS NOT NULL) AS "known6m",
+        SUM(m."status" IN ${ENDED} AND m."category" IN ${PLACEMENT_CATEGORIES} AND COALESCE(m."outcomeAfter6m" IN ${PLACED}, FALSE)) AS "placed6m"
       FROM periods p
-      JOIN "Course" c ON c."endsOn" >= p."start" AND c."endsOn" < p."end"
-      JOIN "Enrollment" e ON e."courseId" = c."id"
-      GROUP BY p."kind", p."start", c."id"
+      JOIN cohortMembers m ON m."lastHeldStart" >= p."start" AND m."lastHeldStart" < p."end"
+      GROUP BY p."kind", p."start", m."courseId"
+    ),
+    -- Lifetimes for the zeros: a category from its first course's first session on, a course from
+    -- its first to its last session month.
+    categoryStarts AS MATERIALIZED (
+      SELECT "category", MIN("firstSession") AS "firstSession" FROM courseRuns GROUP BY "category"
     ),
     presentPeople AS MATERIALIZED (
       SELECT DISTINCT f."kind", f."start", f."courseId", c."category", e."personId"
@@ -99,7 +128,7 @@ function tallyQuery(periods: readonly Period[], now: Date): Prisma.Sql {
     ),
     ${rolledUp("sessionFigures", [{ indicator: "attendance_rate", numerator: "present", denominator: "marked" }])},
     ${rolledUp("cohortFigures", [
-      { indicator: "completion_rate", numerator: "completed", denominator: "ended" },
+      { indicator: "completion_rate", numerator: "completed", denominator: "cohort" },
       { indicator: "placement_rate", numerator: "placed", denominator: "placementEnded" },
       { indicator: "placement_rate_6m", numerator: "placed6m", denominator: "known6m" },
     ])},
@@ -143,9 +172,17 @@ function tallyQuery(periods: readonly Period[], now: Date): Prisma.Sql {
     UNION ALL SELECT * FROM completion_rate
     UNION ALL SELECT * FROM placement_rate
     UNION ALL SELECT * FROM placement_rate_6m
-    UNION ALL SELECT 'course_participants', "kind", "start", 'course:' || "courseId", COUNT(*), NULL FROM presentPeople GROUP BY "kind", "start", "courseId"
-    UNION ALL SELECT 'course_participants', "kind", "start", 'category:' || "category", COUNT(DISTINCT "personId"), NULL FROM presentPeople GROUP BY "kind", "start", "category"
-    UNION ALL SELECT 'course_participants', "kind", "start", ${SCOPE_ALL}, COUNT(DISTINCT "personId"), NULL FROM presentPeople GROUP BY "kind", "start"
+    UNION ALL SELECT 'course_participants', p."kind", p."start", 'course:' || r."courseId", COUNT(pp."personId"), NULL
+      FROM periods p JOIN courseRuns r ON r."firstSession" < p."end" AND r."lastSession" >= p."start"
+      LEFT JOIN presentPeople pp ON pp."kind" = p."kind" AND pp."start" = p."start" AND pp."courseId" = r."courseId"
+      GROUP BY p."kind", p."start", r."courseId"
+    UNION ALL SELECT 'course_participants', p."kind", p."start", 'category:' || cs."category", COUNT(DISTINCT pp."personId"), NULL
+      FROM periods p JOIN categoryStarts cs ON cs."firstSession" < p."end"
+      LEFT JOIN presentPeople pp ON pp."kind" = p."kind" AND pp."start" = p."start" AND pp."category" = cs."category"
+      GROUP BY p."kind", p."start", cs."category"
+    UNION ALL SELECT 'course_participants', p."kind", p."start", ${SCOPE_ALL}, COUNT(DISTINCT pp."personId"), NULL
+      FROM periods p LEFT JOIN presentPeople pp ON pp."kind" = p."kind" AND pp."start" = p."start"
+      GROUP BY p."kind", p."start"
     UNION ALL SELECT 'event_registrations', "kind", "start", ${SCOPE_ALL}, "registrations", NULL FROM eventFigures
     UNION ALL SELECT 'event_checkins', "kind", "start", ${SCOPE_ALL}, "checkins", NULL FROM eventFigures
     UNION ALL SELECT 'event_walk_ins', "kind", "start", ${SCOPE_ALL}, "walkIns", NULL FROM eventFigures
@@ -155,6 +192,12 @@ function tallyQuery(periods: readonly Period[], now: Date): Prisma.Sql {
     UNION ALL SELECT 'open_requests', "kind", "start", ${SCOPE_ALL}, "openRequests", NULL FROM eventFigures
     UNION ALL SELECT 'median_days_to_match', "kind", "start", ${SCOPE_ALL}, ROUND(AVG("days"), 2), MAX("n") FROM waits
       WHERE "rank" IN (("n" + 1) / 2, ("n" + 2) / 2) GROUP BY "kind", "start"`;
+}
+
+/** A session counts as held when it was not cancelled and its attendance was saved. */
+function heldSession(alias: string): Prisma.Sql {
+  const session = Prisma.raw(alias);
+  return Prisma.sql`${session}."cancelledAt" IS NULL AND ${session}."attendanceTakenAt" IS NOT NULL`;
 }
 
 function heldEventIn(alias: string): Prisma.Sql {

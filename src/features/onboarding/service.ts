@@ -104,8 +104,9 @@ export interface ErasureResult extends BackInQueue {
 
 /**
  * Erases a person's personal data. The person row stays as an anonymous shell without Telegram
- * id, names or contact so that attendance, enrollments and check-ins still count in the tallies;
- * open sign-ups are withdrawn and pending reminders dropped. Running sponsorships end; the
+ * id, names or contact so that attendance, enrollments and sign-ups still count in the tallies;
+ * seats in courses and sign-ups for events that have not started are withdrawn, sign-ups of past
+ * events keep their status, and pending reminders are dropped. Running sponsorships end; the
  * people on their other side are returned, to be told neutrally, and the families' requests that
  * went back into the queue with the managers to tell. The next message from the same Telegram
  * account starts a fresh person. With `stillDue` (the automatic erasure), the erasure happens only
@@ -124,7 +125,11 @@ export async function erasePersonData(db: Db, personId: number, now: Date, still
     await tx.reminder.deleteMany({ where: { personId, sentAt: null } });
     await tx.enrollment.updateMany({ where: { personId, status: { in: ["active", "waitlisted"] } }, data: { status: "withdrawn", endedAt: now } });
     await tx.enrollment.updateMany({ where: { personId }, data: { fullName: null, phone: null } });
-    await tx.rsvp.updateMany({ where: { personId, status: { in: ["going", "waitlisted"] }, checkedInAt: null }, data: { status: "cancelled" } });
+    // Only sign-ups of events still ahead are cancelled: past ones are history the figures of their month rest on.
+    await tx.rsvp.updateMany({
+      where: { personId, status: { in: ["going", "waitlisted"] }, checkedInAt: null, event: { startsAt: { gt: now } } },
+      data: { status: "cancelled" },
+    });
     await tx.sponsorshipRequest.updateMany({
       where: { personId },
       data: { note: null, childrenAges: null, contactTimes: null, familySize: null, district: null, phone: null },
