@@ -1,4 +1,4 @@
-import type { Db } from "../../db.js";
+import { checkpointWal, type Db } from "../../db.js";
 import type { Person, Role } from "../../generated/prisma/client.js";
 import type { Language } from "../../i18n.js";
 import { conversationKeyForChat } from "../../bot/conversation-storage.js";
@@ -105,7 +105,7 @@ function toJsonSafe<T>(value: T): unknown {
  * Telegram account starts a fresh person.
  */
 export async function erasePersonData(db: Db, personId: number, now: Date): Promise<Recipient[]> {
-  return db.$transaction(async (tx) => {
+  const peopleToTell = await db.$transaction(async (tx) => {
     const person = await tx.person.findUniqueOrThrow({ where: { id: personId } });
     if (person.chatId !== null) {
       await tx.conversationState.deleteMany({ where: { key: conversationKeyForChat(person.chatId) } });
@@ -145,4 +145,6 @@ export async function erasePersonData(db: Db, personId: number, now: Date): Prom
     });
     return otherSide;
   });
+  await checkpointWal(db);
+  return peopleToTell;
 }
