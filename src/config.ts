@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DEFAULT_DATABASE_URL } from "./db-url.js";
+import { backupDirFor, DEFAULT_DATABASE_URL } from "./db-url.js";
 import { LOG_LEVELS } from "./logger.js";
 
 export function isTimeZone(value: string): boolean {
@@ -34,7 +34,7 @@ const configSchema = z
     DATABASE_URL: z
       .string()
       .default(DEFAULT_DATABASE_URL)
-      .refine((value) => value.startsWith("file:") && value.length > "file:".length, 'must be a SQLite URL like "file:./data/belm.db"'),
+      .refine((value) => value.startsWith("file:") && value.length > "file:".length, 'must be a SQLite file URL of the form "file:<path>", e.g. "file:./data/belm.db"'),
     BOT_API_ROOT: httpUrl.optional(),
     MODE: z.enum(["polling", "webhook"], { error: 'must be "polling" or "webhook"' }).default("polling"),
     WEBHOOK_URL: z.url({ protocol: /^https$/, error: "must be an https URL (Telegram only calls https webhooks)" }).optional(),
@@ -42,11 +42,12 @@ const configSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16–256 characters of A–Z, a–z, 0–9, _ or -")
       .optional(),
-    PORT: z.coerce.number({ error: "must be a port number" }).int().min(1).max(65535).default(8080),
+    PORT: z.coerce.number({ error: "must be a port number" }).int().min(0, "must be a port number").max(65535, "must be a port number").default(8080),
     ADMIN_TELEGRAM_IDS: telegramIdList.default([]),
     TIME_ZONE: z.string().refine(isTimeZone, "is not a known IANA time zone").default("Europe/Berlin"),
     DEMO_DATA: z.enum(["true", "false", "1", "0"], { error: 'must be "true" or "false"' }).default("false"),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+    BACKUP_DIR: z.string().optional(),
   })
   .superRefine((env, ctx) => {
     if (env.MODE !== "webhook") return;
@@ -69,6 +70,8 @@ export interface Config {
   logLevel: ParsedEnv["LOG_LEVEL"];
   /** Fill the demo data of the municipality at start when the database has no courses yet. */
   demoData: boolean;
+  /** Where the nightly backups go; default: a "backups" folder beside the database file. */
+  backupDir: string;
 }
 
 /** Raised when the environment is incomplete or wrong; `problems` holds one line per variable. */
@@ -99,5 +102,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     timeZone: parsed.TIME_ZONE,
     logLevel: parsed.LOG_LEVEL,
     demoData: parsed.DEMO_DATA === "true" || parsed.DEMO_DATA === "1",
+    backupDir: backupDirFor(parsed.DATABASE_URL, parsed.BACKUP_DIR),
   };
 }

@@ -37,6 +37,7 @@ export function createJobs(deps: BotDeps, api: Api): Job[] {
       cron: "*/5 * * * * *",
       run: () => broadcasts.runOnce(),
       stop: () => broadcasts.stop(),
+      abandon: () => broadcasts.abandon(),
     },
     { name: "indicator-tallies", cron: "0 2 * * *", run: () => runTallyJob(deps) },
     { name: "indicator-digest", cron: "0 8 * * 1", run: () => sendWeeklyDigest(deps, api) },
