@@ -1,5 +1,4 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import type BetterSqlite3 from "better-sqlite3";
 import { PrismaClient } from "./generated/prisma/client.js";
 import { ensureDatabaseDirectory } from "./db-url.js";
 
@@ -25,20 +24,8 @@ class TunedSQLite3 extends PrismaBetterSQLite3 {
   override async connect(): ReturnType<PrismaBetterSQLite3["connect"]> {
     const adapter = await super.connect();
     await adapter.executeScript(SQLITE_PRAGMAS);
-    beginImmediately((adapter as unknown as { client: BetterSqlite3.Database }).client);
     return adapter;
   }
-}
-
-/**
- * Makes the adapter's transactions take the write lock at BEGIN. A deferred transaction that
- * reads first and writes later cannot wait for another process's lock (SQLite answers "busy"
- * at once instead of risking a deadlock), so a CLI import would fail the bot's writes; an
- * immediate one waits up to the busy timeout. The adapter runs one transaction at a time anyway.
- */
-function beginImmediately(client: BetterSqlite3.Database): void {
-  const prepare = client.prepare.bind(client);
-  client.prepare = (source: string) => prepare(source === "BEGIN" ? "BEGIN IMMEDIATE" : source);
 }
 
 /** Opens the store behind DATABASE_URL. Only SQLite (`file:` URLs) is supported by this schema. */
