@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DEFAULT_DATABASE_URL } from "./db-url.js";
+import { backupDirFor, DEFAULT_DATABASE_URL } from "./db-url.js";
 import { LOG_LEVELS } from "./logger.js";
 import { DEFAULT_PRIVACY_CONTACTS, DEFAULT_RETENTION_MONTHS, type PrivacyContacts } from "./features/onboarding/privacy.js";
 
@@ -38,7 +38,7 @@ const configSchema = z
     DATABASE_URL: z
       .string()
       .default(DEFAULT_DATABASE_URL)
-      .refine((value) => value.startsWith("file:") && value.length > "file:".length, 'must be a SQLite URL like "file:./data/belm.db"'),
+      .refine((value) => value.startsWith("file:") && value.length > "file:".length, 'must be a SQLite file URL of the form "file:<path>", e.g. "file:./data/belm.db"'),
     BOT_API_ROOT: httpUrl.optional(),
     MODE: z.enum(["polling", "webhook"], { error: 'must be "polling" or "webhook"' }).default("polling"),
     WEBHOOK_URL: z.url({ protocol: /^https$/, error: "must be an https URL (Telegram only calls https webhooks)" }).optional(),
@@ -46,7 +46,7 @@ const configSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16–256 characters of A–Z, a–z, 0–9, _ or -")
       .optional(),
-    PORT: z.coerce.number({ error: "must be a port number" }).int().min(1).max(65535).default(8080),
+    PORT: z.coerce.number({ error: "must be a port number" }).int().min(0, "must be a port number").max(65535, "must be a port number").default(8080),
     ADMIN_TELEGRAM_IDS: telegramIdList.default([]),
     TIME_ZONE: z.string().refine(isTimeZone, "is not a known IANA time zone").default("Europe/Berlin"),
     DEMO_DATA: z.enum(["true", "false", "1", "0"], { error: 'must be "true" or "false"' }).default("false"),
@@ -60,6 +60,7 @@ const configSchema = z
     PRIVACY_CONTROLLER_NAME: privacyText.default(DEFAULT_PRIVACY_CONTACTS.controllerName),
     PRIVACY_CONTROLLER_ADDRESS: privacyText.default(DEFAULT_PRIVACY_CONTACTS.controllerAddress),
     PRIVACY_DPO_CONTACT: privacyText.default(DEFAULT_PRIVACY_CONTACTS.dpoContact),
+    BACKUP_DIR: z.string().optional(),
   })
   .superRefine((env, ctx) => {
     if (env.MODE !== "webhook") return;
@@ -86,6 +87,8 @@ export interface Config {
   retentionMonths: number;
   /** Who is responsible for the data and whom to ask, as the privacy notice names them. */
   privacy: PrivacyContacts;
+  /** Where the nightly backups go; default: a "backups" folder beside the database file. */
+  backupDir: string;
 }
 
 /** Raised when the environment is incomplete or wrong; `problems` holds one line per variable. */
@@ -122,5 +125,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       controllerAddress: parsed.PRIVACY_CONTROLLER_ADDRESS,
       dpoContact: parsed.PRIVACY_DPO_CONTACT,
     },
+    backupDir: backupDirFor(parsed.DATABASE_URL, parsed.BACKUP_DIR),
   };
 }

@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 
 /** Where the bot keeps its data when DATABASE_URL is not set: an embedded SQLite file. */
 export const DEFAULT_DATABASE_URL = "file:./data/belm.db";
@@ -14,4 +14,11 @@ export function sqliteFilePath(url: string): string | undefined {
 export function ensureDatabaseDirectory(url: string): void {
   const path = sqliteFilePath(url);
   if (path) mkdirSync(dirname(path), { recursive: true });
+}
+
+/** The backup folder: BACKUP_DIR when set, otherwise "backups" beside the database file. */
+export function backupDirFor(url: string, configured: string | undefined): string {
+  if (configured) return resolve(configured);
+  const path = sqliteFilePath(url);
+  return path ? join(dirname(path), "backups") : resolve("backups");
 }

@@ -19,6 +19,7 @@ import type { BotContext, BotDeps, ConversationContext } from "./context.js";
 import { prismaConversationStorage } from "./conversation-storage.js";
 import { cancelCommand, errorHandler, unhandled } from "./fallbacks.js";
 import type { InFlightUpdates } from "./in-flight.js";
+import type { BotMetrics } from "../metrics.js";
 import { loadPerson, privateChatsOnly } from "./middleware.js";
 
 export type ThrottlerOptions = Parameters<typeof apiThrottler>[0];
@@ -32,6 +33,8 @@ export interface CreateBotOptions extends BotDeps {
   throttler?: ThrottlerOptions;
   /** Counts updates in progress, so a graceful stop can wait for them. */
   inFlight?: InFlightUpdates;
+  /** Prometheus metrics (GET /metrics). */
+  metrics?: BotMetrics;
 }
 
 /**
@@ -65,10 +68,11 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
   const indicators = indicatorsFeature(deps);
   const attendance = attendanceFeature(deps);
 
+  if (options.metrics) bot.use(options.metrics.middleware);
   if (options.inFlight) bot.use(options.inFlight.middleware);
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   bot.use(privateChatsOnly);
-  const features = bot.errorBoundary(errorHandler(deps.logger));
+  const features = bot.errorBoundary(errorHandler(deps.logger, options.metrics?.handlerError));
   features.use(loadPerson(deps));
   features.use(
     conversations<BotContext, ConversationContext>({

@@ -19,13 +19,16 @@ unhandled.on("message::bot_command", (ctx) => ctx.reply(ctx.t("errors.unknown_co
 unhandled.on("message", (ctx) => ctx.reply(ctx.t("errors.not_understood")));
 
 /** Logs an error with its update id and tells the person politely; never rethrows. */
-export function errorHandler(logger: Logger) {
+export function errorHandler(logger: Logger, onFailure?: () => void) {
   return async (error: BotError<BotContext>): Promise<void> => {
     const ctx = error.ctx;
     // A refused role check is an answer, not a fault: a forged or stale button was pressed.
     const forbidden = error.error instanceof ForbiddenError;
     if (forbidden) logger.warn("refused", { updateId: ctx.update.update_id, needed: (error.error).needed });
-    else logger.error("update failed", { updateId: ctx.update.update_id, error: error.error });
+    else {
+      logger.error("update failed", { updateId: ctx.update.update_id, error: error.error });
+      onFailure?.();
+    }
     try {
       const t = fallbackTranslator(ctx);
       const key = forbidden ? "errors.forbidden" : "errors.generic";

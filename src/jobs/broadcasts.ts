@@ -13,6 +13,7 @@ import {
   finishIfComplete,
   isReachable,
   recordDelivery,
+  releaseAllClaims,
   releaseClaims,
   sendingBroadcastIds,
   setProgressMessage,
@@ -63,6 +64,8 @@ export interface BroadcastWorker {
   runOnce(): Promise<BroadcastRunCounts>;
   /** Stops after the sends in flight; resolves when the current run has ended. */
   stop(): Promise<void>;
+  /** Hands back every claim at once, for a stop that cannot wait for the sends in flight. */
+  abandon(): Promise<void>;
 }
 
 export const DEFAULTS = {
@@ -226,6 +229,10 @@ export function createBroadcastWorker(deps: BroadcastWorkerDeps, api: Api, optio
     async stop() {
       stopping = true;
       await current?.catch(() => undefined);
+    },
+    async abandon() {
+      stopping = true;
+      await releaseAllClaims(deps.db, workerId);
     },
   };
 }

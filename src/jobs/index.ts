@@ -38,6 +38,7 @@ export function createJobs(deps: BotDeps, api: Api): Job[] {
       cron: "*/5 * * * * *",
       run: () => broadcasts.runOnce(),
       stop: () => broadcasts.stop(),
+      abandon: () => broadcasts.abandon(),
     },
     {
       // Notices planned at 10:00 go out at once (outside the quiet hours); 10:00 exists every day.

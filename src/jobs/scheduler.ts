@@ -1,5 +1,6 @@
 import { schedule, type ScheduledTask } from "node-cron";
 import type { Logger } from "../logger.js";
+import { settlesWithin } from "../time.js";
 
 export interface Job {
   name: string;
@@ -8,21 +9,33 @@ export interface Job {
   run(): Promise<unknown>;
   /** Asks a long run to end early at a graceful stop (e.g. the broadcast queue mid-broadcast). */
   stop?(): Promise<void>;
+  /** Called when a run did not end within the stop's grace time: hand back what it holds. */
+  abandon?(): Promise<void>;
 }
 
+/** What the scheduler reports after every run (for metrics). */
+export type JobRunListener = (job: string, outcome: { startedAt: Date; durationMs: number; ok: boolean }) => void;
+
 export interface Scheduler {
-  /** Stops scheduling and waits for running jobs to finish. */
-  stop(): Promise<void>;
+  /** Stops scheduling and waits for running jobs, at most `graceMs`; then abandons what still runs. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** Runs each job on its schedule; a run never overlaps the previous one and errors are logged. */
-export function startScheduler(jobs: readonly Job[], timeZone: string, logger: Logger): Scheduler {
+export function startScheduler(jobs: readonly Job[], timeZone: string, logger: Logger, onRun?: JobRunListener): Scheduler {
   const running = new Set<Promise<unknown>>();
   const tasks: ScheduledTask[] = jobs.map((job) =>
     schedule(
       job.cron,
       async () => {
-        const run = job.run().catch((error: unknown) => logger.error("job failed", { job: job.name, error }));
+        const startedAt = new Date();
+        const run = job.run().then(
+          () => onRun?.(job.name, { startedAt, durationMs: Date.now() - startedAt.getTime(), ok: true }),
+          (error: unknown) => {
+            logger.error("job failed", { job: job.name, error });
+            onRun?.(job.name, { startedAt, durationMs: Date.now() - startedAt.getTime(), ok: false });
+          },
+        );
         running.add(run);
         await run.finally(() => running.delete(run));
       },
@@ -30,10 +43,13 @@ export function startScheduler(jobs: readonly Job[], timeZone: string, logger: L
     ),
   );
   return {
-    async stop() {
+    async stop(graceMs) {
       await Promise.all(tasks.map(async (task) => task.destroy()));
-      await Promise.all(jobs.map(async (job) => job.stop?.()));
-      await Promise.all(running);
+      const finished = Promise.all([...jobs.map(async (job) => job.stop?.()), ...running]);
+      if (graceMs === undefined) return void (await finished);
+      if (await settlesWithin(finished, graceMs)) return;
+      logger.warn("jobs still running at stop; handing back their work", { graceMs });
+      await Promise.all(jobs.map(async (job) => job.abandon?.()));
     },
   };
 }

@@ -85,4 +85,33 @@ describe("webhook mode", () => {
     expect(await response.json()).toEqual({ ok: true });
     expect((await fetch(`${baseUrl}/elsewhere`)).status).toBe(404);
   });
+
+  it("answers 413 to a body over 1 MB and 400 to malformed JSON, without a stack trace and without processing", async () => {
+    fake.user({ id: 8103, firstName: "Ada", languageCode: "de" });
+    const huge = JSON.stringify({ ...startUpdate(4, 8103), padding: "x".repeat(5 * 1024 * 1024) });
+    const tooLarge = await fetch(`${baseUrl}/telegram/hook`, { method: "POST", headers: { "x-telegram-bot-api-secret-token": SECRET }, body: huge });
+    expect(tooLarge.status).toBe(413);
+
+    const malformed = await fetch(`${baseUrl}/telegram/hook`, { method: "POST", headers: { "x-telegram-bot-api-secret-token": SECRET }, body: '{"update_id": 5, "message": {' });
+    expect(malformed.status).toBe(400);
+    const text = await malformed.text();
+    expect(text).not.toMatch(/\bat .*:\d+:\d+|Error:/);
+
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fake.messagesIn(8103)).toEqual([]);
+    expect(await db.person.count({ where: { telegramId: 8103n } })).toBe(0);
+  });
+
+  it("serves Prometheus metrics with the updates handled and the queues", async () => {
+    const response = await fetch(`${baseUrl}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/plain");
+    const text = await response.text();
+    expect(text).toMatch(/^belm_updates_handled_total\{kind="message"\} [1-9]/m);
+    expect(text).toMatch(/^belm_update_duration_seconds_count\{kind="message"\} [1-9]/m);
+    expect(text).toMatch(/^belm_handler_errors_total 0$/m);
+    expect(text).toMatch(/^belm_reminders_pending\{state="due"\} 0$/m);
+    expect(text).toMatch(/^belm_broadcast_deliveries_queued\{status="pending"\} 0$/m);
+    expect(text).toMatch(/^belm_people_blocked 0$/m);
+  });
 });

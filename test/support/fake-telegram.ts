@@ -186,6 +186,8 @@ export class FakeTelegram {
   private readonly menuButtons = new Map<string, unknown>();
   private readonly changeListeners = new Set<() => void>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly stalledMethods = new Map<string, Promise<void>>();
+  private readonly stallReleases = new Set<() => void>();
   private readonly methods: ReadonlyMap<string, MethodHandler>;
 
   private constructor(readonly token: string, botUsername: string) {
@@ -227,6 +229,7 @@ export class FakeTelegram {
     if (this.stopped) return;
     this.stopped = true;
     this.heldPoll?.settle([]);
+    for (const release of [...this.stallReleases]) release();
     const closed = new Promise<void>((resolve, reject) =>
       this.server.close((error) => (error ? reject(error) : resolve())),
     );
@@ -332,6 +335,19 @@ export class FakeTelegram {
   }
 
   /** Limits message sends over all chats within a sliding one-second window; null lifts it. */
+  /** Calls of `method` get no answer until the returned function (or stop()) releases them: a slow Telegram. */
+  stallCalls(method: string): () => void {
+    let release = () => undefined as void;
+    this.stalledMethods.set(method, new Promise<void>((resolve) => (release = resolve)));
+    const releaseOnce = () => {
+      this.stalledMethods.delete(method);
+      this.stallReleases.delete(releaseOnce);
+      release();
+    };
+    this.stallReleases.add(releaseOnce);
+    return releaseOnce;
+  }
+
   setRateLimit(limit: RateLimit | null): void {
     this.rateLimit = limit;
     this.recentSends = [];
@@ -373,6 +389,7 @@ export class FakeTelegram {
       return errorResponse(toApiError(error));
     }
     const call = this.record(method, params);
+    await this.stalledMethods.get(method);
     try {
       this.applyInjectedFailures(call);
       return { ok: true, result: await handler(params, clientGone) };

@@ -263,6 +263,11 @@ export async function releaseClaims(db: Db, workerId: string, ids: readonly numb
   await db.broadcastDelivery.updateMany({ where: { id: { in: [...ids] }, status: "claimed", claimedBy: workerId }, data: { status: "pending", claimedBy: null, claimedAt: null } });
 }
 
+/** Everything a worker still holds goes back to the queue (its stop ran out of time). */
+export async function releaseAllClaims(db: Db, workerId: string): Promise<void> {
+  await db.broadcastDelivery.updateMany({ where: { status: "claimed", claimedBy: workerId }, data: { status: "pending", claimedBy: null, claimedAt: null } });
+}
+
 export type DeliveryCounts = Record<DeliveryStatus, number>;
 
 export async function deliveryCounts(db: Db, broadcastId: number): Promise<DeliveryCounts> {

@@ -1,4 +1,4 @@
-import type { Db, Prisma } from "../../db.js";
+import { checkpointWal, type Db, type Prisma } from "../../db.js";
 import type { Person, Role } from "../../generated/prisma/client.js";
 import { languageOf, type Language } from "../../i18n.js";
 import { conversationKeyForChat } from "../../bot/conversation-storage.js";
@@ -115,7 +115,7 @@ export interface ErasureResult extends BackInQueue {
 export async function erasePersonData(db: Db, personId: number, now: Date): Promise<ErasureResult>;
 export async function erasePersonData(db: Db, personId: number, now: Date, stillDue: (tx: Prisma.TransactionClient) => Promise<boolean>): Promise<ErasureResult | undefined>;
 export async function erasePersonData(db: Db, personId: number, now: Date, stillDue?: (tx: Prisma.TransactionClient) => Promise<boolean>): Promise<ErasureResult | undefined> {
-  return db.$transaction(async (tx) => {
+  const result = await db.$transaction(async (tx) => {
     if (stillDue && !(await stillDue(tx))) return undefined;
     const person = await tx.person.findUniqueOrThrow({ where: { id: personId } });
     if (person.chatId !== null) {
@@ -160,4 +160,6 @@ export async function erasePersonData(db: Db, personId: number, now: Date, still
     });
     return { otherSide, ...(await backInQueue(tx, asSponsor)) };
   });
+  if (result) await checkpointWal(db);
+  return result;
 }
