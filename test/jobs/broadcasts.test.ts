@@ -40,7 +40,8 @@ function worker(options: BroadcastWorkerOptions & { bulk?: BulkLimiterOptions; c
     adminTelegramIds: [],
     apiRoot: fake.apiRoot,
     botInfo: fake.botInfo,
-    bulk: options.bulk ?? { perSecond: 1000 },
+    // Many in flight, so that the tests about the worker (not about pacing) are not slowed by it.
+    bulk: { perSecond: 1000, maxInFlight: 30, ...options.bulk },
   });
   return createBroadcastWorker({ db: options.db ?? db, clock: options.clock ?? (() => new Date()), logger: silentLogger }, bot.api, { progressIntervalMs: 0, ...options });
 }
