@@ -1,11 +1,11 @@
 /**
  * Broadcast throughput against the fake Bot API (test/support/fake-telegram.ts), which answers
- * 429 past N sends within a sliding second. Runs the real worker and the bot's throttled API at
- * N = 30 (Telegram's limit, the bot's default throttler) and N = 300 (throttler set to 300).
+ * 429 past N sends within a sliding second. Runs the real worker and the bot's API with its bulk
+ * limiter at N = 30 (Telegram's limit, the limiter's default) and N = 300 (limiter set to 300).
  *
  *   npx tsx bench/broadcast-throughput.ts
  */
-import { createBot, pacedThrottler } from "../src/bot/create-bot.js";
+import { createBot } from "../src/bot/create-bot.js";
 import { createDb } from "../src/db.js";
 import { createBroadcast } from "../src/features/broadcasts/service.js";
 import { createBroadcastWorker } from "../src/jobs/broadcasts.js";
@@ -23,7 +23,7 @@ async function measure(limit: number, recipients: number): Promise<void> {
   const manager = await db.person.create({ data: { telegramId: 1, chatId: 1, consentAt: new Date(), roles: { create: { role: "manager" } } } });
   await residents(db, fake, recipients, 10_000, { ruEvery: 3 });
   await createBroadcast(db, { id: manager.id, roles: ["manager"] }, { audience: { kind: "everyone" }, textDe: "Sommerfest", texts: { ru: "Летний праздник" } }, new Date());
-  const bot = createBot(fake.token, { db, clock: () => new Date(), logger: silentLogger, timeZone: "Europe/Berlin", adminTelegramIds: [], apiRoot: fake.apiRoot, botInfo: fake.botInfo, throttler: pacedThrottler(limit) });
+  const bot = createBot(fake.token, { db, clock: () => new Date(), logger: silentLogger, timeZone: "Europe/Berlin", adminTelegramIds: [], apiRoot: fake.apiRoot, botInfo: fake.botInfo, bulk: { perSecond: limit } });
   const worker = createBroadcastWorker({ db, clock: () => new Date(), logger: silentLogger }, bot.api, { concurrency: Math.max(30, limit), batchSize: Math.max(100, limit) });
   const started = performance.now();
   const counts = await worker.runOnce();

@@ -3,6 +3,7 @@ import de from "../locales/de.json" with { type: "json" };
 import ru from "../locales/ru.json" with { type: "json" };
 import uk from "../locales/uk.json" with { type: "json" };
 import en from "../locales/en.json" with { type: "json" };
+import { cachedFormatter, dateTimeFormat } from "./time.js";
 
 /**
  * The languages the bot speaks, in the order the language picker shows them. Adding a language is
@@ -71,9 +72,15 @@ function tag(language: string): string {
   return LOCALES[languageOf(language)].tag;
 }
 
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  return cachedFormatter(numberFormats, locale, options, (tag, settings) => new Intl.NumberFormat(tag, settings));
+}
+
 /** Date and time as a person of `language` expects it, in the office's time zone. */
 export function formatDateTime(instant: Date, language: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(tag(language), {
+  return dateTimeFormat(tag(language), {
     timeZone,
     weekday: "short",
     day: "numeric",
@@ -94,33 +101,33 @@ export function localized<F extends string>(row: Record<`${F}De` | `${F}Ru`, str
 
 /** The clock time alone ("18:30"), e.g. for the end of an event on the same day. */
 export function formatTime(instant: Date, language: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(tag(language), { timeZone, hour: "2-digit", minute: "2-digit" }).format(instant);
+  return dateTimeFormat(tag(language), { timeZone, hour: "2-digit", minute: "2-digit" }).format(instant);
 }
 
 /** A number as written in `language` ("1.234,5" in German, "1 234,5" in Russian). */
 export function formatNumber(value: number, language: string, maximumFractionDigits = 1): string {
-  return new Intl.NumberFormat(tag(language), { maximumFractionDigits }).format(value);
+  return numberFormat(tag(language), { maximumFractionDigits }).format(value);
 }
 
 /** A share 0..1 as a percentage with one decimal ("67,1 %"). */
 export function formatPercent(share: number, language: string): string {
-  return new Intl.NumberFormat(tag(language), { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(share);
+  return numberFormat(tag(language), { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(share);
 }
 
 /** The month of `instant`, long ("Oktober 2026") or short ("Okt. 26"), in the office's time zone. */
 export function formatMonth(instant: Date, language: string, timeZone: string, style: "long" | "short"): string {
-  if (style === "long") return new Intl.DateTimeFormat(tag(language), { timeZone, month: "long", year: "numeric" }).format(instant);
-  const month = new Intl.DateTimeFormat(tag(language), { timeZone, month: "short" }).format(instant);
-  const year = new Intl.DateTimeFormat(tag(language), { timeZone, year: "2-digit" }).format(instant);
+  if (style === "long") return dateTimeFormat(tag(language), { timeZone, month: "long", year: "numeric" }).format(instant);
+  const month = dateTimeFormat(tag(language), { timeZone, month: "short" }).format(instant);
+  const year = dateTimeFormat(tag(language), { timeZone, year: "2-digit" }).format(instant);
   return `${month} ${year}`;
 }
 
 /** Day and time without the weekday ("25.11.2026, 02:00"), e.g. when figures were computed. */
 export function formatStamp(instant: Date, language: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(tag(language), { timeZone, dateStyle: "medium", timeStyle: "short" }).format(instant);
+  return dateTimeFormat(tag(language), { timeZone, dateStyle: "medium", timeStyle: "short" }).format(instant);
 }
 
 /** The day alone with its year ("29. März 2027"), e.g. when a course ended. */
 export function formatDate(instant: Date, language: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(tag(language), { timeZone, day: "numeric", month: "long", year: "numeric" }).format(instant);
+  return dateTimeFormat(tag(language), { timeZone, day: "numeric", month: "long", year: "numeric" }).format(instant);
 }

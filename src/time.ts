@@ -3,9 +3,29 @@ export type Clock = () => Date;
 
 export const systemClock: Clock = () => new Date();
 
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * One formatter per locale and options, built once and kept: building an Intl formatter costs
+ * far more than formatting with it, and one screen formats many dates.
+ */
+export function cachedFormatter<F, O>(cache: Map<string, F>, locale: string, options: O, build: (locale: string, options: O) => F): F {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let formatter = cache.get(key);
+  if (!formatter) {
+    formatter = build(locale, options);
+    cache.set(key, formatter);
+  }
+  return formatter;
+}
+
+export function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  return cachedFormatter(dateTimeFormats, locale, options, (tag, settings) => new Intl.DateTimeFormat(tag, settings));
+}
+
 /** The offset of `timeZone` from UTC at `instant`, in minutes (e.g. +60 or +120 for Berlin). */
 export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
+  const parts = dateTimeFormat("en-US", {
     timeZone,
     hourCycle: "h23",
     year: "numeric",

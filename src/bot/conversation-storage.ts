@@ -17,19 +17,35 @@ function withoutPersonalFields(value: unknown): unknown {
   );
 }
 
-/** Keeps conversation state in the database, so a restart resumes a conversation where it was. */
+/**
+ * Keeps conversation state in the database, so a restart resumes a conversation where it was.
+ * Most updates come from people in no conversation; the keys that have state are kept in memory
+ * (loaded once, then kept up to date by every write), so those updates cost no query. The set
+ * may hold keys whose rows were deleted elsewhere (erasure, the stale-conversation job); such a
+ * read just finds nothing.
+ */
 export function prismaConversationStorage(db: Db): VersionedStateStorage<string, ConversationData> {
+  let stored: Promise<Set<string>> | undefined;
+  const load = async () => new Set((await db.conversationState.findMany({ select: { key: true } })).map((row) => row.key));
+  const storedKeys = () =>
+    (stored ??= load().catch((error: unknown) => {
+      stored = undefined; // try again with the next update
+      throw error;
+    }));
   return {
     async read(key) {
+      if (!(await storedKeys()).has(key)) return undefined;
       const row = await db.conversationState.findUnique({ where: { key } });
       return row ? (JSON.parse(row.value) as VersionedState<ConversationData>) : undefined;
     },
     async write(key, state) {
       const value = JSON.stringify(withoutPersonalFields(state));
+      (await storedKeys()).add(key);
       await db.conversationState.upsert({ where: { key }, create: { key, value }, update: { value } });
     },
     async delete(key) {
       await db.conversationState.deleteMany({ where: { key } });
+      (await storedKeys()).delete(key);
     },
   };
 }

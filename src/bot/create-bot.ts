@@ -1,7 +1,5 @@
-import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
-import { apiThrottler } from "@grammyjs/transformer-throttler";
 import { Bot, type Transformer } from "grammy";
 import type { LanguageCode, UserFromGetMe } from "grammy/types";
 import { LANGUAGES, OTHER_TELEGRAM_LANGUAGE, telegramCodes, translator, type Language } from "../i18n.js";
@@ -14,36 +12,29 @@ import { onboardingFeature } from "../features/onboarding/composer.js";
 import { sponsorshipFeature } from "../features/sponsorship/composer.js";
 import { teamFeature } from "../features/team/composer.js";
 import { markBlockedByChat } from "../features/onboarding/service.js";
-import { markBlockedChats } from "./api-transformers.js";
+import { forgiveStaleMessages, markBlockedChats, retryAfterLimits } from "./api-transformers.js";
+import { BulkLimiter, type BulkLimiterOptions } from "./bulk.js";
 import type { BotContext, BotDeps, ConversationContext } from "./context.js";
 import { prismaConversationStorage } from "./conversation-storage.js";
 import { cancelCommand, errorHandler, unhandled } from "./fallbacks.js";
 import type { InFlightUpdates } from "./in-flight.js";
 import type { BotMetrics } from "../metrics.js";
+import { floodGuard, type FloodGuardOptions } from "./flood-guard.js";
 import { loadPerson, privateChatsOnly } from "./middleware.js";
-
-export type ThrottlerOptions = Parameters<typeof apiThrottler>[0];
 
 export interface CreateBotOptions extends BotDeps {
   /** Another Bot API server, e.g. a self-hosted one (or the fake one in tests). */
   apiRoot?: string;
   /** Known bot identity; skips the getMe call on start. */
   botInfo?: UserFromGetMe;
-  /** Throttler settings; by default Telegram's 30 messages per second, evenly paced (pacedThrottler). */
-  throttler?: ThrottlerOptions;
+  /** Pace of bulk sends (broadcasts, reminders, notices to many); by default 30 a second. */
+  bulk?: BulkLimiterOptions;
+  /** Updates one person may send per window before the excess is dropped. */
+  floodGuard?: FloodGuardOptions;
   /** Counts updates in progress, so a graceful stop can wait for them. */
   inFlight?: InFlightUpdates;
   /** Prometheus metrics (GET /metrics). */
   metrics?: BotMetrics;
-}
-
-/**
- * The global limit spaced evenly at just under `perSecond` messages overall. The plugin's default
- * lets 30 go out at once each second; a limit measured over a sliding second (as Telegram's and
- * the test server's are) then answers some of every burst with 429.
- */
-export function pacedThrottler(perSecond = 30): ThrottlerOptions {
-  return { global: { minTime: 1000 / (perSecond * 0.97) } };
 }
 
 const COMMANDS = ["start", "courses", "mycourses", "events", "sponsorship", "attendance", "help", "language", "mydata", "deleteme", "privacy", "cancel"] as const;
@@ -55,9 +46,14 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
     client: options.apiRoot ? { apiRoot: options.apiRoot } : undefined,
   });
   const deps: BotDeps = options;
-  const retry = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 });
-  const markBlocked = markBlockedChats((chatId) => markBlockedByChat(deps.db, chatId, deps.clock()), deps.logger);
-  bot.api.config.use(markBlocked, apiThrottler(options.throttler ?? pacedThrottler()), retry);
+  // Innermost first: the last transformer sees a call first. Retries go through the limiter again.
+  const transformers: Transformer[] = [
+    markBlockedChats((chatId) => markBlockedByChat(deps.db, chatId, deps.clock()), deps.logger),
+    forgiveStaleMessages,
+    new BulkLimiter(options.bulk).transformer,
+    retryAfterLimits(),
+  ];
+  bot.api.config.use(...transformers);
 
   const courses = coursesFeature(deps);
   const events = eventsFeature(deps);
@@ -70,6 +66,7 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
 
   if (options.metrics) bot.use(options.metrics.middleware);
   if (options.inFlight) bot.use(options.inFlight.middleware);
+  bot.use(floodGuard(deps, options.floodGuard));
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   bot.use(privateChatsOnly);
   const features = bot.errorBoundary(errorHandler(deps.logger, options.metrics?.handlerError));
@@ -77,9 +74,8 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
   features.use(
     conversations<BotContext, ConversationContext>({
       storage: { type: "key", adapter: prismaConversationStorage(deps.db) },
-      // Conversations get their own Api object; replays must not be throttled, so only retries
-      // and the blocked-chat marker are installed there.
-      plugins: [installTransformers(markBlocked, retry)],
+      // Conversations get their own Api object; it gets the same transformers (and limiter).
+      plugins: [installTransformers(transformers)],
     }),
   );
   features.use(cancelCommand, onboarding.interrupts);
@@ -89,7 +85,7 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
   return bot;
 }
 
-function installTransformers(...transformers: Transformer[]) {
+function installTransformers(transformers: readonly Transformer[]) {
   return async (ctx: ConversationContext, next: () => Promise<void>) => {
     ctx.api.config.use(...transformers);
     await next();

@@ -2,6 +2,7 @@ import { Composer, type BotError } from "grammy";
 import type { Logger } from "../logger.js";
 import type { BotContext } from "./context.js";
 import { fallbackTranslator } from "./middleware.js";
+import { isBlocked } from "./notify.js";
 import { ForbiddenError } from "../features/onboarding/roles.js";
 
 /** /cancel leaves whatever conversation is active; mounted before the conversations run. */
@@ -22,6 +23,11 @@ unhandled.on("message", (ctx) => ctx.reply(ctx.t("errors.not_understood")));
 export function errorHandler(logger: Logger, onFailure?: () => void) {
   return async (error: BotError<BotContext>): Promise<void> => {
     const ctx = error.ctx;
+    // The person blocked the bot while we answered: marked by the API transformer, nobody to tell.
+    if (isBlocked(error.error)) {
+      logger.info("person blocked the bot", { updateId: ctx.update.update_id });
+      return;
+    }
     // A refused role check is an answer, not a fault: a forged or stale button was pressed.
     const forbidden = error.error instanceof ForbiddenError;
     if (forbidden) logger.warn("refused", { updateId: ctx.update.update_id, needed: (error.error).needed });

@@ -1,5 +1,6 @@
-import type { Api } from "grammy";
+import { GrammyError, type Api } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
+import { asBulk } from "./bulk.js";
 import { translator, type Language, type Translate } from "../i18n.js";
 import type { Logger } from "../logger.js";
 
@@ -11,7 +12,8 @@ export interface NotifyTarget {
 /**
  * Tells people about something that happened to them (a seat freed, a session cancelled), each
  * in their own language. People without a chat (erased) are skipped; a failure for one person is
- * logged and does not stop the others. Blocked chats are marked by the API transformer.
+ * logged and does not stop the others. Blocked chats are marked by the API transformer. These
+ * are bulk sends: paced by the shared limiter, so many notices never crowd out replies.
  */
 export async function notifyPeople(
   api: Api,
@@ -24,11 +26,17 @@ export async function notifyPeople(
     if (target.chatId === null) continue;
     const { text, reply_markup } = render(translator(target.language), target.language);
     try {
-      await api.sendMessage(Number(target.chatId), text, { reply_markup });
+      await api.sendMessage(Number(target.chatId), text, asBulk({ reply_markup }));
       sent++;
     } catch (error) {
-      logger.warn("could not notify a person", { chatId: target.chatId, error });
+      // A person who blocked the bot was logged and marked by the API transformer already.
+      if (!isBlocked(error)) logger.warn("could not notify a person", { chatId: target.chatId, error });
     }
   }
   return sent;
+}
+
+/** Telegram's 403: the person blocked the bot or deleted their account. Not a fault of ours. */
+export function isBlocked(error: unknown): boolean {
+  return error instanceof GrammyError && error.error_code === 403;
 }

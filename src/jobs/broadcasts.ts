@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { GrammyError, type Api } from "grammy";
+import { asBulk } from "../bot/bulk.js";
 import type { BotDeps } from "../bot/context.js";
+import { isBlocked } from "../bot/notify.js";
 import type { Broadcast } from "../generated/prisma/client.js";
 import { languageOf, translator } from "../i18n.js";
 import { retryKeyboard } from "../features/broadcasts/keyboards.js";
@@ -27,8 +29,8 @@ import { markBlockedByChat } from "../features/onboarding/service.js";
 /**
  * The broadcast queue's worker. Each run starts scheduled broadcasts that are due, then claims
  * deliveries in batches (atomically, see claimDeliveries) and sends them with bounded
- * concurrency through the bot's API, whose throttler keeps the global pace (about 30 messages
- * per second) and whose auto-retry waits out a 429's retry_after. A delivery is marked sent only
+ * concurrency through the bot's API as bulk sends: the shared bulk limiter keeps the global pace
+ * (about 30 messages per second) and auto-retry waits out a 429's retry_after. A delivery is marked sent only
  * after Telegram accepted it; a stop finishes the sends in flight, records them and hands the
  * rest of the batch back, so a new worker resumes without repeating or skipping anyone.
  */
@@ -36,7 +38,7 @@ import { markBlockedByChat } from "../features/onboarding/service.js";
 export interface BroadcastWorkerOptions {
   /** Identifies this worker's claims; unique per process unless given. */
   workerId?: string;
-  /** Sends in flight at once; the throttler decides when each actually goes out. */
+  /** Sends waiting at once; the bulk limiter decides when each actually goes out. */
   concurrency?: number;
   /** Deliveries claimed per statement. */
   batchSize?: number;
@@ -139,7 +141,7 @@ export function createBroadcastWorker(deps: BroadcastWorkerDeps, api: Api, optio
     if (!person || !isReachable(person) || person.chatId === null) return { status: "excluded", error: "no longer reachable" };
     const chatId = Number(person.chatId);
     try {
-      await sendBroadcastMessage(api, chatId, broadcast, languageOf(person.language));
+      await sendBroadcastMessage(api, chatId, broadcast, languageOf(person.language), true);
       return { status: "sent" };
     } catch (error) {
       return classifyFailure(delivery, chatId, error);
@@ -149,7 +151,7 @@ export function createBroadcastWorker(deps: BroadcastWorkerDeps, api: Api, optio
   async function classifyFailure(delivery: ClaimedDelivery, chatId: number, error: unknown): Promise<DeliveryOutcome> {
     const now = deps.clock();
     const text = error instanceof Error ? error.message : String(error);
-    if (error instanceof GrammyError && error.error_code === 403) {
+    if (isBlocked(error)) {
       // The API transformer marked the chat already; marking again is harmless.
       await markBlockedByChat(deps.db, chatId, now);
       return { status: "blocked", error: text };
@@ -189,10 +191,10 @@ export function createBroadcastWorker(deps: BroadcastWorkerDeps, api: Api, optio
     try {
       if (broadcast.progressMessageId === null) {
         if (!(await claimProgressMessage(deps.db, broadcast.id))) return;
-        const message = await api.sendMessage(chatId, text);
+        const message = await api.sendMessage(chatId, text, asBulk());
         await setProgressMessage(deps.db, broadcast.id, message.message_id);
       } else if (broadcast.progressMessageId > 0) {
-        await api.editMessageText(chatId, broadcast.progressMessageId, text);
+        await api.editMessageText(chatId, broadcast.progressMessageId, text, asBulk());
       }
     } catch (error) {
       deps.logger.debug("could not update broadcast progress", { broadcastId: broadcast.id, error });

@@ -1,4 +1,5 @@
 import type { Api } from "grammy";
+import { asBulk } from "../bot/bulk.js";
 import type { BotDeps } from "../bot/context.js";
 import { deleteStaleConversations } from "../bot/conversation-storage.js";
 import { createBroadcastWorker } from "./broadcasts.js";
@@ -11,7 +12,7 @@ import type { Job } from "./scheduler.js";
 /** Conversations nobody continued for this long are dropped (data minimisation). */
 export const STALE_CONVERSATION_DAYS = 30;
 
-/** The jobs of the bot; `api` is the bot's own, so sends go through its throttler, retries and blocked-chat marker. */
+/** The jobs of the bot; `api` is the bot's own, so sends go through its bulk limiter, retries and blocked-chat marker. */
 export function createJobs(deps: BotDeps, api: Api): Job[] {
   const broadcasts = createBroadcastWorker(deps, api);
   return [
@@ -30,7 +31,7 @@ export function createJobs(deps: BotDeps, api: Api): Job[] {
     {
       name: "reminders",
       cron: "* * * * *",
-      run: () => runReminderJob(deps, (chatId, text, options) => api.sendMessage(chatId, text, options), deps.clock()),
+      run: () => runReminderJob(deps, (chatId, text, options) => api.sendMessage(chatId, text, asBulk(options)), deps.clock()),
     },
     {
       // Every five seconds, so "send now" starts at once; a run lasts until the queue is empty.

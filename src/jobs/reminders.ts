@@ -1,6 +1,6 @@
-import { GrammyError } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import type { BotDeps } from "../bot/context.js";
+import { isBlocked } from "../bot/notify.js";
 import { Prisma, type Db } from "../db.js";
 import type { Person, Reminder, ReminderKind } from "../generated/prisma/client.js";
 import { attendanceReminders } from "../features/attendance/reminders.js";
@@ -220,7 +220,7 @@ async function sendAndRecord(deps: ReminderJobDeps, send: SendText, reminder: Du
 }
 
 async function recordFailure(deps: ReminderJobDeps, reminder: Reminder, chatId: number, error: unknown, now: Date): Promise<Outcome> {
-  const blocked = isBlockedByRecipient(error);
+  const blocked = isBlocked(error);
   // Sends through bot.api have marked the chat already (api-transformers.ts); marking is idempotent.
   if (blocked) await markBlockedByChat(deps.db, chatId, now);
   const attempts = reminder.attempts + 1;
@@ -229,12 +229,9 @@ async function recordFailure(deps: ReminderJobDeps, reminder: Reminder, chatId: 
     where: { id: reminder.id },
     data: { attempts, lastError: errorText(error), failedAt: givesUp ? now : null },
   });
-  deps.logger.warn("reminder not sent", { reminderId: reminder.id, kind: reminder.kind, attempts, givesUp, error });
+  if (blocked) deps.logger.info("reminder not sent: chat blocked the bot", { reminderId: reminder.id, kind: reminder.kind, chatId });
+  else deps.logger.warn("reminder not sent", { reminderId: reminder.id, kind: reminder.kind, attempts, givesUp, error });
   return givesUp ? "failed" : "deferred";
-}
-
-function isBlockedByRecipient(error: unknown): boolean {
-  return error instanceof GrammyError && error.error_code === 403;
 }
 
 function errorText(error: unknown): string {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pacedThrottler } from "../../src/bot/create-bot.js";
 import type { Db } from "../../src/db.js";
 import { createBroadcast, deliveryCounts } from "../../src/features/broadcasts/service.js";
 import type { Actor } from "../../src/features/onboarding/roles.js";
@@ -16,7 +15,7 @@ let db: Db;
 let running: RunningTestBot;
 
 beforeAll(async () => {
-  ({ fake, db, running } = await startBotTestEnvironment({ throttler: pacedThrottler(1000) }));
+  ({ fake, db, running } = await startBotTestEnvironment({ bulk: { perSecond: 1000 } }));
 });
 afterAll(() => stopBotTestEnvironment({ fake, db, running }));
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createBot, pacedThrottler, type ThrottlerOptions } from "../../src/bot/create-bot.js";
+import type { BulkLimiterOptions } from "../../src/bot/bulk.js";
+import { createBot } from "../../src/bot/create-bot.js";
 import { createDb, type Db } from "../../src/db.js";
 import { ForbiddenError } from "../../src/features/onboarding/roles.js";
 import { audienceSize, cancelBroadcast, claimDeliveries, createBroadcast, deliveryCounts, retryFailed } from "../../src/features/broadcasts/service.js";
@@ -30,7 +31,7 @@ afterEach(async () => {
   await fake.stop();
 });
 
-function worker(options: BroadcastWorkerOptions & { throttler?: ThrottlerOptions; clock?: Clock; db?: Db } = {}) {
+function worker(options: BroadcastWorkerOptions & { bulk?: BulkLimiterOptions; clock?: Clock; db?: Db } = {}) {
   const bot = createBot(fake.token, {
     db: options.db ?? db,
     clock: options.clock ?? (() => new Date()),
@@ -39,7 +40,8 @@ function worker(options: BroadcastWorkerOptions & { throttler?: ThrottlerOptions
     adminTelegramIds: [],
     apiRoot: fake.apiRoot,
     botInfo: fake.botInfo,
-    throttler: options.throttler ?? pacedThrottler(1000),
+    // Many in flight, so that the tests about the worker (not about pacing) are not slowed by it.
+    bulk: { perSecond: 1000, maxInFlight: 30, ...options.bulk },
   });
   return createBroadcastWorker({ db: options.db ?? db, clock: options.clock ?? (() => new Date()), logger: silentLogger }, bot.api, { progressIntervalMs: 0, ...options });
 }
@@ -151,12 +153,12 @@ describe("the broadcast worker against the fake Bot API", () => {
   });
 
   it("2,000 recipients against a rate-limited fake: everyone exactly once, few 429s", { timeout: 60_000 }, async () => {
-    // The fake refuses past 300 sends per second and the throttler is set to that limit; the
+    // The fake refuses past 300 sends per second and the bulk limiter is set to that limit; the
     // benchmark (bench/broadcast-throughput.ts) shows the same at Telegram's 30 per second.
     fake.setRateLimit({ perSecond: 300, retryAfter: 1 });
     await residents(db, fake, 2000, 100_000, { ruEvery: 3 });
     await broadcastToEveryone();
-    const counts = await worker({ throttler: pacedThrottler(300), concurrency: 300, batchSize: 300 }).runOnce();
+    const counts = await worker({ bulk: { perSecond: 300, maxInFlight: 30 }, concurrency: 300, batchSize: 300 }).runOnce();
     expect(counts).toMatchObject({ sent: 2001, failed: 0 });
     expectExactlyOnce(range(2000, 100_000));
     expect(fake.rateLimitHits).toBeLessThan(40);
@@ -167,7 +169,7 @@ describe("the broadcast worker against the fake Bot API", () => {
     await residents(db, fake, 120, 100);
     await broadcastToEveryone();
     const started = Date.now();
-    expect(await worker({ throttler: pacedThrottler(30) }).runOnce()).toMatchObject({ sent: 121 });
+    expect(await worker({ bulk: { perSecond: 30 } }).runOnce()).toMatchObject({ sent: 121 });
     expect(Date.now() - started).toBeGreaterThan(3_000); // 121 messages cannot leave faster at 30/s
     expectExactlyOnce(range(120, 100));
     expect(fake.rateLimitHits).toBeLessThan(10);
@@ -177,7 +179,7 @@ describe("the broadcast worker against the fake Bot API", () => {
     fake.setRateLimit({ perSecond: 100, retryAfter: 1 });
     await residents(db, fake, 400, 100);
     const { broadcast } = await broadcastToEveryone();
-    const first = worker({ throttler: pacedThrottler(100), batchSize: 50 });
+    const first = worker({ bulk: { perSecond: 100 }, batchSize: 50 });
     const running = first.runOnce();
     await waitFor(() => fake.callsTo("sendMessage").length >= 120, 10_000);
     await first.stop();
@@ -186,7 +188,7 @@ describe("the broadcast worker against the fake Bot API", () => {
     expect(sentBefore).toBeGreaterThan(100);
     expect(sentBefore).toBeLessThan(401);
     expect((await deliveryCounts(db, broadcast.id)).claimed).toBe(0);
-    await worker({ throttler: pacedThrottler(100) }).runOnce();
+    await worker({ bulk: { perSecond: 100 } }).runOnce();
     expectExactlyOnce(range(400, 100));
     expect(await deliveryCounts(db, broadcast.id)).toMatchObject({ sent: 401, pending: 0, claimed: 0 });
   });

@@ -1,7 +1,9 @@
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import type { Bot } from "grammy";
 import type { BotContext } from "../../src/bot/context.js";
-import { createBot, type ThrottlerOptions } from "../../src/bot/create-bot.js";
+import type { BulkLimiterOptions } from "../../src/bot/bulk.js";
+import { createBot } from "../../src/bot/create-bot.js";
+import type { FloodGuardOptions } from "../../src/bot/flood-guard.js";
 import { InFlightUpdates } from "../../src/bot/in-flight.js";
 import type { Db } from "../../src/db.js";
 import type { PrivacyContacts } from "../../src/features/onboarding/privacy.js";
@@ -14,8 +16,10 @@ import type { TelegramUser } from "./user.js";
 export interface TestBotOptions {
   clock?: Clock;
   adminTelegramIds?: number[];
-  /** Throttler settings, e.g. a higher global limit to match a faster fake. */
-  throttler?: ThrottlerOptions;
+  /** Pace of bulk sends, e.g. a higher limit to match a faster fake. */
+  bulk?: BulkLimiterOptions;
+  /** Per-person limit; by default far above what tests send, since a test taps faster than a person. */
+  floodGuard?: FloodGuardOptions;
   privacy?: PrivacyContacts;
   retentionMonths?: number;
 }
@@ -44,7 +48,8 @@ export function startTestBot(fake: FakeTelegram, db: Db, options: TestBotOptions
     retentionMonths: options.retentionMonths,
     apiRoot: fake.apiRoot,
     botInfo: fake.botInfo,
-    throttler: options.throttler,
+    bulk: options.bulk,
+    floodGuard: options.floodGuard ?? { limit: 10_000 },
     inFlight,
   });
   const runner: RunnerHandle = run(bot, { runner: { fetch: { timeout: 1 } } });

@@ -29,12 +29,17 @@ export function hasConsented(person: Pick<Person, "consentAt">): boolean {
  */
 export async function findOrCreatePerson(db: Db, identity: TelegramIdentity, adminTelegramIds: readonly number[]): Promise<PersonWithRoles> {
   const telegramId = BigInt(identity.telegramId);
-  const person = await db.person.upsert({
-    where: { telegramId },
-    create: { telegramId, chatId: BigInt(identity.chatId), language: identity.language },
-    update: {},
-    include: { roles: true },
-  });
+  // Nearly every update comes from someone known: a plain read is cheaper than an upsert, which
+  // Prisma runs as a transaction of several statements.
+  const known = await db.person.findUnique({ where: { telegramId }, include: { roles: true } });
+  const person =
+    known ??
+    (await db.person.upsert({
+      where: { telegramId },
+      create: { telegramId, chatId: BigInt(identity.chatId), language: identity.language },
+      update: {},
+      include: { roles: true },
+    }));
   if (adminTelegramIds.includes(identity.telegramId) && !person.roles.some((grant) => grant.role === "manager")) {
     await db.roleGrant.upsert({
       where: { personId_role: { personId: person.id, role: "manager" } },

@@ -1,0 +1,44 @@
+/**
+ * One bot in its own process for bench/responsiveness.ts, so that its CPU time and memory are
+ * measured apart from the fake Bot API. `belm` is the real bot (createBot from src); `bare` is a
+ * bare grammY bot answering the same commands with fixed texts. Answers "stats" on IPC with its
+ * CPU time and RSS; writes its log lines (warn and above) to stderr.
+ *
+ *   tsx bench/bot-process.ts <belm|bare> <apiRoot> <token> <databaseFile>
+ */
+import { run } from "@grammyjs/runner";
+import { Bot } from "grammy";
+import { createBot } from "../src/bot/create-bot.js";
+import { createDb } from "../src/db.js";
+import { translator } from "../src/i18n.js";
+import { createLogger } from "../src/logger.js";
+
+const [kind = "belm", apiRoot = "", token = "", databaseFile = ""] = process.argv.slice(2);
+const botInfo = { id: 999000, is_bot: true as const, first_name: "Belm Test Bot", username: "belm_test_bot", can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false, has_topics_enabled: false, allows_users_to_create_topics: false, can_manage_bots: false, supports_join_request_queries: false };
+
+function bareBot(): Bot {
+  const t = translator("de");
+  const bot = new Bot(token, { botInfo, client: { apiRoot } });
+  bot.command("help", (ctx) => ctx.reply(t("help.text")));
+  bot.command("courses", (ctx) => ctx.reply("Kurse"));
+  bot.command("events", (ctx) => ctx.reply("Veranstaltungen"));
+  bot.on("message:text", (ctx) => ctx.reply(t("errors.not_understood")));
+  return bot;
+}
+
+function belmBot() {
+  const db = createDb(`file:${databaseFile}`);
+  const logger = createLogger("warn");
+  return createBot(token, { db, clock: () => new Date(), logger, timeZone: "Europe/Berlin", adminTelegramIds: [], apiRoot, botInfo });
+}
+
+const options = { runner: { fetch: { timeout: 1 } } };
+if (kind === "bare") run(bareBot(), options);
+else run(belmBot(), options);
+process.on("message", (message) => {
+  if (message !== "stats") return;
+  const cpu = process.cpuUsage();
+  process.send?.({ cpuMs: (cpu.user + cpu.system) / 1000, rssMb: process.memoryUsage().rss / 2 ** 20 });
+});
+process.send?.("ready");
+process.once("SIGINT", () => process.exit(0));
