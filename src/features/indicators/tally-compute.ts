@@ -35,10 +35,12 @@ export interface TallyChanges {
   deletes: StoredTally[];
 }
 
-export type TallyWorkerMessage =
+export type TallyWorkerReport =
   | { type: "progress"; done: number; total: number }
   | { type: "done"; changes: TallyChanges }
   | { type: "failed"; message: string };
+/** What the worker posts back about the job with `id`. */
+export type TallyWorkerMessage = TallyWorkerReport & { id: number };
 
 export type TallyProgress = (done: number, total: number) => void;
 
@@ -51,35 +53,52 @@ export function periodId(kind: string, start: Date): string {
   return `${kind}|${sqliteDateTime(start)}`;
 }
 
-/**
- * The worker's entry: the compiled .js beside this file, or, when the bot runs from its sources
- * (tsx, vitest), a bootstrap that loads the .ts file through tsx — on Node 20 a worker inherits
- * neither tsx's loader nor vitest's transform.
- */
-function workerEntry(): URL {
-  if (!import.meta.url.endsWith(".ts")) return new URL("./tally-worker.js", import.meta.url);
-  const source = new URL("./tally-worker.ts", import.meta.url).href;
-  const bootstrap = `import { tsImport } from ${JSON.stringify(import.meta.resolve("tsx/esm/api"))};
-    await tsImport(${JSON.stringify(source)}, ${JSON.stringify(source)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
+/** The worker's file: JavaScript, so the same URL works from the sources and from dist/. */
+const WORKER_ENTRY = new URL("./tally-worker.js", import.meta.url);
+
+interface PendingJob {
+  resolve(changes: TallyChanges): void;
+  reject(error: Error): void;
+  onProgress: TallyProgress | undefined;
 }
 
-/** Runs `job` in a worker thread and resolves with the differences it found. */
+/**
+ * One worker, started at the first job and kept (starting one costs some 50 ms). It takes jobs one after the other; while it has none it does not keep the
+ * process alive, and it holds no database connection.
+ */
+let worker: Worker | undefined;
+const pending = new Map<number, PendingJob>();
+let nextJobId = 1;
+
+function startWorker(): Worker {
+  const started = new Worker(WORKER_ENTRY);
+  const failAll = (error: Error) => {
+    if (worker === started) worker = undefined;
+    for (const job of pending.values()) job.reject(error);
+    pending.clear();
+  };
+  started.on("message", (message: TallyWorkerMessage) => {
+    const job = pending.get(message.id);
+    if (!job) return;
+    if (message.type === "progress") return job.onProgress?.(message.done, message.total);
+    pending.delete(message.id);
+    if (pending.size === 0) started.unref();
+    if (message.type === "done") job.resolve(message.changes);
+    else job.reject(new Error(`tally computation failed: ${message.message}`));
+  });
+  started.on("error", failAll);
+  started.on("exit", (code) => failAll(new Error(`tally worker exited with code ${code}`)));
+  return started;
+}
+
+/** Runs `job` in the worker thread and resolves with the differences it found. */
 export function computeTallyChanges(job: TallyJob, onProgress?: TallyProgress): Promise<TallyChanges> {
+  worker ??= startWorker();
+  const running = worker;
+  const id = nextJobId++;
   return new Promise((resolve, reject) => {
-    const worker = new Worker(workerEntry(), { workerData: job });
-    let settled = false;
-    const settle = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
-      outcome();
-    };
-    worker.on("message", (message: TallyWorkerMessage) => {
-      if (message.type === "progress") onProgress?.(message.done, message.total);
-      else if (message.type === "done") settle(() => resolve(message.changes));
-      else settle(() => reject(new Error(`tally computation failed: ${message.message}`)));
-    });
-    worker.on("error", (error) => settle(() => reject(error)));
-    worker.on("exit", (code) => settle(() => reject(new Error(`tally worker exited with code ${code} before it finished`))));
+    pending.set(id, { resolve, reject, onProgress });
+    running.ref();
+    running.postMessage({ id, job });
   });
 }
