@@ -306,7 +306,10 @@ const asJson = (rows: readonly StoredTally[], withFigures: boolean) =>
  * change made while the worker reads leaves its marker behind and shows on the next run.
  */
 export async function recomputeTallies(db: Db, now: Date, timeZone: string, options: RecomputeOptions = {}): Promise<RecomputeResult> {
-  const [path, earliest, markers] = [await databaseFile(db), await earliestData(db), await dirtyMarkers(db)];
+  const path = await databaseFile(db);
+  const earliest = await earliestData(db);
+  // Read before the worker's snapshot: a change in between keeps a marker of a higher id.
+  const markers = await dirtyMarkers(db);
   const from = earliest && earliest < now ? earliest : now;
   const candidates = (["month", "quarter"] as const).flatMap((kind) => periodsBetween(kind, from, now, timeZone));
   const recomputed = options.full ? candidates : periodsToRecompute(candidates, markers, now);
