@@ -17,6 +17,7 @@ import { statSync } from "node:fs";
 import { loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import { createDb, type Db } from "../src/db.js";
 import { recomputeTallies, type RecomputeResult } from "../src/features/indicators/tallies.js";
@@ -320,10 +321,45 @@ interface Measured {
   peakHeapMb: number;
   maxRssMb: number;
   longestStallMs: number;
+  loopDelayMaxMs: number;
+  replies: { count: number; p50: number; p99: number; max: number };
   writer?: WriterReport;
 }
 
-async function measure(label: string, sampler: ReturnType<typeof rssSampler>, db: Db, writerPath?: string): Promise<Measured> {
+/**
+ * What someone else writing to the bot meanwhile would feel: every 20 ms (unless the previous one
+ * is still running) a small query like the ones an update needs, timed from when it was due, so a
+ * blocked event loop counts in full.
+ */
+function replyProbe(db: Db) {
+  const latencies: number[] = [];
+  const startedAt = performance.now();
+  let due = 0;
+  let busy = false;
+  const timer = setInterval(() => {
+    due += 1;
+    // One at a time: on a loaded machine queries queued behind each other would measure the queue.
+    if (busy) return;
+    busy = true;
+    const dueAt = startedAt + due * 20;
+    void db.person.findFirst({ where: { id: 1 + (due % 1000) }, select: { id: true, language: true } }).then(() => {
+      latencies.push(performance.now() - dueAt);
+      busy = false;
+    });
+  }, 20);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await sleep(50);
+      const sorted = [...latencies].sort((a, b) => a - b);
+      const at = (share: number) => sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? 0;
+      return { count: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? 0 };
+    },
+  };
+}
+
+async function measure(label: string, sampler: ReturnType<typeof rssSampler>, db: Db, options: { full?: boolean; writerPath?: string } = {}): Promise<Measured> {
+  const { writerPath } = options;
   const other = writerPath ? child(["--writer", writerPath]) : undefined;
   if (other) await nextMessage(other);
   await sampler.peak();
@@ -339,13 +375,16 @@ async function measure(label: string, sampler: ReturnType<typeof rssSampler>, db
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
   };
   const timer = setInterval(tick, 10);
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  const probe = replyProbe(db);
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   let result: RecomputeResult | undefined;
   let error: string | undefined;
   const transactionsMs: number[] = [];
   try {
-    result = await recomputeTallies(timingTransactions(db, transactionsMs), NOW, ZONE);
+    result = await recomputeTallies(timingTransactions(db, transactionsMs), NOW, ZONE, { full: options.full });
   } catch (caught) {
     error = caught instanceof Error ? caught.message.split("\n").at(-1) : String(caught);
   }
@@ -353,6 +392,8 @@ async function measure(label: string, sampler: ReturnType<typeof rssSampler>, db
   const cpu = process.cpuUsage(cpuBefore);
   tick();
   clearInterval(timer);
+  delay.disable();
+  const replies = await probe.stop();
   let writer: WriterReport | undefined;
   if (other) {
     const report = nextMessage<WriterReport>(other);
@@ -370,6 +411,8 @@ async function measure(label: string, sampler: ReturnType<typeof rssSampler>, db
     peakHeapMb: mb(peakHeap),
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     longestStallMs: longestStall,
+    loopDelayMaxMs: delay.max / 1e6,
+    replies,
     writer,
   };
   const outcome = result ? `inserted ${result.inserted}, updated ${result.updated}, deleted ${result.deleted} (${result.periods} periods)` : `FAILED: ${error}`;
@@ -377,6 +420,10 @@ async function measure(label: string, sampler: ReturnType<typeof rssSampler>, db
     `${label}: ${seconds.toFixed(2)} s (CPU ${measured.cpuSeconds.toFixed(2)} s), ${outcome}; peak RSS ${measured.peakRssMb.toFixed(0)} MB, peak heap ${measured.peakHeapMb.toFixed(0)} MB, ` +
       `maxRSS so far ${measured.maxRssMb.toFixed(0)} MB, event loop blocked up to ${measured.longestStallMs.toFixed(0)} ms; ` +
       `transactions ${transactionsMs.map((ms) => `${ms.toFixed(0)} ms`).join(" + ")}`,
+  );
+  console.log(
+    `  event loop delay max ${measured.loopDelayMaxMs.toFixed(0)} ms; ${replies.count} queries of others: p50 ${replies.p50.toFixed(0)} ms, ` +
+      `p99 ${replies.p99.toFixed(0)} ms, max ${replies.max.toFixed(0)} ms`,
   );
   if (writer) {
     console.log(
@@ -418,10 +465,11 @@ async function main(attendanceRows: number, wal: boolean): Promise<void> {
     console.log(`pragmas: ${(await Promise.all(pragmas.map(async (name) => `${name}=${await pragma(db, name)}`))).join(", ")}`);
     console.log(`RSS: ${rssAtStart.toFixed(0)} MB at start, ${mb(process.memoryUsage().rss).toFixed(0)} MB with the database open, before the first run`);
 
+    // The generated rows left change markers over the whole time: the first run recomputes everything.
     const first = await measure("1 first run", sampler, db);
     if (!first.result || first.result.inserted === 0 || first.result.updated !== 0 || first.result.deleted !== 0) failures.push("the first run must only insert");
 
-    const unchanged = await measure("2 unchanged data", sampler, db);
+    const unchanged = await measure("2 full, unchanged data", sampler, db, { full: true });
     if (!unchanged.result || unchanged.result.inserted + unchanged.result.updated + unchanged.result.deleted !== 0) failures.push("a run over unchanged data must change nothing");
 
     // An instructor corrects a few hundred past marks, spread over the whole period.
@@ -430,11 +478,26 @@ async function main(attendanceRows: number, wal: boolean): Promise<void> {
       `UPDATE "Attendance" SET "status" = CASE "status" WHEN 'present' THEN 'absent' ELSE 'present' END, "markedAt" = '${NOW_TEXT}'
        WHERE "id" % ${Math.floor(total / 300)} = 0`,
     );
-    const afterCorrection = await measure(`3 after correcting ${corrected} marks`, sampler, db);
+    const afterCorrection = await measure(`3 full, after correcting ${corrected} marks`, sampler, db, { full: true });
     if (!afterCorrection.result || afterCorrection.result.updated === 0) failures.push("a run after a correction must update");
 
-    const contended = await measure("4 unchanged, another process writing", sampler, db, path);
+    const contended = await measure("4 full, unchanged, another process writing", sampler, db, { full: true, writerPath: path });
     if (!contended.result) failures.push("the run failed while another process wrote");
+
+    // An instructor corrects one past session's marks: only its month and quarter (and the running ones) are recomputed.
+    const session = await count(db, `SELECT MIN("sessionId") AS n FROM "Attendance" a JOIN "CourseSession" s ON s."id" = a."sessionId" WHERE s."startsAt" < '2026-06-01'`);
+    const sessionMarks = await db.$executeRawUnsafe(
+      `UPDATE "Attendance" SET "status" = CASE "status" WHEN 'present' THEN 'absent' ELSE 'present' END, "markedAt" = '${NOW_TEXT}' WHERE "sessionId" = ${session}`,
+    );
+    const incremental = await measure(`5 incremental, after correcting one session's ${sessionMarks} marks`, sampler, db);
+    if (!incremental.result || incremental.result.updated === 0) failures.push("an incremental run after a correction must update");
+
+    const incrementalUnchanged = await measure("6 incremental, unchanged data", sampler, db);
+    if (!incrementalUnchanged.result || incrementalUnchanged.result.inserted + incrementalUnchanged.result.updated + incrementalUnchanged.result.deleted !== 0) {
+      failures.push("an incremental run over unchanged data must change nothing");
+    }
+    const full = await measure("7 full, unchanged (must agree with the incremental runs)", sampler, db, { full: true });
+    if (!full.result || full.result.inserted + full.result.updated + full.result.deleted !== 0) failures.push("a full run after incremental ones must change nothing");
 
     console.log(`load average ${loadavg()[0]?.toFixed(2)} at the end`);
     console.log(`tallies: ${(await count(db, `SELECT COUNT(*) AS n FROM "IndicatorTally"`)).toLocaleString("en")}, file ${mb(statSync(path).size).toFixed(0)} MB`);

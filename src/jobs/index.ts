@@ -47,7 +47,8 @@ export function createJobs(deps: BotDeps, api: Api): Job[] {
       cron: "0 10 * * *",
       run: () => runRetentionJob(deps, deps.clock()),
     },
-    { name: "indicator-tallies", cron: "0 2 * * *", run: () => runTallyJob(deps) },
+    // In full every night: the incremental runs during the day rest on the change markers alone.
+    { name: "indicator-tallies", cron: "0 2 * * *", run: () => runTallyJob(deps, { full: true }) },
     { name: "indicator-digest", cron: "0 8 * * 1", run: () => sendWeeklyDigest(deps, api) },
   ];
 }

@@ -157,7 +157,12 @@ describe("/indicators in Russian", () => {
     manager.send("/indicators");
     await manager.nextReply();
     manager.tap("🔄 Пересчитать сейчас");
-    expect((await manager.nextReply()).text).toMatch(/^Показатели пересчитаны: 0 новых, [1-9]\d* изменено, 0 удалено\.$/);
+    const status = await manager.nextReply();
+    expect(status.text).toBe("Показатели пересчитываются …");
+    const result = await manager.nextReply({ timeoutMs: 15_000 });
+    expect(result).toMatchObject({ edited: true, messageId: status.messageId });
+    // Only the corrected month and the running month and quarter are recomputed: a single step, no progress in between.
+    expect(result.text).toMatch(/^Показатели пересчитаны: 0 новых, [1-9]\d* изменено, 0 удалено\.$/);
   });
 
   it("is for managers only", async () => {

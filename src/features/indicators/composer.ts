@@ -21,6 +21,8 @@ import { buildReport, periodName, recentPeriods, type TallyPeriod } from "./repo
 import { coursesWithFigures, lastComputedAt } from "./service.js";
 
 const COURSES_PER_PAGE = 8;
+/** Telegram allows about one edit of a message per second; the progress is shown no more often. */
+const PROGRESS_EDIT_INTERVAL_MS = 1000;
 
 /** /indicators: managers pick a period and a scope and get a chart, the figures and a CSV file. */
 export function indicatorsFeature(deps: BotDeps) {
@@ -39,6 +41,38 @@ export function indicatorsFeature(deps: BotDeps) {
     await ctx.reply(text, { reply_markup: keyboard });
   };
 
+  /**
+   * One message that says the figures are being recomputed, shows how many periods are done and
+   * ends with the result. A press while a recompute is running joins it (runTallyJob).
+   */
+  const recomputeShowingProgress = async (ctx: BotContext) => {
+    const count = (value: number) => formatNumber(value, ctx.language);
+    const status = await ctx.reply(ctx.t("indicators.recomputing"));
+    let edits = Promise.resolve();
+    const show = (text: string) => {
+      edits = edits
+        .then(() => ctx.api.editMessageText(status.chat.id, status.message_id, text))
+        .then(
+          () => undefined,
+          (error: unknown) => deps.logger.warn("recompute status not shown", { error }),
+        );
+      return edits;
+    };
+    let lastShownAt = 0;
+    const onProgress = (done: number, total: number) => {
+      if (done >= total || Date.now() - lastShownAt < PROGRESS_EDIT_INTERVAL_MS) return;
+      lastShownAt = Date.now();
+      void show(ctx.t("indicators.recompute_progress", { done: count(done), total: count(total) }));
+    };
+    try {
+      const result = await runTallyJob(deps, { onProgress });
+      await show(ctx.t("indicators.recomputed", { inserted: count(result.inserted), updated: count(result.updated), deleted: count(result.deleted) }));
+    } catch (error) {
+      deps.logger.error("indicator recompute failed", { error });
+      await show(ctx.t("indicators.recompute_failed"));
+    }
+  };
+
   composer.command("indicators", managersOnly, startReport);
 
   composer.callbackQuery(indicatorsData.filter, managersOnly, async (ctx) => {
@@ -49,10 +83,8 @@ export function indicatorsFeature(deps: BotDeps) {
       return ctx.conversation.enter(MANUAL_VALUE, ctx.person.id);
     }
     if (action === "recompute") {
-      await ctx.answerCallbackQuery({ text: ctx.t("indicators.recomputing") });
-      const result = await runTallyJob(deps);
-      const count = (value: number) => formatNumber(value, ctx.language);
-      return ctx.reply(ctx.t("indicators.recomputed", { inserted: count(result.inserted), updated: count(result.updated), deleted: count(result.deleted) }));
+      await ctx.answerCallbackQuery();
+      return recomputeShowingProgress(ctx);
     }
     await ctx.answerCallbackQuery();
     // Under a report the summary stays; the choice starts again in a new message.

@@ -1,5 +1,6 @@
 import { Prisma, type Db } from "../../db.js";
 import { periodsBetween, type Period, type PeriodKind } from "./periods.js";
+import { computeTallyChanges, periodId, sqliteDateTime, type StoredTally, type TallyChunk, type TallyProgress } from "./tally-compute.js";
 
 /**
  * The figures the municipality judges its integration work by (README "Indicators"). Counts have
@@ -280,61 +281,122 @@ async function earliestData(db: Db): Promise<Date | undefined> {
   return row?.earliest ? new Date(row.earliest) : undefined;
 }
 
-/** A whole recomputation may read millions of rows; Prisma's default of 5 s is for request-sized transactions. */
-const RECOMPUTE_TIMEOUT_MS = 30 * 60_000;
+/**
+ * Periods computed by one statement: small enough for the progress shown to the manager to move,
+ * large enough that the statements' fixed costs do not add up (bench/README.md "Indicator tallies").
+ */
+const PERIODS_PER_STATEMENT = 4;
+/** "Everything from then on" in TallyDirty. */
+const UNTIL_EVER = "9999-12-31T23:59:59.999+00:00";
+
+export interface RecomputeOptions {
+  /** Recompute every period instead of only those that can have changed since the last run. */
+  full?: boolean;
+  onProgress?: TallyProgress;
+}
+
+/** The file behind the connection, for the worker to open its own. */
+async function databaseFile(db: Db): Promise<string> {
+  const [main] = await db.$queryRaw<{ file: string }[]>`SELECT "file" FROM pragma_database_list WHERE "name" = 'main'`;
+  if (!main?.file) throw new Error("the tallies are computed from a database file; an in-memory database has none");
+  return main.file;
+}
+
+interface DirtyMarker {
+  id: number;
+  fromAt: string;
+  untilAt: string;
+}
+
+/** The stretches of time the triggers on the tallied tables marked as changed (see the tally_dirty migration). */
+async function dirtyMarkers(db: Db): Promise<DirtyMarker[]> {
+  const rows = await db.$queryRaw<{ id: number | bigint; fromAt: string; untilAt: string }[]>`
+    SELECT "id", CAST("fromAt" AS TEXT) AS "fromAt", CAST("untilAt" AS TEXT) AS "untilAt" FROM "TallyDirty"`;
+  return rows.map((row) => ({ id: Number(row.id), fromAt: row.fromAt, untilAt: row.untilAt }));
+}
 
 /**
- * Recomputes every month and quarter from the first data up to now and brings IndicatorTally in
- * line: new figures are inserted, changed ones updated (computedAt then tells when), figures whose
- * data vanished deleted, and unchanged rows are left as they are — so a second run over the same
- * data changes nothing, and a correction of past attendance shows on the next run.
- *
- * The figures are computed into a TEMP table in a transaction that only reads the database, and
- * applied in a second, short one. In one transaction, the switch from reading to writing failed
- * at once with SQLITE_BUSY whenever another connection (e.g. an import in another process) was
- * writing at that moment — SQLite does not wait for a lock a reading transaction wants to upgrade
- * — and the write lock is now held for the diff only (bench/README.md "Indicator tallies"). The
- * figures are a consistent snapshot taken by the first transaction; a change made between the two
- * shows on the next run, as does any change made after a run.
+ * The periods whose figures can differ from the stored ones: those still running (their figures
+ * are read "as of now") and those overlapping a change. After every run a marker from that run's
+ * "now" onwards covers the periods that were running then and have ended since.
  */
-export async function recomputeTallies(db: Db, now: Date, timeZone: string): Promise<RecomputeResult> {
+function periodsToRecompute(candidates: readonly Period[], markers: readonly DirtyMarker[], now: Date): Period[] {
+  return candidates.filter((period) => {
+    if (period.end > now) return true;
+    const start = sqliteDateTime(period.start);
+    const end = sqliteDateTime(period.end);
+    return markers.some((marker) => marker.fromAt < end && marker.untilAt >= start);
+  });
+}
+
+function boundValue(value: unknown): string | number | null {
+  if (value instanceof Date) return sqliteDateTime(value);
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (typeof value === "string" || typeof value === "number" || value === null) return value;
+  throw new Error(`unexpected ${typeof value} value in the tally query`);
+}
+
+function statements(periods: readonly Period[], now: Date): TallyChunk[] {
+  const chunks: TallyChunk[] = [];
+  for (let index = 0; index < periods.length; index += PERIODS_PER_STATEMENT) {
+    const part = periods.slice(index, index + PERIODS_PER_STATEMENT);
+    const query = tallyQuery(part, now);
+    chunks.push({ sql: query.sql, values: query.values.map(boundValue), periods: part.length });
+  }
+  return chunks;
+}
+
+const asJson = (rows: readonly StoredTally[], withFigures: boolean) =>
+  JSON.stringify(rows.map((row) => [row.indicator, row.periodKind, row.periodStart, row.scopeKey, ...(withFigures ? [row.numerator, row.denominator] : [])]));
+
+/**
+ * Brings IndicatorTally in line with the data: new figures are inserted, changed ones updated
+ * (computedAt then tells when), figures whose data vanished deleted, and unchanged rows are left
+ * as they are — so a second run over the same data changes nothing, and a correction of past
+ * attendance shows on the next run.
+ *
+ * By default only the periods that can have changed since the last run are recomputed (see
+ * periodsToRecompute); `full` recomputes every month and quarter from the first data up to now,
+ * with the same result. The figures are computed in a worker thread on its own read-only
+ * connection, in one read transaction (a consistent snapshot), so the bot's event loop stays free;
+ * the worker hands back only the differences, applied here in one short write transaction. A
+ * change made while the worker reads leaves its marker behind and shows on the next run.
+ */
+export async function recomputeTallies(db: Db, now: Date, timeZone: string, options: RecomputeOptions = {}): Promise<RecomputeResult> {
+  const path = await databaseFile(db);
   const earliest = await earliestData(db);
+  // Read before the worker's snapshot: a change in between keeps a marker of a higher id.
+  const markers = await dirtyMarkers(db);
   const from = earliest && earliest < now ? earliest : now;
-  const periods = (["month", "quarter"] as const).flatMap((kind) => periodsBetween(kind, from, now, timeZone));
-  // A transaction although it writes only to TEMP: it keeps other transactions on the connection
-  // out meanwhile. The driver adapter has a single connection, so the TEMP table outlives it.
-  await db.$transaction(
-    async (tx) => {
-      await tx.$executeRaw`DROP TABLE IF EXISTS temp."FreshTally"`;
-      // periodStart is declared as in IndicatorTally (DATETIME): with another column affinity the
-      // comparisons below could not use the primary key beyond periodKind.
-      await tx.$executeRaw`CREATE TEMP TABLE "FreshTally" (
-        "indicator" TEXT NOT NULL, "periodKind" TEXT NOT NULL, "periodStart" DATETIME NOT NULL, "scopeKey" TEXT NOT NULL,
-        "numerator" REAL NOT NULL, "denominator" REAL, PRIMARY KEY ("indicator", "periodKind", "periodStart", "scopeKey"))`;
-      await tx.$executeRaw`INSERT INTO temp."FreshTally" ${tallyQuery(periods, now)}`;
+  const candidates = (["month", "quarter"] as const).flatMap((kind) => periodsBetween(kind, from, now, timeZone));
+  const recomputed = options.full ? candidates : periodsToRecompute(candidates, markers, now);
+  const changes = await computeTallyChanges(
+    {
+      path,
+      chunks: statements(recomputed, now),
+      totalPeriods: recomputed.length,
+      recomputed: recomputed.map((period) => periodId(period.kind, period.start)),
+      candidates: candidates.map((period) => periodId(period.kind, period.start)),
     },
-    { timeout: RECOMPUTE_TIMEOUT_MS, maxWait: RECOMPUTE_TIMEOUT_MS },
+    options.onProgress,
   );
-  return db.$transaction(
-    async (tx) => {
-      const deleted = await tx.$executeRaw`
-        DELETE FROM "IndicatorTally" WHERE NOT EXISTS (
-          SELECT 1 FROM temp."FreshTally" f WHERE f."indicator" = "IndicatorTally"."indicator" AND f."periodKind" = "IndicatorTally"."periodKind"
-            AND f."periodStart" = "IndicatorTally"."periodStart" AND f."scopeKey" = "IndicatorTally"."scopeKey")`;
-      const updated = await tx.$executeRaw`
-        UPDATE "IndicatorTally" SET "numerator" = f."numerator", "denominator" = f."denominator", "computedAt" = ${now}
-        FROM temp."FreshTally" f
-        WHERE f."indicator" = "IndicatorTally"."indicator" AND f."periodKind" = "IndicatorTally"."periodKind"
-          AND f."periodStart" = "IndicatorTally"."periodStart" AND f."scopeKey" = "IndicatorTally"."scopeKey"
-          AND (f."numerator" IS NOT "IndicatorTally"."numerator" OR f."denominator" IS NOT "IndicatorTally"."denominator")`;
-      const inserted = await tx.$executeRaw`
-        INSERT INTO "IndicatorTally" ("indicator", "periodKind", "periodStart", "scopeKey", "numerator", "denominator", "computedAt")
-        SELECT f."indicator", f."periodKind", f."periodStart", f."scopeKey", f."numerator", f."denominator", ${now} FROM temp."FreshTally" f
-        WHERE NOT EXISTS (SELECT 1 FROM "IndicatorTally" t WHERE t."indicator" = f."indicator" AND t."periodKind" = f."periodKind"
-          AND t."periodStart" = f."periodStart" AND t."scopeKey" = f."scopeKey")`;
-      await tx.$executeRaw`DROP TABLE temp."FreshTally"`;
-      return { periods: periods.length, inserted, updated, deleted };
-    },
-    { timeout: RECOMPUTE_TIMEOUT_MS, maxWait: RECOMPUTE_TIMEOUT_MS },
-  );
+  const consumed = Math.max(0, ...markers.map((marker) => marker.id));
+  const upserts = [...changes.inserts, ...changes.updates];
+  await db.$transaction([
+    db.$executeRaw`
+      DELETE FROM "IndicatorTally" WHERE ("indicator", "periodKind", "periodStart", "scopeKey") IN (
+        SELECT json_extract("value", '$[0]'), json_extract("value", '$[1]'), json_extract("value", '$[2]'), json_extract("value", '$[3]')
+        FROM json_each(${asJson(changes.deletes, false)}))`,
+    // WHERE true: without it SQLite would read ON CONFLICT as part of the SELECT's join.
+    db.$executeRaw`
+      INSERT INTO "IndicatorTally" ("indicator", "periodKind", "periodStart", "scopeKey", "numerator", "denominator", "computedAt")
+      SELECT json_extract("value", '$[0]'), json_extract("value", '$[1]'), json_extract("value", '$[2]'), json_extract("value", '$[3]'),
+        json_extract("value", '$[4]'), json_extract("value", '$[5]'), ${now}
+      FROM json_each(${asJson(upserts, true)}) WHERE true
+      ON CONFLICT ("indicator", "periodKind", "periodStart", "scopeKey")
+      DO UPDATE SET "numerator" = "excluded"."numerator", "denominator" = "excluded"."denominator", "computedAt" = "excluded"."computedAt"`,
+    db.$executeRaw`DELETE FROM "TallyDirty" WHERE "id" <= ${consumed}`,
+    db.$executeRaw`INSERT OR REPLACE INTO "TallyDirty" ("fromAt", "untilAt") VALUES (${now}, ${UNTIL_EVER})`,
+  ]);
+  return { periods: recomputed.length, inserted: changes.inserts.length, updated: changes.updates.length, deleted: changes.deletes.length };
 }
