@@ -1,6 +1,7 @@
 import type { Context } from "grammy";
 import type { ConversationFlavor } from "@grammyjs/conversations";
 import type { Db } from "../db.js";
+import type { ArrivalOrder } from "./arrival-order.js";
 import type { Language, Translate } from "../i18n.js";
 import type { Logger } from "../logger.js";
 import type { Clock } from "../time.js";
@@ -13,6 +14,8 @@ export interface BotDeps {
   logger: Logger;
   timeZone: string;
   adminTelegramIds: readonly number[];
+  /** Puts seat decisions in the order people pressed; createBot provides one. */
+  arrivalOrder?: ArrivalOrder;
 }
 
 interface PersonFlavor {

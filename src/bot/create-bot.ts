@@ -17,6 +17,7 @@ import { markBlockedByChat } from "../features/onboarding/service.js";
 import { markBlockedChats } from "./api-transformers.js";
 import type { BotContext, BotDeps, ConversationContext } from "./context.js";
 import { prismaConversationStorage } from "./conversation-storage.js";
+import { ArrivalOrder } from "./arrival-order.js";
 import { cancelCommand, errorHandler, unhandled } from "./fallbacks.js";
 import type { InFlightUpdates } from "./in-flight.js";
 import { loadPerson, privateChatsOnly } from "./middleware.js";
@@ -51,7 +52,8 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
     botInfo: options.botInfo,
     client: options.apiRoot ? { apiRoot: options.apiRoot } : undefined,
   });
-  const deps: BotDeps = options;
+  const arrivalOrder = options.arrivalOrder ?? new ArrivalOrder();
+  const deps: BotDeps = { ...options, arrivalOrder };
   const retry = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 });
   const markBlocked = markBlockedChats((chatId) => markBlockedByChat(deps.db, chatId, deps.clock()), deps.logger);
   bot.api.config.use(markBlocked, apiThrottler(options.throttler ?? pacedThrottler()), retry);
@@ -66,6 +68,8 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
   const attendance = attendanceFeature(deps);
 
   if (options.inFlight) bot.use(options.inFlight.middleware);
+  // Before anything that awaits, so tickets are taken in the order updates arrive.
+  bot.use(arrivalOrder.middleware((ctx) => courses.decidesSeats(ctx) || events.decidesSeats(ctx)));
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   bot.use(privateChatsOnly);
   const features = bot.errorBoundary(errorHandler(deps.logger));

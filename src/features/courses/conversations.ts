@@ -1,5 +1,6 @@
 import { createConversation } from "@grammyjs/conversations";
 import { z } from "zod";
+import { inArrivalOrder } from "../../bot/arrival-order.js";
 import type { BotContext, BotDeps, ConversationContext } from "../../bot/context.js";
 import { waitForButton, waitForChoice, waitForTextOrButton, type BotConversation } from "../../bot/conversation-helpers.js";
 import type { GermanLevel } from "../../generated/prisma/client.js";
@@ -75,7 +76,9 @@ export function courseRegistrationConversation(deps: BotDeps) {
       await press.reply(t("cancel.done"));
       return;
     }
-    const result = await conversation.external(() => register(deps.db, { courseId, personId, ...answers }, deps.clock()));
+    const result = await conversation.external(() =>
+      inArrivalOrder(deps.arrivalOrder, press.update.update_id, () => register(deps.db, { courseId, personId, ...answers }, deps.clock())),
+    );
     switch (result.outcome) {
       case "enrolled":
         await press.reply(t("courses.enrolled", { title }), { reply_markup: afterRegistrationKeyboard(t, courseId) });

@@ -1,4 +1,5 @@
-import { Composer, InputFile } from "grammy";
+import { Composer, InputFile, type Context } from "grammy";
+import { inArrivalOrder } from "../../bot/arrival-order.js";
 import type { BotContext, BotDeps } from "../../bot/context.js";
 import { pageCount } from "../../bot/pager.js";
 import { requireConsent } from "../../bot/middleware.js";
@@ -75,7 +76,7 @@ export function eventsFeature(deps: BotDeps) {
       case "leave_yes":
         return requireConsent(ctx, async () => {
           await ctx.answerCallbackQuery();
-          const result = await cancelRsvp(deps.db, ctx.person.id, event.id, deps.clock());
+          const result = await inArrivalOrder(deps.arrivalOrder, ctx.update.update_id, () => cancelRsvp(deps.db, ctx.person.id, event.id, deps.clock()));
           if (result.outcome !== "cancelled") return void (await ctx.reply(ctx.t("events.rsvp_gone")));
           await ctx.editMessageText(ctx.t("events.left", { title: localized(event, "title", ctx.language) }));
           if (result.promoted.length > 0) await announceEventPromotions(ctx.api, deps, result.promoted, result.event);
@@ -114,7 +115,9 @@ export function eventsFeature(deps: BotDeps) {
 
   async function join(ctx: BotContext, event: Event, partySize: number): Promise<void> {
     const title = localized(event, "title", ctx.language);
-    const result = await signUp(deps.db, { eventId: event.id, personId: ctx.person.id, partySize }, deps.clock());
+    const result = await inArrivalOrder(deps.arrivalOrder, ctx.update.update_id, () =>
+      signUp(deps.db, { eventId: event.id, personId: ctx.person.id, partySize }, deps.clock()),
+    );
     const back = eventDetailsKeyboard(ctx.t, event.id, "all", 0, { open: result.outcome !== "unavailable", signedUp: result.outcome !== "unavailable" });
     switch (result.outcome) {
       case "going":
@@ -135,7 +138,13 @@ export function eventsFeature(deps: BotDeps) {
     await ctx.replyWithDocument(new InputFile(Buffer.from(ics, "utf8"), `veranstaltung-${event.id}.ics`), { caption: ctx.t("events.calendar_caption", { title }) });
   }
 
-  return { conversations: management.conversations, composer, startPayloads: [checkin.startPayload] };
+  /** Presses that take or free places: they are decided in the order people pressed. */
+  function decidesSeats(ctx: Context): boolean {
+    const action = eventData.unpack(ctx.callbackQuery?.data)?.[0];
+    return action === "join" || action === "party" || action === "leave_yes";
+  }
+
+  return { conversations: management.conversations, composer, startPayloads: [checkin.startPayload], decidesSeats };
 }
 
 function availability(t: Translate, summary: EventSummary): string | undefined {

@@ -96,8 +96,9 @@ export type SignUpResult =
 
 /**
  * Signs a person up in one transaction: a place while there are enough for the whole party and
- * nobody is waiting, the waiting list otherwise. SQLite runs write transactions one at a time, so concurrent presses for
- * the last places are decided in the order they arrive.
+ * nobody is waiting, the waiting list otherwise. Capacity holds because SQLite runs write
+ * transactions one at a time; the bot runs this in its update's turn (ArrivalOrder), so the first
+ * to press gets the place.
  */
 export async function signUp(db: Db, input: SignUpInput, now: Date): Promise<SignUpResult> {
   return db.$transaction(async (tx) => {
