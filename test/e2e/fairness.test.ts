@@ -97,4 +97,60 @@ describe("first to press gets the seat, in German and Russian", () => {
       expect(rsvps.filter((rsvp) => rsvp.status === "going")).toHaveLength(SEATS);
     }
   }, 120_000);
+
+  it("parties: buttons up to the places, a party that does not fit takes fewer or waits, the first waiting party that fits moves up", async () => {
+    const [event] = await createEvents(
+      db,
+      manager,
+      { titleDe: "Familienfest", titleRu: "Семейный праздник", descriptionDe: "Für Groß und Klein", descriptionRu: "Для всех", kind: "children", place: "Marktring 8", capacity: 3, asksPartySize: true, organiserId: null, day: { year: 2026, month: 12, day: 5 }, from: "14:00", to: "17:00", weeks: 1 },
+      "Europe/Berlin",
+    );
+    if (!event) throw new Error("no event created");
+    const [anna, olga, ivan] = [residents[0], residents[1], residents[3]] as TelegramUser[];
+    const open = async (resident: TelegramUser) => {
+      resident.tapData(eventData.pack("show", event.id, "all", 0));
+      return resident.nextReply();
+    };
+
+    await open(olga);
+    olga.tap("🙋 Я приду");
+    const sizes = await olga.nextReply();
+    expect(sizes.buttons.flat().map((button) => button.text)).toEqual(["1", "2", "3", "⬅️ Назад к мероприятию"]);
+    olga.tap("2");
+    expect((await olga.nextReply()).text).toContain("придёт 2 человека");
+
+    await open(anna);
+    anna.tap("🙋 Ich komme");
+    await anna.nextReply();
+    anna.tap("3");
+    const tooLarge = await anna.nextReply();
+    expect(tooLarge.text).toBe("Für „Familienfest“ ist nicht genug Platz für 3 Personen – noch 1 Platz frei. Kommen Sie mit weniger Personen, oder setzen Sie sich mit allen 3 auf die Warteliste.");
+    expect(tooLarge.buttons.flat().map((button) => button.text)).toEqual(["1", "⏳ Warteliste für 3 Personen", "⬅️ Zurück zur Veranstaltung"]);
+    anna.tap("⏳ Warteliste für 3 Personen");
+    expect((await anna.nextReply()).text).toContain("Sie stehen mit 3 Personen auf Platz 1 der Warteliste für „Familienfest“");
+
+    // The one free place is not blocked by the waiting party of three.
+    const details = await open(ivan);
+    expect(details.text).toContain("осталось 1 место");
+    ivan.tap("🙋 Я приду");
+    await ivan.nextReply();
+    ivan.tap("1");
+    expect((await ivan.nextReply()).text).toContain("Вы записаны на «Семейный праздник»");
+    expect((await open(ivan)).text).toContain("мест нет, в листе ожидания 1 человек");
+
+    // Olga's two places free up: too few for Anna's three, who keeps her place in line.
+    olga.tap("🚫 Отменить запись");
+    await olga.nextReply();
+    olga.tap("Да, отменить");
+    await olga.nextReply();
+    await anna.expectNoReply();
+    expect((await open(olga)).text).toContain("осталось 2 места");
+    ivan.tap("🚫 Отменить запись");
+    await ivan.nextReply();
+    ivan.tap("Да, отменить");
+    await ivan.nextReply();
+    expect((await anna.nextReply()).text).toContain("Gute Nachricht: Bei „Familienfest“");
+    const rsvps = await db.rsvp.findMany({ where: { eventId: event.id, status: "going" } });
+    expect(rsvps.map((rsvp) => rsvp.partySize)).toEqual([3]);
+  });
 });

@@ -16,11 +16,12 @@ import {
   eventRemindersData,
   leaveConfirmKeyboard,
   partySizeKeyboard,
+  partyTooLargeKeyboard,
   type EventFilter,
 } from "./keyboards.js";
 import { eventManagementFeature } from "./management.js";
 import { announceEventPromotions } from "./notifications.js";
-import { cancelRsvp, currentRsvp, getEventSummary, isOpenForSignUp, listUpcomingEvents, setEventReminders, signUp, type EventSummary } from "./service.js";
+import { cancelRsvp, currentRsvp, maxPartySize, getEventSummary, isOpenForSignUp, listUpcomingEvents, setEventReminders, signUp, type EventSummary } from "./service.js";
 
 /** Residents browse the events of the next 30 days, sign up (with waiting list), cancel, check in. */
 export function eventsFeature(deps: BotDeps) {
@@ -58,13 +59,14 @@ export function eventsFeature(deps: BotDeps) {
           if (!isOpenForSignUp(event, deps.clock())) return void (await ctx.reply(ctx.t("events.unavailable")));
           if (!event.asksPartySize) return join(ctx, event, 1);
           await ctx.editMessageText(ctx.t("events.ask_party_size", { title: localized(event, "title", ctx.language) }), {
-            reply_markup: partySizeKeyboard(ctx.t, event.id, filter, value),
+            reply_markup: partySizeKeyboard(ctx.t, event.id, filter, value, maxPartySize(event)),
           });
         });
       case "party":
+      case "party_wait":
         return requireConsent(ctx, async () => {
           await ctx.answerCallbackQuery();
-          await join(ctx, event, value);
+          await join(ctx, event, value, action === "party_wait");
         });
       case "leave":
         return requireConsent(ctx, async () => {
@@ -113,17 +115,24 @@ export function eventsFeature(deps: BotDeps) {
     await ctx.editMessageText(text, { reply_markup: eventDetailsKeyboard(ctx.t, summary.event.id, filter, page, state) });
   }
 
-  async function join(ctx: BotContext, event: Event, partySize: number): Promise<void> {
+  async function join(ctx: BotContext, event: Event, partySize: number, wait = false): Promise<void> {
     const title = localized(event, "title", ctx.language);
     const result = await inArrivalOrder(deps.arrivalOrder, ctx.update.update_id, () =>
-      signUp(deps.db, { eventId: event.id, personId: ctx.person.id, partySize }, deps.clock()),
+      signUp(deps.db, { eventId: event.id, personId: ctx.person.id, partySize, wait }, deps.clock()),
     );
     const back = eventDetailsKeyboard(ctx.t, event.id, "all", 0, { open: result.outcome !== "unavailable", signedUp: result.outcome !== "unavailable" });
     switch (result.outcome) {
       case "going":
         return void (await ctx.editMessageText(ctx.t("events.signed_up", { title, count: result.rsvp.partySize }), { reply_markup: back }));
-      case "waitlisted":
-        return void (await ctx.editMessageText(ctx.t("events.waitlisted", { title, position: result.position }), { reply_markup: back }));
+      case "waitlisted": {
+        const text = result.rsvp.partySize > 1 ? ctx.t("events.waitlisted_party", { title, position: result.position, people: result.rsvp.partySize }) : ctx.t("events.waitlisted", { title, position: result.position });
+        return void (await ctx.editMessageText(text, { reply_markup: back }));
+      }
+      case "does_not_fit": {
+        const free = ctx.t("events.places_left", { count: result.placesLeft });
+        const text = ctx.t("events.party_too_large", { title, people: result.partySize, free });
+        return void (await ctx.editMessageText(text, { reply_markup: partyTooLargeKeyboard(ctx.t, event.id, "all", result.placesLeft, result.partySize) }));
+      }
       case "already_signed_up":
         return void (await ctx.reply(ctx.t("events.already_signed_up", { title })));
       case "unavailable":
@@ -141,7 +150,7 @@ export function eventsFeature(deps: BotDeps) {
   /** Presses that take or free places: they are decided in the order people pressed. */
   function decidesSeats(ctx: Context): boolean {
     const action = eventData.unpack(ctx.callbackQuery?.data)?.[0];
-    return action === "join" || action === "party" || action === "leave_yes";
+    return action === "join" || action === "party" || action === "party_wait" || action === "leave_yes";
   }
 
   return { conversations: management.conversations, composer, startPayloads: [checkin.startPayload], decidesSeats };
