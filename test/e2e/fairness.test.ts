@@ -106,7 +106,7 @@ describe("first to press gets the seat, in German and Russian", () => {
       "Europe/Berlin",
     );
     if (!event) throw new Error("no event created");
-    const [anna, olga, ivan] = [residents[0], residents[1], residents[3]] as TelegramUser[];
+    const [anna, olga, ivan] = [residents[0], residents[1], residents[3]] as [TelegramUser, TelegramUser, TelegramUser];
     const open = async (resident: TelegramUser) => {
       resident.tapData(eventData.pack("show", event.id, "all", 0));
       return resident.nextReply();
