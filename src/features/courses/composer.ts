@@ -9,6 +9,7 @@ import { courseCalendar } from "./calendar.js";
 import { COURSE_REGISTRATION, courseRegistrationConversation } from "./conversations.js";
 import {
   PAGE_SIZE,
+  afterWithdrawalKeyboard,
   categoriesData,
   categoriesKeyboard,
   courseData,
@@ -90,11 +91,11 @@ export function coursesFeature(deps: BotDeps) {
       case "withdraw":
         return ctx.reply(ctx.t("courses.withdraw_confirm", { title }), { reply_markup: withdrawConfirmKeyboard(ctx.t, enrollmentId) });
       case "withdraw_no":
-        return ctx.editMessageText(ctx.t("courses.withdraw_kept"));
+        return ctx.editMessageText(ctx.t("courses.withdraw_kept"), { reply_markup: afterWithdrawalKeyboard(ctx.t) });
       case "withdraw_yes": {
         const result = await inArrivalOrder(deps.arrivalOrder, ctx.update.update_id, () => withdraw(deps.db, ctx.person.id, enrollmentId, deps.clock()));
         if (result.outcome !== "left") return ctx.reply(ctx.t("courses.enrollment_gone"));
-        await ctx.editMessageText(ctx.t("courses.withdrawn", { title }));
+        await ctx.editMessageText(ctx.t("courses.withdrawn", { title }), { reply_markup: afterWithdrawalKeyboard(ctx.t) });
         if (result.promoted) await announcePromotions(ctx.api, deps, [result.promoted], mine.course);
         return;
       }

@@ -93,6 +93,15 @@ export function myCoursesKeyboard(t: Translate, language: Language, courses: rea
   return keyboard.text(t("courses.browse_button"), categoriesData.pack()).text(t("menu.back"), menuData.pack("home"));
 }
 
+/** After leaving a course (or keeping it): onward to my courses, all courses or the menu. */
+export function afterWithdrawalKeyboard(t: Translate): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(t("courses.my_courses_button"), myCoursesData.pack("list", 0))
+    .text(t("courses.browse_button"), categoriesData.pack())
+    .row()
+    .text(t("menu.back"), menuData.pack("home"));
+}
+
 export function withdrawConfirmKeyboard(t: Translate, enrollmentId: number): InlineKeyboard {
   return new InlineKeyboard()
     .text(t("courses.withdraw_yes"), myCoursesData.pack("withdraw_yes", enrollmentId))

@@ -9,6 +9,7 @@ import { formatDateTime, formatTime, localized, type Language, type Translate } 
 import { checkinFeature } from "./checkin.js";
 import {
   PAGE_SIZE,
+  afterLeavingKeyboard,
   eventData,
   eventDetailsKeyboard,
   eventListData,
@@ -21,7 +22,7 @@ import {
 } from "./keyboards.js";
 import { eventManagementFeature } from "./management.js";
 import { announceEventPromotions } from "./notifications.js";
-import { cancelRsvp, currentRsvp, maxPartySize, getEventSummary, isOpenForSignUp, listUpcomingEvents, setEventReminders, signUp, type EventSummary } from "./service.js";
+import { CHECKIN_OPENS_BEFORE_MS, cancelRsvp, currentRsvp, maxPartySize, getEventSummary, isOpenForSignUp, listUpcomingEvents, setEventReminders, signUp, type EventSummary } from "./service.js";
 
 /** Residents browse the events of the next 30 days, sign up (with waiting list), cancel, check in. */
 export function eventsFeature(deps: BotDeps) {
@@ -80,7 +81,9 @@ export function eventsFeature(deps: BotDeps) {
           await ctx.answerCallbackQuery();
           const result = await inArrivalOrder(deps.arrivalOrder, ctx.update.update_id, () => cancelRsvp(deps.db, ctx.person.id, event.id, deps.clock()));
           if (result.outcome !== "cancelled") return void (await ctx.reply(ctx.t("events.rsvp_gone")));
-          await ctx.editMessageText(ctx.t("events.left", { title: localized(event, "title", ctx.language) }));
+          await ctx.editMessageText(ctx.t("events.left", { title: localized(event, "title", ctx.language) }), {
+            reply_markup: afterLeavingKeyboard(ctx.t, event.id, filter, value),
+          });
           if (result.promoted.length > 0) await announceEventPromotions(ctx.api, deps, result.promoted, result.event);
         });
     }
@@ -111,7 +114,7 @@ export function eventsFeature(deps: BotDeps) {
   async function showDetails(ctx: BotContext, summary: EventSummary, filter: EventFilter, page: number): Promise<void> {
     const rsvp = await currentRsvp(deps.db, ctx.person.id, summary.event.id);
     const text = detailsText(ctx.t, ctx.language, summary, rsvp, deps.timeZone);
-    const state = { open: isOpenForSignUp(summary.event, deps.clock()), signedUp: rsvp !== undefined };
+    const state = { open: isOpenForSignUp(summary.event, deps.clock()), signedUp: rsvp !== undefined, checkedIn: rsvp?.checkedInAt != null };
     await ctx.editMessageText(text, { reply_markup: eventDetailsKeyboard(ctx.t, summary.event.id, filter, page, state) });
   }
 
@@ -122,8 +125,12 @@ export function eventsFeature(deps: BotDeps) {
     );
     const back = eventDetailsKeyboard(ctx.t, event.id, "all", 0, { open: result.outcome !== "unavailable", signedUp: result.outcome !== "unavailable" });
     switch (result.outcome) {
-      case "going":
-        return void (await ctx.editMessageText(ctx.t("events.signed_up", { title, count: result.rsvp.partySize }), { reply_markup: back }));
+      case "going": {
+        // The reminders come two hours before the start at the latest, and only to those who want them.
+        const remindersWillCome = ctx.person.eventReminders && event.startsAt.getTime() - deps.clock().getTime() > CHECKIN_OPENS_BEFORE_MS;
+        const key = remindersWillCome ? "events.signed_up" : "events.signed_up_no_reminders";
+        return void (await ctx.editMessageText(ctx.t(key, { title, count: result.rsvp.partySize }), { reply_markup: back }));
+      }
       case "waitlisted": {
         const text = result.rsvp.partySize > 1 ? ctx.t("events.waitlisted_party", { title, position: result.position, people: result.rsvp.partySize }) : ctx.t("events.waitlisted", { title, position: result.position });
         return void (await ctx.editMessageText(text, { reply_markup: back }));

@@ -49,11 +49,12 @@ export function eventDetailsKeyboard(
   eventId: number,
   filter: EventFilter,
   fromPage: number,
-  state: { open: boolean; signedUp: boolean },
+  state: { open: boolean; signedUp: boolean; checkedIn?: boolean },
 ): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   if (state.open && !state.signedUp) keyboard.text(t("events.join"), eventData.pack("join", eventId, filter, fromPage)).row();
-  if (state.open && state.signedUp) keyboard.text(t("events.leave"), eventData.pack("leave", eventId, filter, fromPage)).row();
+  // Someone already checked in has come: there is nothing left to cancel.
+  if (state.open && state.signedUp && !state.checkedIn) keyboard.text(t("events.leave"), eventData.pack("leave", eventId, filter, fromPage)).row();
   keyboard.text(t("events.calendar_button"), eventData.pack("calendar", eventId, filter, fromPage)).row();
   return keyboard.text(t("events.back_to_list"), eventListData.pack(filter, fromPage));
 }
@@ -74,6 +75,16 @@ export function partyTooLargeKeyboard(t: Translate, eventId: number, filter: Eve
     .text(t("events.party_wait_button", { people: partySize }), eventData.pack("party_wait", eventId, filter, partySize))
     .row()
     .text(t("events.back_to_event"), eventData.pack("show", eventId, filter, 0));
+}
+
+/** After cancelling a sign-up: onward to the event, the list of events or the menu. */
+export function afterLeavingKeyboard(t: Translate, eventId: number, filter: EventFilter, fromPage: number): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(t("events.back_to_event"), eventData.pack("show", eventId, filter, fromPage))
+    .row()
+    .text(t("events.back_to_list"), eventListData.pack(filter, fromPage))
+    .row()
+    .text(t("menu.back"), menuData.pack("home"));
 }
 
 export function leaveConfirmKeyboard(t: Translate, eventId: number, filter: EventFilter, fromPage: number): InlineKeyboard {
