@@ -94,6 +94,8 @@ describe("/broadcast, as a manager composes it", () => {
     expect((await boss.nextReply()).text).toMatch(/^Diese Ankündigung erreicht 2 Personen\. Nicht erreicht werden: 0/);
     expect((await boss.nextReply()).text).toContain("Text auf Deutsch");
     boss.sendSticker();
+    expect((await boss.nextReply()).text).toContain("Bitte tippen Sie Ihre Antwort als Text ein");
+    boss.send(" ");
     expect((await boss.nextReply()).text).toContain("höchstens 4096 Zeichen");
     boss.send("Der Kurs fällt morgen aus.");
     expect((await boss.nextReply()).text).toContain("Text auf Russisch");

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
+import { courseData } from "../../src/features/courses/keyboards.js";
 import { createCourse, register } from "../../src/features/courses/service.js";
 import { eventData } from "../../src/features/events/keyboards.js";
 import { checkInByCode, createEvents, signUp } from "../../src/features/events/service.js";
@@ -123,5 +124,59 @@ describe("checked in, late sign-ups and code typos", () => {
     expect((await anna.nextReply()).text).toContain("Ein Code hat sechs Zeichen, z. B. K7MPQ2");
     olga.send("k7mpqo");
     expect((await olga.nextReply()).text).toContain("Код состоит из шести знаков, например K7MPQ2");
+  });
+});
+
+describe("registration corrections, in German and Russian", () => {
+  it("the summary corrects one answer without starting over; a sticker is asked to be typed", async () => {
+    const course = await createCourse(db, manager, courseInput({ titleDe: "Deutsch A2", titleRu: "Немецкий A2" }), BERLIN);
+    anna.tapData(courseData.pack("register", course.id, 0));
+    const askName = await anna.nextReply();
+    expect(labels(askName)).toContain("✅ „Anna Schmidt“ übernehmen");
+    anna.sendSticker();
+    expect((await anna.nextReply()).text).toBe("Bitte tippen Sie Ihre Antwort als Text ein – oder senden Sie /cancel, um abzubrechen.");
+    anna.tap("✅ „Anna Schmidt“ übernehmen");
+    await anna.nextReply();
+    anna.send("0170 1234567");
+    await anna.nextReply();
+    anna.tap(/^A2/);
+    const summary = await anna.nextReply();
+    expect(labels(summary)).toEqual(["✅ Verbindlich anmelden", "✏️ Name", "✏️ Telefon", "✏️ Niveau", "✖️ Abbrechen"]);
+    anna.tap("✏️ Telefon");
+    await anna.nextReply(); // the summary loses its buttons
+    expect((await anna.nextReply()).text).toContain("Telefonnummer");
+    anna.tap("Ohne Telefonnummer weiter");
+    const second = await anna.nextReply();
+    expect(second.text).not.toContain("📞");
+    expect(second.text).toContain("👤 Anna Schmidt");
+    anna.tap("✏️ Name");
+    await anna.nextReply();
+    await anna.nextReply(); // the name question
+    anna.send("Anna Müller");
+    expect((await anna.nextReply()).text).toContain("👤 Anna Müller");
+    anna.tap("✅ Verbindlich anmelden");
+    await anna.nextReply();
+    expect((await anna.nextReply()).text).toContain("Geschafft!");
+    const enrollment = await db.enrollment.findFirstOrThrow({ where: { courseId: course.id } });
+    expect(enrollment).toMatchObject({ fullName: "Anna Müller", phone: null, germanLevel: "A2", status: "active" });
+  });
+
+  it("offers the Telegram name even without a last name, and says what is missing", async () => {
+    const marina = fake.user({ id: 14_203, firstName: "Марина", languageCode: "ru" });
+    await onboard(marina);
+    const course = await createCourse(db, manager, courseInput({ titleDe: "Bewerbung", titleRu: "Резюме", category: "vocational" }), BERLIN);
+    marina.tapData(courseData.pack("register", course.id, 0));
+    await marina.nextReply();
+    marina.tap("✅ Взять «Марина»");
+    expect((await marina.nextReply()).text).toBe("В Telegram указано только «Марина». Для списка участников нужны имя и фамилия: напишите их, пожалуйста, например «Ольга Шмидт».");
+    marina.send("Марина Петрова");
+    await marina.nextReply();
+    marina.tap("Продолжить без телефона");
+    const summary = await marina.nextReply();
+    expect(labels(summary)).toEqual(["✅ Записаться окончательно", "✏️ Имя", "✏️ Телефон", "✖️ Отменить"]);
+    marina.tap("✖️ Отменить");
+    await marina.nextReply();
+    expect((await marina.nextReply()).text).toBeTruthy();
+    expect(await db.enrollment.count({ where: { courseId: course.id } })).toBe(0);
   });
 });
