@@ -137,7 +137,7 @@ describe("residents and events, in German and Russian", () => {
     petra.tap("👥 Anmeldungen und Check-in");
     const people = await petra.nextReply();
     expect(people.text).toContain(journey.listLine);
-    expect(people.text).toContain("1 von 1 Anmeldungen eingecheckt");
+    expect(people.text).toContain("1 von 1 Anmeldung eingecheckt");
 
     // Half an hour after the end the code no longer works.
     now = new Date(created.endsAt.getTime() + 31 * 60_000);

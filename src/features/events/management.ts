@@ -170,7 +170,7 @@ export function eventManagementFeature(deps: BotDeps) {
       `${index + 1}. ${rsvp.checkedInAt ? "✅" : "⬜️"} ${name(who)}${rsvp.partySize > 1 ? ` (${ctx.t("events.party", { count: rsvp.partySize })})` : ""}`,
     );
     const text = [
-      ctx.t("events.people_title", { title: localized(attendance.event, "title", ctx.language), checkedIn: attendance.checkedIn, going: attendance.going.length }),
+      ctx.t("events.people_title", { title: localized(attendance.event, "title", ctx.language), checkedIn: attendance.checkedIn, count: attendance.going.length }),
       ...(lines.length > 0 ? lines : [ctx.t("events.nobody")]),
       ...(attendance.waitlisted.length > 0 ? ["", ctx.t("events.waitlist_title", { count: attendance.waitlisted.length }), ...attendance.waitlisted.map(({ name: who }, index) => `${index + 1}. ${name(who)}`)] : []),
     ].join("\n");
@@ -195,7 +195,7 @@ function overviewText(t: Translate, attendance: Attendance, when: string, title:
   const summary = t("events.overview", {
     title,
     when,
-    going: attendance.going.length,
+    count: attendance.going.length,
     people,
     capacity: event.capacity ?? "∞",
     waiting: attendance.waitlisted.length,
