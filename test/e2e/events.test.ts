@@ -134,6 +134,9 @@ describe("residents and events, in German and Russian", () => {
     await petra.nextReply();
     petra.tap(new RegExp(journey.titles.titleDe));
     expect((await petra.nextReply()).text).toContain("✅ 1 eingecheckt, 🚶 0 ohne Anmeldung");
+    const five = petra.tap("➕ 5 Personen");
+    expect((await petra.callbackAnswered(five)).text).toBe("Gezählt: 5 Personen ohne Anmeldung.");
+    expect((await petra.nextReply()).text).toContain("✅ 1 eingecheckt, 🚶 5 ohne Anmeldung");
     petra.tap("👥 Anmeldungen und Check-in");
     const people = await petra.nextReply();
     expect(people.text).toContain(journey.listLine);
