@@ -1,6 +1,7 @@
 import type { Context } from "grammy";
 import type { ConversationFlavor } from "@grammyjs/conversations";
 import type { Db } from "../db.js";
+import type { ArrivalOrder } from "./arrival-order.js";
 import type { Language, Translate } from "../i18n.js";
 import type { Logger } from "../logger.js";
 import type { Clock } from "../time.js";
@@ -18,6 +19,8 @@ export interface BotDeps {
   privacy?: PrivacyContacts;
   /** Months without use before the automatic erasure; DEFAULT_RETENTION_MONTHS when left out. */
   retentionMonths?: number;
+  /** Puts seat decisions in the order people pressed; createBot provides one. */
+  arrivalOrder?: ArrivalOrder;
 }
 
 interface PersonFlavor {

@@ -51,7 +51,12 @@ export async function waitForTextOrButton<T, Values extends readonly unknown[]>(
       continue;
     }
     const text = ctx.message?.text;
-    const parsed = text === undefined || text.startsWith("/") ? undefined : options.schema.safeParse(text);
+    // A sticker, photo or voice message is not a wrong answer but no answer: ask for text.
+    if (text === undefined) {
+      await ctx.reply(t("errors.type_text"));
+      continue;
+    }
+    const parsed = text.startsWith("/") ? undefined : options.schema.safeParse(text);
     if (parsed?.success) return { kind: "text", value: parsed.data, ctx };
     await ctx.reply(t(options.invalidKey));
   }

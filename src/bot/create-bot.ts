@@ -16,6 +16,7 @@ import { forgiveStaleMessages, markBlockedChats, retryAfterLimits } from "./api-
 import { BulkLimiter, type BulkLimiterOptions } from "./bulk.js";
 import type { BotContext, BotDeps, ConversationContext } from "./context.js";
 import { prismaConversationStorage } from "./conversation-storage.js";
+import { ArrivalOrder } from "./arrival-order.js";
 import { cancelCommand, errorHandler, unhandled } from "./fallbacks.js";
 import type { InFlightUpdates } from "./in-flight.js";
 import type { BotMetrics } from "../metrics.js";
@@ -45,7 +46,8 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
     botInfo: options.botInfo,
     client: options.apiRoot ? { apiRoot: options.apiRoot } : undefined,
   });
-  const deps: BotDeps = options;
+  const arrivalOrder = options.arrivalOrder ?? new ArrivalOrder();
+  const deps: BotDeps = { ...options, arrivalOrder };
   // Innermost first: the last transformer sees a call first. Retries go through the limiter again.
   const transformers: Transformer[] = [
     markBlockedChats((chatId) => markBlockedByChat(deps.db, chatId, deps.clock()), deps.logger),
@@ -64,6 +66,8 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
   const indicators = indicatorsFeature(deps);
   const attendance = attendanceFeature(deps);
 
+  // Before anything that awaits, so tickets are taken in the order updates arrive.
+  bot.use(arrivalOrder.middleware((ctx) => courses.decidesSeats(ctx) || events.decidesSeats(ctx)));
   if (options.metrics) bot.use(options.metrics.middleware);
   if (options.inFlight) bot.use(options.inFlight.middleware);
   bot.use(floodGuard(deps, options.floodGuard));

@@ -95,6 +95,8 @@ describe("/broadcast, as a manager composes it", () => {
     expect(askGerman.text).toBe("✍️ Bitte schreiben Sie jetzt den Text für diese Sprache: Deutsch");
     expect(askGerman.buttons.flat().map((button) => button.text)).toEqual(["✖️ Abbrechen"]);
     boss.sendSticker();
+    expect((await boss.nextReply()).text).toContain("Bitte tippen Sie Ihre Antwort als Text ein");
+    boss.send(" ");
     expect((await boss.nextReply()).text).toContain("höchstens 4096 Zeichen");
     boss.send("Der Kurs fällt morgen aus.");
     const askRussian = await boss.nextReply();

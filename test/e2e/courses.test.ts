@@ -246,6 +246,14 @@ describe("managers and forged buttons", () => {
     boss.tap("🗓 Termine");
     await boss.nextReply();
     boss.tap("❌ Di., 1. Dezember um 09:00");
+    expect((await boss.nextReply()).text).toBe("Den Termin von „Lernwerkstatt“ am Di., 1. Dezember um 09:00 wirklich absagen? Alle Teilnehmenden werden in ihrer Sprache benachrichtigt.");
+    boss.tap("Nein, zurück"); // back to this course, not to the list of all courses
+    const backAtCourse = await boss.nextReply();
+    expect(backAtCourse.text).toContain("Lernwerkstatt");
+    expect(backAtCourse.buttons.flat().map((button) => button.text)).toContain("🗓 Termine");
+    boss.tap("🗓 Termine");
+    await boss.nextReply();
+    boss.tap("❌ Di., 1. Dezember um 09:00");
     await boss.nextReply();
     boss.tap("Ja, wirklich");
     expect((await boss.nextReply()).text).toContain("abgesagt");

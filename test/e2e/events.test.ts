@@ -134,10 +134,13 @@ describe("residents and events, in German and Russian", () => {
     await petra.nextReply();
     petra.tap(new RegExp(journey.titles.titleDe));
     expect((await petra.nextReply()).text).toContain("✅ 1 eingecheckt, 🚶 0 ohne Anmeldung");
+    const five = petra.tap("➕ 5 Personen");
+    expect((await petra.callbackAnswered(five)).text).toBe("Gezählt: 5 Personen ohne Anmeldung.");
+    expect((await petra.nextReply()).text).toContain("✅ 1 eingecheckt, 🚶 5 ohne Anmeldung");
     petra.tap("👥 Anmeldungen und Check-in");
     const people = await petra.nextReply();
     expect(people.text).toContain(journey.listLine);
-    expect(people.text).toContain("1 von 1 Anmeldungen eingecheckt");
+    expect(people.text).toContain("1 von 1 Anmeldung eingecheckt");
 
     // Half an hour after the end the code no longer works.
     now = new Date(created.endsAt.getTime() + 31 * 60_000);

@@ -12,6 +12,7 @@ import {
   reopenAttendance,
   createEvents,
   eventAttendance,
+  getEventSummary,
   listUpcomingEvents,
   newCheckinCode,
   signUp,
@@ -85,19 +86,39 @@ describe("creating events", () => {
 });
 
 describe("signing up", () => {
-  it("counts whole parties against the places, waitlists and promotes in order", async () => {
+  it("counts whole parties against the places; a party that does not fit takes fewer or waits; a single fits in behind it", async () => {
     const event = await oneEvent({ titleDe: "Zirkus", capacity: 4 });
-    const [a, b, c] = [await person("A"), await person("B"), await person("C")];
+    const [a, b, c, d] = [await person("A"), await person("B"), await person("C"), await person("D2")];
     expect((await signUp(db, { eventId: event.id, personId: a.id, partySize: 3 }, NOW)).outcome).toBe("going");
-    const second = await signUp(db, { eventId: event.id, personId: b.id, partySize: 2 }, NOW);
-    expect(second).toMatchObject({ outcome: "waitlisted", position: 1 });
-    expect((await signUp(db, { eventId: event.id, personId: c.id, partySize: 1 }, NOW)).outcome).toBe("waitlisted");
+    expect(await signUp(db, { eventId: event.id, personId: b.id, partySize: 2 }, NOW)).toEqual({ outcome: "does_not_fit", placesLeft: 1, partySize: 2 });
+    expect(await signUp(db, { eventId: event.id, personId: b.id, partySize: 2, wait: true }, NOW)).toMatchObject({ outcome: "waitlisted", position: 1 });
+    // The free place is not lost behind the waiting party of two.
+    expect((await signUp(db, { eventId: event.id, personId: c.id, partySize: 1 }, NOW)).outcome).toBe("going");
+    expect(await signUp(db, { eventId: event.id, personId: d.id, partySize: 1 }, NOW)).toMatchObject({ outcome: "waitlisted", position: 2 });
     expect((await signUp(db, { eventId: event.id, personId: a.id, partySize: 1 }, NOW)).outcome).toBe("already_signed_up");
 
     const left = await cancelRsvp(db, a.id, event.id, NOW);
-    expect(left.outcome === "cancelled" && left.promoted.map((promotion) => promotion.recipient.personId)).toEqual([b.id, c.id]);
+    expect(left.outcome === "cancelled" && left.promoted.map((promotion) => promotion.recipient.personId)).toEqual([b.id, d.id]);
     const { summaries } = await listUpcomingEvents(db, "club", 0, 10, NOW);
-    expect(summaries.find((summary) => summary.event.id === event.id)).toMatchObject({ goingPeople: 3, placesLeft: 1, waitlistCount: 0 });
+    expect(summaries.find((summary) => summary.event.id === event.id)).toMatchObject({ goingPeople: 4, placesLeft: 0, waitlistCount: 0 });
+  });
+
+  it("never takes a party larger than the places, and a larger waiting party keeps its position while a smaller one moves up", async () => {
+    const event = await oneEvent({ titleDe: "Kinderzirkus", capacity: 4 });
+    const tooMany = await signUp(db, { eventId: (await oneEvent({ capacity: 2 })).id, personId: (await person("P")).id, partySize: 5 }, NOW);
+    expect(tooMany.outcome === "going" && tooMany.rsvp.partySize).toBe(2);
+
+    const [a, b, c, d] = [await person("Q"), await person("R"), await person("S"), await person("T")];
+    await signUp(db, { eventId: event.id, personId: a.id, partySize: 2 }, NOW);
+    await signUp(db, { eventId: event.id, personId: b.id, partySize: 2 }, NOW);
+    expect(await signUp(db, { eventId: event.id, personId: c.id, partySize: 3, wait: true }, NOW)).toMatchObject({ outcome: "waitlisted", position: 1 });
+    expect(await signUp(db, { eventId: event.id, personId: d.id, partySize: 1 }, NOW)).toMatchObject({ outcome: "waitlisted", position: 2 });
+
+    const first = await cancelRsvp(db, b.id, event.id, NOW);
+    expect(first.outcome === "cancelled" && first.promoted.map((promotion) => promotion.recipient.personId)).toEqual([d.id]);
+    expect(await db.rsvp.findUniqueOrThrow({ where: { eventId_personId: { eventId: event.id, personId: c.id } } })).toMatchObject({ status: "waitlisted" });
+    const second = await cancelRsvp(db, a.id, event.id, NOW);
+    expect(second.outcome === "cancelled" && second.promoted.map((promotion) => promotion.recipient.personId)).toEqual([c.id]);
   });
 
   it("ignores a party size for events that do not ask for one, and refuses started or cancelled events", async () => {
@@ -110,6 +131,20 @@ describe("signing up", () => {
 });
 
 describe("check-in", () => {
+  it("a check-in without a sign-up does not push the sign-ups past the places while people wait", async () => {
+    const event = await oneEvent({ titleDe: "Volles Haus", capacity: 1 });
+    const [a, b, walkIn] = [await person("U"), await person("V"), await person("W")];
+    await signUp(db, { eventId: event.id, personId: a.id, partySize: 1 }, NOW);
+    await signUp(db, { eventId: event.id, personId: b.id, partySize: 1 }, NOW);
+    const beforeStart = new Date(event.startsAt.getTime() - HOUR);
+    expect((await checkInByCode(db, walkIn.id, event.checkinCode ?? "", beforeStart)).outcome).toBe("checked_in");
+    expect(await getEventSummary(db, event.id)).toMatchObject({ goingPeople: 1, placesLeft: 0, waitlistCount: 1 });
+
+    const left = await cancelRsvp(db, a.id, event.id, beforeStart);
+    expect(left.outcome === "cancelled" && left.promoted.map((promotion) => promotion.recipient.personId)).toEqual([b.id]);
+    expect(await getEventSummary(db, event.id)).toMatchObject({ goingPeople: 1, placesLeft: 0, waitlistCount: 0 });
+  });
+
   it("works once, only around the event's time, and counts people who did not sign up", async () => {
     const event = await oneEvent({ titleDe: "Infoabend" });
     const code = event.checkinCode ?? "";

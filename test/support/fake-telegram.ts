@@ -173,6 +173,7 @@ export class FakeTelegram {
   private readonly queue: Update[] = [];
   private lastUpdateId = 0;
   private heldPoll?: HeldPoll;
+  private batching = false;
   private readonly chats = new Map<number, ChatState>();
   private readonly files = new Map<string, StoredFile>();
   private fileCounter = 0;
@@ -310,9 +311,23 @@ export class FakeTelegram {
     const full: Update = { ...update, update_id: this.lastUpdateId };
     this.learnFrom(full);
     this.queue.push(full);
-    if (this.heldPoll) this.heldPoll.settle(this.queue.slice(0, this.heldPoll.limit));
+    if (this.heldPoll && !this.batching) this.heldPoll.settle(this.queue.slice(0, this.heldPoll.limit));
     this.notifyChange();
     return full.update_id;
+  }
+
+  /**
+   * Pushes every update `push` makes as one batch: a waiting getUpdates gets them all at once,
+   * as Telegram delivers presses that arrive within the same moment.
+   */
+  batch<T>(push: () => T): T {
+    this.batching = true;
+    try {
+      return push();
+    } finally {
+      this.batching = false;
+      if (this.heldPoll && this.queue.length > 0) this.heldPoll.settle(this.queue.slice(0, this.heldPoll.limit));
+    }
   }
 
   /** Updates not yet confirmed by the bot (delivered or not). */

@@ -1,4 +1,5 @@
-import { Composer, InputFile } from "grammy";
+import { Composer, InputFile, type Context } from "grammy";
+import { inArrivalOrder } from "../../bot/arrival-order.js";
 import type { BotContext, BotDeps } from "../../bot/context.js";
 import { pageCount } from "../../bot/pager.js";
 import { requireConsent } from "../../bot/middleware.js";
@@ -8,6 +9,7 @@ import { courseCalendar } from "./calendar.js";
 import { COURSE_REGISTRATION, courseRegistrationConversation } from "./conversations.js";
 import {
   PAGE_SIZE,
+  afterWithdrawalKeyboard,
   categoriesData,
   categoriesKeyboard,
   courseData,
@@ -16,6 +18,7 @@ import {
   courseListKeyboard,
   myCoursesData,
   myCoursesKeyboard,
+  registrationData,
   remindersData,
   withdrawConfirmKeyboard,
 } from "./keyboards.js";
@@ -88,11 +91,11 @@ export function coursesFeature(deps: BotDeps) {
       case "withdraw":
         return ctx.reply(ctx.t("courses.withdraw_confirm", { title }), { reply_markup: withdrawConfirmKeyboard(ctx.t, enrollmentId) });
       case "withdraw_no":
-        return ctx.editMessageText(ctx.t("courses.withdraw_kept"));
+        return ctx.editMessageText(ctx.t("courses.withdraw_kept"), { reply_markup: afterWithdrawalKeyboard(ctx.t) });
       case "withdraw_yes": {
-        const result = await withdraw(deps.db, ctx.person.id, enrollmentId, deps.clock());
+        const result = await inArrivalOrder(deps.arrivalOrder, ctx.update.update_id, () => withdraw(deps.db, ctx.person.id, enrollmentId, deps.clock()));
         if (result.outcome !== "left") return ctx.reply(ctx.t("courses.enrollment_gone"));
-        await ctx.editMessageText(ctx.t("courses.withdrawn", { title }));
+        await ctx.editMessageText(ctx.t("courses.withdrawn", { title }), { reply_markup: afterWithdrawalKeyboard(ctx.t) });
         if (result.promoted) await announcePromotions(ctx.api, deps, [result.promoted], mine.course);
         return;
       }
@@ -152,7 +155,13 @@ export function coursesFeature(deps: BotDeps) {
     await ctx.replyWithDocument(new InputFile(Buffer.from(ics, "utf8"), `kurs-${course.id}.ics`), { caption: ctx.t("courses.calendar_caption", { title }) });
   }
 
-  return { conversations: [courseRegistrationConversation(deps), ...management.conversations], composer };
+  /** Presses that take or free a seat: they are decided in the order people pressed. */
+  function decidesSeats(ctx: Context): boolean {
+    const data = ctx.callbackQuery?.data;
+    return registrationData.unpack(data)?.[0] === "confirm" || myCoursesData.unpack(data)?.[0] === "withdraw_yes";
+  }
+
+  return { conversations: [courseRegistrationConversation(deps), ...management.conversations], composer, decidesSeats };
 }
 
 function isOpen(course: Course, now: Date): boolean {

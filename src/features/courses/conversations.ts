@@ -1,5 +1,6 @@
 import { createConversation } from "@grammyjs/conversations";
 import { z } from "zod";
+import { inArrivalOrder } from "../../bot/arrival-order.js";
 import type { BotContext, BotDeps, ConversationContext } from "../../bot/context.js";
 import { waitForButton, waitForChoice, waitForTextOrButton, type BotConversation } from "../../bot/conversation-helpers.js";
 import type { GermanLevel } from "../../generated/prisma/client.js";
@@ -68,14 +69,23 @@ export function courseRegistrationConversation(deps: BotDeps) {
     if (germanLevel === null) return;
 
     const answers: Answers = { fullName, phone, germanLevel };
-    await ctx.reply(summaryText(t, title, answers), { reply_markup: confirmRegistrationKeyboard(t) });
-    const { ctx: press, values: [decision] } = await waitForButton(conversation, registrationData, t);
-    await press.editMessageReplyMarkup();
-    if (decision !== "confirm") {
-      await press.reply(t("cancel.done"));
-      return;
+    const asksLevel = loaded.course.category === "language";
+    let press: ConversationContext;
+    // The summary comes back after each correction until the person confirms or cancels.
+    for (;;) {
+      await ctx.reply(summaryText(t, title, answers), { reply_markup: confirmRegistrationKeyboard(t, asksLevel) });
+      const answer = await waitForButton(conversation, registrationData, t, ([action]) => action === "confirm" || action === "cancel" || action.startsWith("edit_"));
+      press = answer.ctx;
+      const [decision] = answer.values;
+      await press.editMessageReplyMarkup();
+      if (decision === "confirm") break;
+      const corrected = await correct(conversation, press, t, decision, loaded.telegramName);
+      if (corrected === null) return;
+      Object.assign(answers, corrected);
     }
-    const result = await conversation.external(() => register(deps.db, { courseId, personId, ...answers }, deps.clock()));
+    const result = await conversation.external(() =>
+      inArrivalOrder(deps.arrivalOrder, press.update.update_id, () => register(deps.db, { courseId, personId, ...answers }, deps.clock())),
+    );
     switch (result.outcome) {
       case "enrolled":
         await press.reply(t("courses.enrolled", { title }), { reply_markup: afterRegistrationKeyboard(t, courseId) });
@@ -94,15 +104,42 @@ export function courseRegistrationConversation(deps: BotDeps) {
   return createConversation<BotContext, ConversationContext>(courseRegistration, COURSE_REGISTRATION);
 }
 
+/** One answer asked again from the summary; null when the person cancelled. */
+async function correct(conversation: BotConversation, ctx: ConversationContext, t: Translate, decision: string, telegramName: string): Promise<Partial<Answers> | null> {
+  switch (decision) {
+    case "edit_name": {
+      const fullName = await askName(conversation, ctx, t, telegramName);
+      return fullName === undefined ? null : { fullName };
+    }
+    case "edit_phone": {
+      const phone = await askPhone(conversation, ctx, t);
+      return phone === null ? null : { phone };
+    }
+    case "edit_level": {
+      const germanLevel = await askLevel(conversation, ctx, t);
+      return germanLevel === null ? null : { germanLevel };
+    }
+    default:
+      await ctx.reply(t("cancel.done"));
+      return null;
+  }
+}
+
 /** undefined when the person cancelled. */
 async function askName(conversation: BotConversation, ctx: ConversationContext, t: Translate, telegramName: string): Promise<string | undefined> {
-  const prefill = fullNameSchema.safeParse(telegramName).success ? telegramName : undefined;
-  await ctx.reply(t("courses.ask_name"), { reply_markup: nameKeyboard(t, prefill) });
-  const answer = await waitForTextOrButton(conversation, t, { schema: fullNameSchema, invalidKey: "courses.name_invalid", buttons: registrationData });
-  if (answer.kind === "text") return answer.value;
-  if (answer.values[0] === "use_name" && prefill) return prefill;
-  await answer.ctx.reply(t("cancel.done"));
-  return undefined;
+  const offered = telegramName.trim() || undefined;
+  await ctx.reply(t("courses.ask_name"), { reply_markup: nameKeyboard(t, offered) });
+  for (;;) {
+    const answer = await waitForTextOrButton(conversation, t, { schema: fullNameSchema, invalidKey: "courses.name_invalid", buttons: registrationData });
+    if (answer.kind === "text") return answer.value;
+    if (answer.values[0] !== "use_name") {
+      await answer.ctx.reply(t("cancel.done"));
+      return undefined;
+    }
+    // A Telegram name without a last name (or with emoji) cannot stand on the list as it is.
+    if (offered && fullNameSchema.safeParse(offered).success) return offered;
+    await answer.ctx.reply(t("courses.telegram_name_incomplete", { name: offered ?? "" }));
+  }
 }
 
 /** null when the person cancelled, undefined when they skipped. */

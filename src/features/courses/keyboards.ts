@@ -15,7 +15,7 @@ export const courseListData = defineCallbackData("crs_list", z.tuple([z.enum(COU
 export const courseData = defineCallbackData("crs", z.tuple([z.enum(["show", "register", "calendar"]), id, page]));
 export const myCoursesData = defineCallbackData("my_crs", z.tuple([z.enum(["list", "withdraw", "withdraw_yes", "withdraw_no", "calendar"]), z.coerce.number().int().min(0)]));
 export const remindersData = defineCallbackData("crs_rem", z.tuple([z.enum(["on", "off"])]));
-export const registrationData = defineCallbackData("reg", z.tuple([z.enum(["use_name", "skip_phone", "confirm", "cancel"])]));
+export const registrationData = defineCallbackData("reg", z.tuple([z.enum(["use_name", "skip_phone", "confirm", "cancel", "edit_name", "edit_phone", "edit_level"])]));
 export const levelData = defineCallbackData("reg_level", z.tuple([z.enum(GERMAN_LEVELS)]));
 
 export const PAGE_SIZE = 5;
@@ -68,11 +68,15 @@ export function levelKeyboard(t: Translate): InlineKeyboard {
   return keyboard.text(t("courses.cancel_button"), registrationData.pack("cancel"));
 }
 
-export function confirmRegistrationKeyboard(t: Translate): InlineKeyboard {
-  return new InlineKeyboard()
+/** The summary: confirm, correct one answer (the level only where it was asked), or cancel. */
+export function confirmRegistrationKeyboard(t: Translate, asksLevel: boolean): InlineKeyboard {
+  const keyboard = new InlineKeyboard()
     .text(t("courses.confirm"), registrationData.pack("confirm"))
     .row()
-    .text(t("courses.cancel_button"), registrationData.pack("cancel"));
+    .text(t("courses.edit_name"), registrationData.pack("edit_name"))
+    .text(t("courses.edit_phone"), registrationData.pack("edit_phone"));
+  if (asksLevel) keyboard.text(t("courses.edit_level"), registrationData.pack("edit_level"));
+  return keyboard.row().text(t("courses.cancel_button"), registrationData.pack("cancel"));
 }
 
 export function afterRegistrationKeyboard(t: Translate, courseId: number): InlineKeyboard {
@@ -91,6 +95,15 @@ export function myCoursesKeyboard(t: Translate, language: Language, courses: rea
   }
   keyboard.text(t(remindersOn ? "courses.reminders_on_button" : "courses.reminders_off_button"), remindersData.pack(remindersOn ? "off" : "on")).row();
   return keyboard.text(t("courses.browse_button"), categoriesData.pack()).text(t("menu.back"), menuData.pack("home"));
+}
+
+/** After leaving a course (or keeping it): onward to my courses, all courses or the menu. */
+export function afterWithdrawalKeyboard(t: Translate): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(t("courses.my_courses_button"), myCoursesData.pack("list", 0))
+    .text(t("courses.browse_button"), categoriesData.pack())
+    .row()
+    .text(t("menu.back"), menuData.pack("home"));
 }
 
 export function withdrawConfirmKeyboard(t: Translate, enrollmentId: number): InlineKeyboard {

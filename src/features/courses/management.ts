@@ -112,12 +112,22 @@ export function managementFeature(deps: BotDeps) {
         if (result.promoted) await announcePromotions(ctx.api, deps, [result.promoted], enrollment.course);
         return;
       }
-      case "cancel_session":
-        return ctx.reply(ctx.t("manage.cancel_session_confirm"), { reply_markup: confirmKeyboard(ctx.t, "cancel_session_yes", target) });
+      case "cancel_session": {
+        const session = await deps.db.courseSession.findUnique({ where: { id: target }, include: { course: true } });
+        if (!session || session.cancelledAt) return ctx.reply(ctx.t("manage.session_gone"));
+        const text = ctx.t("manage.cancel_session_confirm", {
+          title: localized(session.course, "title", ctx.language),
+          when: formatDateTime(session.startsAt, ctx.language, deps.timeZone),
+        });
+        // "No" leads back to the course the session belongs to, not to the list of all courses.
+        return ctx.reply(text, { reply_markup: confirmKeyboard(ctx.t, "cancel_session_yes", target, manageData.pack("course", session.courseId)) });
+      }
       case "cancel_session_yes": {
         const result = await cancelSession(deps.db, ctx.person, target, now);
         if (!result) return ctx.reply(ctx.t("manage.session_gone"));
-        await ctx.editMessageText(ctx.t("manage.session_cancelled"));
+        await ctx.editMessageText(ctx.t("manage.session_cancelled"), {
+          reply_markup: new InlineKeyboard().text(ctx.t("manage.back_to_course"), manageData.pack("course", result.course.id)),
+        });
         await notifyPeople(ctx.api, deps.logger, result.recipients, (t, language) => ({
           text: t("manage.session_cancelled_notice", {
             title: localized(result.course, "title", language),
@@ -222,8 +232,8 @@ export function managementFeature(deps: BotDeps) {
   return { composer, conversations: [courseCreationConversation(deps), courseEditConversation(deps), courseInstructorConversation(deps)] };
 }
 
-function confirmKeyboard(t: Translate, action: (typeof MANAGE_ACTIONS)[number], target: number): InlineKeyboard {
-  return new InlineKeyboard().text(t("manage.confirm_yes"), manageData.pack(action, target)).row().text(t("manage.confirm_no"), manageData.pack("list", 0));
+function confirmKeyboard(t: Translate, action: (typeof MANAGE_ACTIONS)[number], target: number, back = manageData.pack("list", 0)): InlineKeyboard {
+  return new InlineKeyboard().text(t("manage.confirm_yes"), manageData.pack(action, target)).row().text(t("manage.confirm_no"), back);
 }
 
 function editKeyboard(t: Translate, courseId: number): InlineKeyboard {

@@ -125,8 +125,9 @@ export type RegistrationResult =
 
 /**
  * Registers a person in one transaction: a seat while there is one, the waiting list otherwise.
- * SQLite runs write transactions one at a time, so concurrent presses for the last seats are
- * decided in the order they arrive. A withdrawn person may register again (at the back).
+ * Capacity holds because SQLite runs write transactions one at a time; that the first to press
+ * gets the seat is the caller's part (the bot runs this in its update's turn, see ArrivalOrder).
+ * A withdrawn person may register again (at the back).
  */
 export async function register(db: Db, input: RegistrationInput, now: Date): Promise<RegistrationResult> {
   return db.$transaction(async (tx) => {

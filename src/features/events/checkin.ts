@@ -11,6 +11,14 @@ export const CHECKIN_PAYLOAD_PREFIX = "checkin_";
 /** A message that is nothing but a code, in any case, perhaps with spaces around it. */
 const CODE_MESSAGE = new RegExp(`^\\s*[${CHECKIN_ALPHABET}]{${CHECKIN_CODE_LENGTH}}\\s*$`, "i");
 
+/**
+ * A message that looks like a try at a code but is not one: a single word of four to eight
+ * characters with letters and digits (a typo, a look-alike 0/O/1/I), or six capital letters.
+ */
+const CODE_ATTEMPT = /^\s*(?:(?=[\w -]*\d)(?=[\w -]*[A-Za-z])[A-Za-z0-9](?:[ -]?[A-Za-z0-9]){3,7}|[A-Z]{6})\s*$/;
+/** A code as the hint shows it. */
+const EXAMPLE_CODE = "K7MPQ2";
+
 export function checkinLink(botUsername: string, code: string): string {
   return `https://t.me/${botUsername}?start=${CHECKIN_PAYLOAD_PREFIX}${code}`;
 }
@@ -44,6 +52,7 @@ export function checkinFeature(deps: BotDeps) {
     const reply = await checkIn(ctx.person.id, ctx.language, ctx.message?.text ?? "");
     await ctx.reply(ctx.t(reply.key, reply.values));
   });
+  composer.hears(CODE_ATTEMPT, (ctx) => ctx.reply(ctx.t("events.checkin_code_hint", { example: EXAMPLE_CODE })));
 
   return { composer, startPayload };
 }

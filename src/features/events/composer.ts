@@ -1,4 +1,5 @@
-import { Composer, InputFile } from "grammy";
+import { Composer, InputFile, type Context } from "grammy";
+import { inArrivalOrder } from "../../bot/arrival-order.js";
 import type { BotContext, BotDeps } from "../../bot/context.js";
 import { pageCount } from "../../bot/pager.js";
 import { requireConsent } from "../../bot/middleware.js";
@@ -8,6 +9,7 @@ import { formatDateTime, formatTime, localized, type Language, type Translate } 
 import { checkinFeature } from "./checkin.js";
 import {
   PAGE_SIZE,
+  afterLeavingKeyboard,
   eventData,
   eventDetailsKeyboard,
   eventListData,
@@ -15,11 +17,12 @@ import {
   eventRemindersData,
   leaveConfirmKeyboard,
   partySizeKeyboard,
+  partyTooLargeKeyboard,
   type EventFilter,
 } from "./keyboards.js";
 import { eventManagementFeature } from "./management.js";
 import { announceEventPromotions } from "./notifications.js";
-import { cancelRsvp, currentRsvp, getEventSummary, isOpenForSignUp, listUpcomingEvents, setEventReminders, signUp, type EventSummary } from "./service.js";
+import { CHECKIN_OPENS_BEFORE_MS, cancelRsvp, currentRsvp, maxPartySize, getEventSummary, isOpenForSignUp, listUpcomingEvents, setEventReminders, signUp, type EventSummary } from "./service.js";
 
 /** Residents browse the events of the next 30 days, sign up (with waiting list), cancel, check in. */
 export function eventsFeature(deps: BotDeps) {
@@ -57,13 +60,14 @@ export function eventsFeature(deps: BotDeps) {
           if (!isOpenForSignUp(event, deps.clock())) return void (await ctx.reply(ctx.t("events.unavailable")));
           if (!event.asksPartySize) return join(ctx, event, 1);
           await ctx.editMessageText(ctx.t("events.ask_party_size", { title: localized(event, "title", ctx.language) }), {
-            reply_markup: partySizeKeyboard(ctx.t, event.id, filter, value),
+            reply_markup: partySizeKeyboard(ctx.t, event.id, filter, value, maxPartySize(event)),
           });
         });
       case "party":
+      case "party_wait":
         return requireConsent(ctx, async () => {
           await ctx.answerCallbackQuery();
-          await join(ctx, event, value);
+          await join(ctx, event, value, action === "party_wait");
         });
       case "leave":
         return requireConsent(ctx, async () => {
@@ -75,9 +79,11 @@ export function eventsFeature(deps: BotDeps) {
       case "leave_yes":
         return requireConsent(ctx, async () => {
           await ctx.answerCallbackQuery();
-          const result = await cancelRsvp(deps.db, ctx.person.id, event.id, deps.clock());
+          const result = await inArrivalOrder(deps.arrivalOrder, ctx.update.update_id, () => cancelRsvp(deps.db, ctx.person.id, event.id, deps.clock()));
           if (result.outcome !== "cancelled") return void (await ctx.reply(ctx.t("events.rsvp_gone")));
-          await ctx.editMessageText(ctx.t("events.left", { title: localized(event, "title", ctx.language) }));
+          await ctx.editMessageText(ctx.t("events.left", { title: localized(event, "title", ctx.language) }), {
+            reply_markup: afterLeavingKeyboard(ctx.t, event.id, filter, value),
+          });
           if (result.promoted.length > 0) await announceEventPromotions(ctx.api, deps, result.promoted, result.event);
         });
     }
@@ -108,19 +114,32 @@ export function eventsFeature(deps: BotDeps) {
   async function showDetails(ctx: BotContext, summary: EventSummary, filter: EventFilter, page: number): Promise<void> {
     const rsvp = await currentRsvp(deps.db, ctx.person.id, summary.event.id);
     const text = detailsText(ctx.t, ctx.language, summary, rsvp, deps.timeZone);
-    const state = { open: isOpenForSignUp(summary.event, deps.clock()), signedUp: rsvp !== undefined };
+    const state = { open: isOpenForSignUp(summary.event, deps.clock()), signedUp: rsvp !== undefined, checkedIn: rsvp?.checkedInAt != null };
     await ctx.editMessageText(text, { reply_markup: eventDetailsKeyboard(ctx.t, summary.event.id, filter, page, state) });
   }
 
-  async function join(ctx: BotContext, event: Event, partySize: number): Promise<void> {
+  async function join(ctx: BotContext, event: Event, partySize: number, wait = false): Promise<void> {
     const title = localized(event, "title", ctx.language);
-    const result = await signUp(deps.db, { eventId: event.id, personId: ctx.person.id, partySize }, deps.clock());
+    const result = await inArrivalOrder(deps.arrivalOrder, ctx.update.update_id, () =>
+      signUp(deps.db, { eventId: event.id, personId: ctx.person.id, partySize, wait }, deps.clock()),
+    );
     const back = eventDetailsKeyboard(ctx.t, event.id, "all", 0, { open: result.outcome !== "unavailable", signedUp: result.outcome !== "unavailable" });
     switch (result.outcome) {
-      case "going":
-        return void (await ctx.editMessageText(ctx.t("events.signed_up", { title, count: result.rsvp.partySize }), { reply_markup: back }));
-      case "waitlisted":
-        return void (await ctx.editMessageText(ctx.t("events.waitlisted", { title, position: result.position }), { reply_markup: back }));
+      case "going": {
+        // The reminders come two hours before the start at the latest, and only to those who want them.
+        const remindersWillCome = ctx.person.eventReminders && event.startsAt.getTime() - deps.clock().getTime() > CHECKIN_OPENS_BEFORE_MS;
+        const key = remindersWillCome ? "events.signed_up" : "events.signed_up_no_reminders";
+        return void (await ctx.editMessageText(ctx.t(key, { title, count: result.rsvp.partySize }), { reply_markup: back }));
+      }
+      case "waitlisted": {
+        const text = result.rsvp.partySize > 1 ? ctx.t("events.waitlisted_party", { title, position: result.position, people: result.rsvp.partySize }) : ctx.t("events.waitlisted", { title, position: result.position });
+        return void (await ctx.editMessageText(text, { reply_markup: back }));
+      }
+      case "does_not_fit": {
+        const free = ctx.t("events.places_left", { count: result.placesLeft });
+        const text = ctx.t("events.party_too_large", { title, people: result.partySize, free });
+        return void (await ctx.editMessageText(text, { reply_markup: partyTooLargeKeyboard(ctx.t, event.id, "all", result.placesLeft, result.partySize) }));
+      }
       case "already_signed_up":
         return void (await ctx.reply(ctx.t("events.already_signed_up", { title })));
       case "unavailable":
@@ -135,7 +154,13 @@ export function eventsFeature(deps: BotDeps) {
     await ctx.replyWithDocument(new InputFile(Buffer.from(ics, "utf8"), `veranstaltung-${event.id}.ics`), { caption: ctx.t("events.calendar_caption", { title }) });
   }
 
-  return { conversations: management.conversations, composer, startPayloads: [checkin.startPayload] };
+  /** Presses that take or free places: they are decided in the order people pressed. */
+  function decidesSeats(ctx: Context): boolean {
+    const action = eventData.unpack(ctx.callbackQuery?.data)?.[0];
+    return action === "join" || action === "party" || action === "party_wait" || action === "leave_yes";
+  }
+
+  return { conversations: management.conversations, composer, startPayloads: [checkin.startPayload], decidesSeats };
 }
 
 function availability(t: Translate, summary: EventSummary): string | undefined {

@@ -4,7 +4,7 @@ import { defineCallbackData } from "../../bot/callback-data.js";
 import { pagerRow } from "../../bot/pager.js";
 import { menuData } from "../../bot/main-menu.js";
 import type { Translate } from "../../i18n.js";
-import { EVENT_KINDS, MAX_PARTY_SIZE } from "./service.js";
+import { EVENT_KINDS } from "./service.js";
 
 const id = z.coerce.number().int().positive();
 const page = z.coerce.number().int().min(0).max(1000);
@@ -14,10 +14,10 @@ export const EVENT_FILTERS = ["all", ...EVENT_KINDS] as const;
 export type EventFilter = (typeof EVENT_FILTERS)[number];
 
 export const eventListData = defineCallbackData("evt_list", z.tuple([z.enum(EVENT_FILTERS), page]));
-/** The last value is the list page to go back to, or for "party" the number of people coming. */
+/** The last value is the list page to go back to, or for "party" and "party_wait" the number of people coming. */
 export const eventData = defineCallbackData(
   "evt",
-  z.tuple([z.enum(["show", "join", "party", "leave", "leave_yes", "calendar"]), id, z.enum(EVENT_FILTERS), page]),
+  z.tuple([z.enum(["show", "join", "party", "party_wait", "leave", "leave_yes", "calendar"]), id, z.enum(EVENT_FILTERS), page]),
 );
 export const eventRemindersData = defineCallbackData("evt_rem", z.tuple([z.enum(["on", "off"])]));
 
@@ -49,20 +49,42 @@ export function eventDetailsKeyboard(
   eventId: number,
   filter: EventFilter,
   fromPage: number,
-  state: { open: boolean; signedUp: boolean },
+  state: { open: boolean; signedUp: boolean; checkedIn?: boolean },
 ): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   if (state.open && !state.signedUp) keyboard.text(t("events.join"), eventData.pack("join", eventId, filter, fromPage)).row();
-  if (state.open && state.signedUp) keyboard.text(t("events.leave"), eventData.pack("leave", eventId, filter, fromPage)).row();
+  // Someone already checked in has come: there is nothing left to cancel.
+  if (state.open && state.signedUp && !state.checkedIn) keyboard.text(t("events.leave"), eventData.pack("leave", eventId, filter, fromPage)).row();
   keyboard.text(t("events.calendar_button"), eventData.pack("calendar", eventId, filter, fromPage)).row();
   return keyboard.text(t("events.back_to_list"), eventListData.pack(filter, fromPage));
 }
 
-/** How many people are coming, children included. */
-export function partySizeKeyboard(t: Translate, eventId: number, filter: EventFilter, fromPage: number): InlineKeyboard {
+/** How many people are coming, children included: never more than `largest` (the event's places). */
+export function partySizeKeyboard(t: Translate, eventId: number, filter: EventFilter, fromPage: number, largest: number): InlineKeyboard {
   const keyboard = new InlineKeyboard();
-  for (let size = 1; size <= MAX_PARTY_SIZE; size++) keyboard.text(String(size), eventData.pack("party", eventId, filter, size));
+  for (let size = 1; size <= largest; size++) keyboard.text(String(size), eventData.pack("party", eventId, filter, size));
   return keyboard.row().text(t("events.back_to_event"), eventData.pack("show", eventId, filter, fromPage));
+}
+
+/** A party too large for the places left: come with fewer (up to `placesLeft`) or wait with everyone. */
+export function partyTooLargeKeyboard(t: Translate, eventId: number, filter: EventFilter, placesLeft: number, partySize: number): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  for (let size = 1; size <= placesLeft; size++) keyboard.text(String(size), eventData.pack("party", eventId, filter, size));
+  return keyboard
+    .row()
+    .text(t("events.party_wait_button", { people: partySize }), eventData.pack("party_wait", eventId, filter, partySize))
+    .row()
+    .text(t("events.back_to_event"), eventData.pack("show", eventId, filter, 0));
+}
+
+/** After cancelling a sign-up: onward to the event, the list of events or the menu. */
+export function afterLeavingKeyboard(t: Translate, eventId: number, filter: EventFilter, fromPage: number): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(t("events.back_to_event"), eventData.pack("show", eventId, filter, fromPage))
+    .row()
+    .text(t("events.back_to_list"), eventListData.pack(filter, fromPage))
+    .row()
+    .text(t("menu.back"), menuData.pack("home"));
 }
 
 export function leaveConfirmKeyboard(t: Translate, eventId: number, filter: EventFilter, fromPage: number): InlineKeyboard {

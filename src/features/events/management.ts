@@ -41,7 +41,7 @@ import {
   type EventInput,
 } from "./service.js";
 
-const ORGANISE_ACTIONS = ["list", "event", "people", "checkin", "walkin", "code", "cancel", "cancel_yes", "close", "close_yes", "reopen", "new", "edit"] as const;
+const ORGANISE_ACTIONS = ["list", "event", "people", "checkin", "walkin", "walkin5", "code", "cancel", "cancel_yes", "close", "close_yes", "reopen", "new", "edit"] as const;
 /** The target is an event id, or for "checkin" a sign-up (rsvp) id. */
 export const organiseData = defineCallbackData("evo", z.tuple([z.enum(ORGANISE_ACTIONS), z.coerce.number().int().min(0)]));
 export const eventEditData = defineCallbackData("evo_edit", z.tuple([z.enum(EDITABLE_FIELDS), z.coerce.number().int().positive()]));
@@ -88,8 +88,9 @@ export function eventManagementFeature(deps: BotDeps) {
         await ctx.answerCallbackQuery({ text: ctx.t(answers[result.outcome]) });
         return showPeople(ctx, result.event.id, true);
       }
-      case "walkin": {
-        const result = await addWalkIns(deps.db, ctx.person, target, 1, now);
+      case "walkin":
+      case "walkin5": {
+        const result = await addWalkIns(deps.db, ctx.person, target, action === "walkin5" ? 5 : 1, now);
         if (result.outcome === "not_found") return ctx.answerCallbackQuery({ text: ctx.t("events.unavailable"), show_alert: true });
         if (result.outcome === "not_open") return ctx.answerCallbackQuery({ text: ctx.t("events.organiser_not_open"), show_alert: true });
         await ctx.answerCallbackQuery({ text: ctx.t("events.walk_in_added", { count: result.total }) });
@@ -157,7 +158,7 @@ export function eventManagementFeature(deps: BotDeps) {
     const keyboard = new InlineKeyboard().text(ctx.t("events.people_button"), organiseData.pack("people", eventId)).row();
     if (!event.cancelledAt && !event.attendanceClosedAt) {
       keyboard.text(ctx.t("events.code_button"), organiseData.pack("code", eventId)).row();
-      keyboard.text(ctx.t("events.walk_in_button"), organiseData.pack("walkin", eventId)).row();
+      keyboard.text(ctx.t("events.walk_in_button"), organiseData.pack("walkin", eventId)).text(ctx.t("events.walk_in_five_button"), organiseData.pack("walkin5", eventId)).row();
       if (event.endsAt <= now) keyboard.text(ctx.t("events.close_button"), organiseData.pack("close", eventId)).row();
       if (hasRole(ctx.person, "manager") && event.endsAt > now) {
         keyboard.text(ctx.t("events.edit_button"), organiseData.pack("edit", eventId)).row();
@@ -181,7 +182,7 @@ export function eventManagementFeature(deps: BotDeps) {
       `${index + 1}. ${rsvp.checkedInAt ? "✅" : "⬜️"} ${name(who)}${rsvp.partySize > 1 ? ` (${ctx.t("events.party", { count: rsvp.partySize })})` : ""}`,
     );
     const text = [
-      ctx.t("events.people_title", { title: localized(attendance.event, "title", ctx.language), checkedIn: attendance.checkedIn, going: attendance.going.length }),
+      ctx.t("events.people_title", { title: localized(attendance.event, "title", ctx.language), checkedIn: attendance.checkedIn, count: attendance.going.length }),
       ...(lines.length > 0 ? lines : [ctx.t("events.nobody")]),
       ...(attendance.waitlisted.length > 0 ? ["", ctx.t("events.waitlist_title", { count: attendance.waitlisted.length }), ...attendance.waitlisted.map(({ name: who }, index) => `${index + 1}. ${name(who)}`)] : []),
     ].join("\n");
@@ -206,7 +207,7 @@ function overviewText(t: Translate, attendance: Attendance, when: string, title:
   const summary = t("events.overview", {
     title,
     when,
-    going: attendance.going.length,
+    count: attendance.going.length,
     people,
     capacity: event.capacity ?? "∞",
     waiting: attendance.waitlisted.length,

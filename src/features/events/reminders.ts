@@ -71,6 +71,7 @@ function reviewOne(reminder: DueReminder, event: Event | undefined, rsvp: Rsvp |
   if (!event || event.cancelledAt) return { send: false, reason: "event cancelled" };
   if (event.startsAt <= now) return { send: false, reason: "event started" };
   if (rsvp?.status !== "going") return { send: false, reason: "not signed up" };
+  if (rsvp.checkedInAt) return { send: false, reason: "already checked in" };
   if (!reminder.person.eventReminders) return { send: false, reason: "event reminders switched off" };
   const kind = reminder.kind as EventReminderKind;
   if (kind === "event_evening" && dayHasBegun(now, event.startsAt, timeZone)) return { send: false, reason: "the event's day has begun" };

@@ -60,7 +60,7 @@ export async function getEventSummary(db: Db, eventId: number): Promise<EventSum
 
 async function summarize(db: Db | Tx, event: Event): Promise<EventSummary> {
   const [going, waitlistCount] = await Promise.all([
-    db.rsvp.aggregate({ where: { eventId: event.id, status: "going" }, _sum: { partySize: true } }),
+    db.rsvp.aggregate({ where: { eventId: event.id, status: "going", withoutPlace: false }, _sum: { partySize: true } }),
     db.rsvp.count({ where: { eventId: event.id, status: "waitlisted" } }),
   ]);
   const goingPeople = going._sum.partySize ?? 0;
@@ -86,31 +86,45 @@ export interface SignUpInput {
   personId: number;
   /** Everyone coming, the person included; 1 unless the event asks for it. */
   partySize: number;
+  /** The party rather waits for enough places than takes the fewer ones free now. */
+  wait?: boolean;
 }
 
 export type SignUpResult =
   | { outcome: "going"; rsvp: Rsvp }
   | { outcome: "waitlisted"; rsvp: Rsvp; position: number }
+  /** Some places are free, but fewer than the party: the person may take fewer or wait. */
+  | { outcome: "does_not_fit"; placesLeft: number; partySize: number }
   | { outcome: "already_signed_up"; rsvp: Rsvp }
   | { outcome: "unavailable" };
 
+/** The largest party one sign-up may bring: never more than the event's places. */
+export function maxPartySize(event: Pick<Event, "capacity">): number {
+  return Math.min(MAX_PARTY_SIZE, event.capacity ?? MAX_PARTY_SIZE);
+}
+
 /**
  * Signs a person up in one transaction: a place while there are enough for the whole party and
- * nobody is waiting, the waiting list otherwise. SQLite runs write transactions one at a time, so concurrent presses for
- * the last places are decided in the order they arrive.
+ * no waiting party would fit them first; when some places are free but too few for the party,
+ * the person is asked to take fewer or to wait (`wait`); the waiting list otherwise. Capacity holds because SQLite runs write
+ * transactions one at a time; the bot runs this in its update's turn (ArrivalOrder), so the first
+ * to press gets the place.
  */
 export async function signUp(db: Db, input: SignUpInput, now: Date): Promise<SignUpResult> {
   return db.$transaction(async (tx) => {
     const event = await tx.event.findUnique({ where: { id: input.eventId } });
     if (!event || !isOpenForSignUp(event, now)) return { outcome: "unavailable" };
-    const partySize = event.asksPartySize ? Math.min(Math.max(1, Math.trunc(input.partySize)), MAX_PARTY_SIZE) : 1;
+    const partySize = event.asksPartySize ? Math.min(Math.max(1, Math.trunc(input.partySize)), maxPartySize(event)) : 1;
     const key = { eventId_personId: { eventId: input.eventId, personId: input.personId } };
     const existing = await tx.rsvp.findUnique({ where: key });
     if (existing && existing.status !== "cancelled") return { outcome: "already_signed_up", rsvp: existing };
-    // Nobody passes people already waiting, even with a party small enough for the places left.
-    const { placesLeft, waitlistCount } = await summarize(tx, event);
-    const status = placesLeft === null || (placesLeft >= partySize && waitlistCount === 0) ? "going" : "waitlisted";
-    const data = { status, partySize, requestedAt: now, checkedInAt: null, checkedInById: null } as const;
+    // Nobody passes a waiting party that the places left would fit.
+    const { placesLeft } = await summarize(tx, event);
+    const waitingFits = placesLeft !== null && placesLeft > 0 && (await waitingPartyFitting(tx, event.id, placesLeft)) !== null;
+    const fits = placesLeft === null || (!waitingFits && partySize <= placesLeft);
+    if (!fits && !waitingFits && !input.wait && placesLeft !== null && placesLeft > 0) return { outcome: "does_not_fit", placesLeft, partySize };
+    const status = fits ? "going" : "waitlisted";
+    const data = { status, partySize, requestedAt: now, checkedInAt: null, checkedInById: null, withoutPlace: false } as const;
     // Reminders cancelled when the person cancelled would block the new ones by their dedupe key.
     if (existing) await tx.reminder.deleteMany({ where: { eventId: input.eventId, personId: input.personId, sentAt: null } });
     const rsvp = existing
@@ -151,18 +165,26 @@ export async function cancelRsvp(db: Db, personId: number, eventId: number, now:
   });
 }
 
-/** Moves people up in the order they signed up, as long as the first one's party fits. */
+/** The first waiting party (in the order they signed up) that `places` would fit. */
+async function waitingPartyFitting(tx: Tx, eventId: number, places: number) {
+  return tx.rsvp.findFirst({
+    where: { eventId, status: "waitlisted", partySize: { lte: places } },
+    orderBy: [{ requestedAt: "asc" }, { id: "asc" }],
+    include: { person: true },
+  });
+}
+
+/**
+ * Moves waiting parties up in the order they signed up, each that the free places fit; a party
+ * too large for them keeps its place in line and does not block smaller ones behind it.
+ */
 async function promoteWaiting(tx: Tx, event: Event): Promise<Promotion[]> {
   const promoted: Promotion[] = [];
   for (;;) {
-    const next = await tx.rsvp.findFirst({
-      where: { eventId: event.id, status: "waitlisted" },
-      orderBy: [{ requestedAt: "asc" }, { id: "asc" }],
-      include: { person: true },
-    });
-    if (!next) return promoted;
     const { placesLeft } = await summarize(tx, event);
-    if (placesLeft !== null && placesLeft < next.partySize) return promoted;
+    if (placesLeft !== null && placesLeft <= 0) return promoted;
+    const next = await waitingPartyFitting(tx, event.id, placesLeft ?? Number.MAX_SAFE_INTEGER);
+    if (!next) return promoted;
     await tx.rsvp.update({ where: { id: next.id }, data: { status: "going" } });
     promoted.push({ rsvpId: next.id, recipient: recipientOf(next.person) });
   }
@@ -220,11 +242,25 @@ export async function checkInByCode(db: Db, personId: number, code: string, now:
     const key = { eventId_personId: { eventId: event.id, personId } };
     const existing = await tx.rsvp.findUnique({ where: key });
     if (existing?.checkedInAt) return { outcome: "already_checked_in", event };
-    const data = { status: "going" as const, checkedInAt: now, checkedInById: personId };
-    if (existing) await tx.rsvp.update({ where: { id: existing.id }, data: { ...data, partySize: existing.status === "cancelled" ? 1 : existing.partySize } });
+    const partySize = existing && existing.status !== "cancelled" ? existing.partySize : 1;
+    const data = { status: "going" as const, checkedInAt: now, checkedInById: personId, partySize, withoutPlace: await comesWithoutPlace(tx, event, existing, partySize) };
+    if (existing) await tx.rsvp.update({ where: { id: existing.id }, data });
     else await tx.rsvp.create({ data: { ...data, eventId: event.id, personId, requestedAt: now } });
     return { outcome: "checked_in", event };
   });
+}
+
+/**
+ * Whether someone checked in without holding a place (no sign-up, or still waiting) stays outside
+ * the places: they came and count as come, but they take a place only when one is free and
+ * nobody else waits for it, so sign-ups never exceed the places while people wait.
+ */
+async function comesWithoutPlace(tx: Tx, event: Event, rsvp: Rsvp | null, partySize: number): Promise<boolean> {
+  if (rsvp?.status === "going") return rsvp.withoutPlace;
+  const { placesLeft } = await summarize(tx, event);
+  if (placesLeft === null) return false;
+  const othersWaiting = await tx.rsvp.count({ where: { eventId: event.id, status: "waitlisted", ...(rsvp ? { id: { not: rsvp.id } } : {}) } });
+  return othersWaiting > 0 || placesLeft < partySize;
 }
 
 // ───────────────────────────── organising ─────────────────────────────
@@ -311,7 +347,8 @@ export async function checkInRsvp(db: Db, actor: Actor, rsvpId: number, now: Dat
     assertCanOrganise(actor, rsvp.event);
     if (rsvp.checkedInAt) return { outcome: "already_checked_in", event: rsvp.event };
     if (!acceptsCheckIns(rsvp.event, now)) return { outcome: "not_open", event: rsvp.event };
-    await tx.rsvp.update({ where: { id: rsvpId }, data: { status: "going", checkedInAt: now, checkedInById: actor.id } });
+    const withoutPlace = await comesWithoutPlace(tx, rsvp.event, rsvp, rsvp.partySize);
+    await tx.rsvp.update({ where: { id: rsvpId }, data: { status: "going", checkedInAt: now, checkedInById: actor.id, withoutPlace } });
     return { outcome: "checked_in", event: rsvp.event };
   });
 }

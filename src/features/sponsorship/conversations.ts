@@ -77,7 +77,7 @@ export function sponsorSignupConversation(deps: BotDeps) {
     await ctx.reply(t("sponsorship.ask_max_families"), { reply_markup: maxFamiliesKeyboard(t) });
     const max = await waitForChoice(conversation, t, maxFamiliesData, stepData);
     if (!("choice" in max)) return cancel();
-    const about = await askOptionalText(conversation, ctx, t, "sponsorship.ask_about", freeTextSchema);
+    const about = await askOptionalText(conversation, ctx, t, "sponsorship.ask_about", freeTextSchema, "sponsorship.free_text_invalid");
     if (about === CANCELLED) return cancel();
     const phone = await askPhone(conversation, ctx, t, "sponsorship.ask_phone_sponsor");
     if (phone === CANCELLED) return cancel();
@@ -129,7 +129,7 @@ export function sponsorRequestConversation(deps: BotDeps) {
     if (childrenAges === CANCELLED) return cancel();
     const contactTimes = await pick(conversation, ctx, t, "sponsorship.ask_contact_times", TIMES, "time");
     if (!contactTimes) return cancel();
-    const note = await askOptionalText(conversation, ctx, t, "sponsorship.ask_note", freeTextSchema);
+    const note = await askOptionalText(conversation, ctx, t, "sponsorship.ask_note", freeTextSchema, "sponsorship.free_text_invalid");
     if (note === CANCELLED) return cancel();
     const phone = await askPhone(conversation, ctx, t, "sponsorship.ask_phone_family");
     if (phone === CANCELLED) return cancel();
@@ -177,10 +177,17 @@ function pick<Code extends string>(
 }
 
 /** A text answer that may be skipped. */
-async function askOptionalText<T>(conversation: BotConversation, ctx: ConversationContext, t: Translate, questionKey: string, schema: z.ZodType<T>): Promise<Step<T | undefined>> {
+async function askOptionalText<T>(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  t: Translate,
+  questionKey: string,
+  schema: z.ZodType<T>,
+  invalidKey = "sponsorship.invalid_answer",
+): Promise<Step<T | undefined>> {
   await ctx.reply(t(questionKey), { reply_markup: skipKeyboard(t) });
   for (;;) {
-    const answer = await waitForTextOrButton(conversation, t, { schema, invalidKey: "sponsorship.invalid_answer", buttons: stepData });
+    const answer = await waitForTextOrButton(conversation, t, { schema, invalidKey, buttons: stepData });
     if (answer.kind === "text") return answer.value;
     if (answer.values[0] === "cancel") return CANCELLED;
     if (answer.values[0] === "skip") return undefined;
