@@ -309,6 +309,16 @@ interface DirtyMarker {
 }
 
 /** The stretches of time the triggers on the tallied tables marked as changed (see the tally_dirty migration). */
+/** The periods that have figures stored: scope "all" has a count in every period of its lifetime. */
+async function periodsComputed(db: Db): Promise<Set<string>> {
+  const rows = await db.indicatorTally.findMany({
+    where: { scopeKey: SCOPE_ALL },
+    select: { periodKind: true, periodStart: true },
+    distinct: ["periodKind", "periodStart"],
+  });
+  return new Set(rows.map((row) => periodId(row.periodKind, row.periodStart)));
+}
+
 async function dirtyMarkers(db: Db): Promise<DirtyMarker[]> {
   const rows = await db.$queryRaw<{ id: number | bigint; fromAt: string; untilAt: string }[]>`
     SELECT "id", CAST("fromAt" AS TEXT) AS "fromAt", CAST("untilAt" AS TEXT) AS "untilAt" FROM "TallyDirty"`;
@@ -320,9 +330,12 @@ async function dirtyMarkers(db: Db): Promise<DirtyMarker[]> {
  * are read "as of now") and those overlapping a change. After every run a marker from that run's
  * "now" onwards covers the periods that were running then and have ended since.
  */
-function periodsToRecompute(candidates: readonly Period[], markers: readonly DirtyMarker[], now: Date): Period[] {
+function periodsToRecompute(candidates: readonly Period[], markers: readonly DirtyMarker[], now: Date, computed: ReadonlySet<string>): Period[] {
   return candidates.filter((period) => {
     if (period.end > now) return true;
+    // Data older than the oldest figure widens the lifetime of scope "all" backwards; periods
+    // never computed have no marker of their own.
+    if (!computed.has(periodId(period.kind, period.start))) return true;
     const start = sqliteDateTime(period.start);
     const end = sqliteDateTime(period.end);
     return markers.some((marker) => marker.fromAt < end && marker.untilAt >= start);
@@ -369,7 +382,7 @@ export async function recomputeTallies(db: Db, now: Date, timeZone: string, opti
   const markers = await dirtyMarkers(db);
   const from = earliest && earliest < now ? earliest : now;
   const candidates = (["month", "quarter"] as const).flatMap((kind) => periodsBetween(kind, from, now, timeZone));
-  const recomputed = options.full ? candidates : periodsToRecompute(candidates, markers, now);
+  const recomputed = options.full ? candidates : periodsToRecompute(candidates, markers, now, await periodsComputed(db));
   const changes = await computeTallyChanges(
     {
       path,
