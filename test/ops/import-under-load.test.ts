@@ -54,9 +54,10 @@ describe("imports while the bot is busy", () => {
   it("courses:import and events:import succeed while residents use the bot", async () => {
     let finished = false;
     const load = residentsUntil(() => finished, 7401);
-    const courses = runImport("src/features/courses/import-cli.ts", "examples/courses.yaml");
-    const events = runImport("src/features/events/import-cli.ts", "examples/events.yaml");
-    const results = await Promise.all([courses, events]);
+    // One import after the other, as an operator runs them; the bot keeps writing meanwhile.
+    const courses = await runImport("src/features/courses/import-cli.ts", "examples/courses.yaml");
+    const events = await runImport("src/features/events/import-cli.ts", "examples/events.yaml");
+    const results = [courses, events];
     finished = true;
     const steps = await load;
 
