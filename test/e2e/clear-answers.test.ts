@@ -63,9 +63,9 @@ describe("no dead ends after leaving, in German and Russian", () => {
 
     olga.send("/mycourses");
     await olga.nextReply();
-    olga.tap("🚪 Выписаться: Немецкий B1");
+    olga.tap("🚪 Отменить запись: Немецкий B1");
     await olga.nextReply();
-    olga.tap("Нет, остаться");
+    olga.tap("Нет, остаться на курсе");
     const kept = await olga.nextReply();
     expect(labels(kept)).toEqual(["📋 Мои курсы", "📚 Все курсы", "⬅️ Назад в меню"]);
     olga.tap("⬅️ Назад в меню");
@@ -110,7 +110,7 @@ describe("checked in, late sign-ups and code typos", () => {
     const event = await oneEvent("Sprachcafé", "Языковое кафе", { day: 25, from: "12:00", to: "13:00" }); // 11:00 UTC
     for (const [user, join, expected] of [
       [anna, "🙋 Ich komme", "🎉 Sie sind für „Sprachcafé“ angemeldet. Bis gleich!"],
-      [olga, "🙋 Я приду", "🎉 Вы записаны на «Языковое кафе». До встречи!"],
+      [olga, "🙋 Я приду", "🎉 Вы записаны на «Языковое кафе» (1 чел.). До встречи!"],
     ] as const) {
       user.tapData(eventData.pack("show", event.id, "all", 0));
       await user.nextReply();
