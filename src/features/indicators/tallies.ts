@@ -362,6 +362,33 @@ function statements(periods: readonly Period[], now: Date): TallyChunk[] {
 const asJson = (rows: readonly StoredTally[], withFigures: boolean) =>
   JSON.stringify(rows.map((row) => [row.indicator, row.periodKind, row.periodStart, row.scopeKey, ...(withFigures ? [row.numerator, row.denominator] : [])]));
 
+/** Rows per apply transaction: about 10 ms of work, well inside the event loop's budget. */
+const APPLY_SLICE = 500;
+
+function sliced<T>(rows: readonly T[], size: number): T[][] {
+  const slices: T[][] = [];
+  for (let index = 0; index < rows.length; index += size) slices.push(rows.slice(index, index + size));
+  return slices.length > 0 ? slices : [[]];
+}
+
+function deleteTallies(db: Db, rows: readonly StoredTally[]) {
+  return db.$executeRaw`
+    DELETE FROM "IndicatorTally" WHERE ("indicator", "periodKind", "periodStart", "scopeKey") IN (
+      SELECT json_extract("value", '$[0]'), json_extract("value", '$[1]'), json_extract("value", '$[2]'), json_extract("value", '$[3]')
+      FROM json_each(${asJson(rows, false)}))`;
+}
+
+function upsertTallies(db: Db, rows: readonly StoredTally[], now: Date) {
+  // WHERE true: without it SQLite would read ON CONFLICT as part of the SELECT's join.
+  return db.$executeRaw`
+    INSERT INTO "IndicatorTally" ("indicator", "periodKind", "periodStart", "scopeKey", "numerator", "denominator", "computedAt")
+    SELECT json_extract("value", '$[0]'), json_extract("value", '$[1]'), json_extract("value", '$[2]'), json_extract("value", '$[3]'),
+      json_extract("value", '$[4]'), json_extract("value", '$[5]'), ${now}
+    FROM json_each(${asJson(rows, true)}) WHERE true
+    ON CONFLICT ("indicator", "periodKind", "periodStart", "scopeKey")
+    DO UPDATE SET "numerator" = "excluded"."numerator", "denominator" = "excluded"."denominator", "computedAt" = "excluded"."computedAt"`;
+}
+
 /**
  * Brings IndicatorTally in line with the data: new figures are inserted, changed ones updated
  * (computedAt then tells when), figures whose data vanished deleted, and unchanged rows are left
@@ -395,21 +422,23 @@ export async function recomputeTallies(db: Db, now: Date, timeZone: string, opti
   );
   const consumed = Math.max(0, ...markers.map((marker) => marker.id));
   const upserts = [...changes.inserts, ...changes.updates];
-  await db.$transaction([
-    db.$executeRaw`
-      DELETE FROM "IndicatorTally" WHERE ("indicator", "periodKind", "periodStart", "scopeKey") IN (
-        SELECT json_extract("value", '$[0]'), json_extract("value", '$[1]'), json_extract("value", '$[2]'), json_extract("value", '$[3]')
-        FROM json_each(${asJson(changes.deletes, false)}))`,
-    // WHERE true: without it SQLite would read ON CONFLICT as part of the SELECT's join.
-    db.$executeRaw`
-      INSERT INTO "IndicatorTally" ("indicator", "periodKind", "periodStart", "scopeKey", "numerator", "denominator", "computedAt")
-      SELECT json_extract("value", '$[0]'), json_extract("value", '$[1]'), json_extract("value", '$[2]'), json_extract("value", '$[3]'),
-        json_extract("value", '$[4]'), json_extract("value", '$[5]'), ${now}
-      FROM json_each(${asJson(upserts, true)}) WHERE true
-      ON CONFLICT ("indicator", "periodKind", "periodStart", "scopeKey")
-      DO UPDATE SET "numerator" = "excluded"."numerator", "denominator" = "excluded"."denominator", "computedAt" = "excluded"."computedAt"`,
-    db.$executeRaw`DELETE FROM "TallyDirty" WHERE "id" <= ${consumed}`,
-    db.$executeRaw`INSERT OR REPLACE INTO "TallyDirty" ("fromAt", "untilAt") VALUES (${now}, ${UNTIL_EVER})`,
-  ]);
+  // A diff of thousands of rows (the first run of an installation) is applied in slices, each in
+  // its own short transaction with a pause for the event loop between them, so that nobody waits
+  // for the whole apply; the markers are consumed with the last slice. Usual diffs are one slice.
+  const slices = sliced(upserts, APPLY_SLICE);
+  for (const [index, slice] of slices.entries()) {
+    const last = index === slices.length - 1;
+    if (index > 0) await new Promise((resolve) => setImmediate(resolve));
+    await db.$transaction([
+      ...(index === 0 ? [deleteTallies(db, changes.deletes)] : []),
+      upsertTallies(db, slice, now),
+      ...(last
+        ? [
+            db.$executeRaw`DELETE FROM "TallyDirty" WHERE "id" <= ${consumed}`,
+            db.$executeRaw`INSERT OR REPLACE INTO "TallyDirty" ("fromAt", "untilAt") VALUES (${now}, ${UNTIL_EVER})`,
+          ]
+        : []),
+    ]);
+  }
   return { periods: recomputed.length, inserted: changes.inserts.length, updated: changes.updates.length, deleted: changes.deletes.length };
 }
