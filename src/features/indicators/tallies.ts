@@ -302,11 +302,6 @@ async function databaseFile(db: Db): Promise<string> {
   return main.file;
 }
 
-interface DirtyMarker {
-  id: number;
-  fromAt: string;
-  untilAt: string;
-}
 
 /** The stretches of time the triggers on the tallied tables marked as changed (see the tally_dirty migration). */
 /** The periods that have figures stored: scope "all" has a count in every period of its lifetime. */
@@ -319,10 +314,24 @@ async function periodsComputed(db: Db): Promise<Set<string>> {
   return new Set(rows.map((row) => periodId(row.periodKind, row.periodStart)));
 }
 
-async function dirtyMarkers(db: Db): Promise<DirtyMarker[]> {
-  const rows = await db.$queryRaw<{ id: number | bigint; fromAt: string; untilAt: string }[]>`
-    SELECT "id", CAST("fromAt" AS TEXT) AS "fromAt", CAST("untilAt" AS TEXT) AS "untilAt" FROM "TallyDirty"`;
-  return rows.map((row) => ({ id: Number(row.id), fromAt: row.fromAt, untilAt: row.untilAt }));
+/** The highest change marker now; markers up to it are consumed by this run. */
+async function lastMarker(db: Db): Promise<number> {
+  const [row] = await db.$queryRaw<{ id: number | bigint | null }[]>`SELECT MAX("id") AS "id" FROM "TallyDirty"`;
+  return Number(row?.id ?? 0);
+}
+
+/**
+ * The candidate periods that overlap a change marker up to `upTo`, decided inside SQLite: after an
+ * import there can be tens of thousands of markers, too many to load into the bot's thread.
+ */
+async function periodsWithChanges(db: Db, candidates: readonly Period[], upTo: number): Promise<Set<string>> {
+  if (candidates.length === 0 || upTo === 0) return new Set();
+  const rows = candidates.map((period) => Prisma.sql`(${periodId(period.kind, period.start)}, ${sqliteDateTime(period.start)}, ${sqliteDateTime(period.end)})`);
+  const hits = await db.$queryRaw<{ id: string }[]>`
+    WITH "candidate"("id", "start", "end") AS (VALUES ${Prisma.join(rows)})
+    SELECT "id" FROM "candidate" c WHERE EXISTS (
+      SELECT 1 FROM "TallyDirty" d WHERE d."id" <= ${upTo} AND CAST(d."fromAt" AS TEXT) < c."end" AND CAST(d."untilAt" AS TEXT) >= c."start")`;
+  return new Set(hits.map((hit) => hit.id));
 }
 
 /**
@@ -330,15 +339,13 @@ async function dirtyMarkers(db: Db): Promise<DirtyMarker[]> {
  * are read "as of now") and those overlapping a change. After every run a marker from that run's
  * "now" onwards covers the periods that were running then and have ended since.
  */
-function periodsToRecompute(candidates: readonly Period[], markers: readonly DirtyMarker[], now: Date, computed: ReadonlySet<string>): Period[] {
+function periodsToRecompute(candidates: readonly Period[], changed: ReadonlySet<string>, now: Date, computed: ReadonlySet<string>): Period[] {
   return candidates.filter((period) => {
     if (period.end > now) return true;
+    const id = periodId(period.kind, period.start);
     // Data older than the oldest figure widens the lifetime of scope "all" backwards; periods
     // never computed have no marker of their own.
-    if (!computed.has(periodId(period.kind, period.start))) return true;
-    const start = sqliteDateTime(period.start);
-    const end = sqliteDateTime(period.end);
-    return markers.some((marker) => marker.fromAt < end && marker.untilAt >= start);
+    return !computed.has(id) || changed.has(id);
   });
 }
 
@@ -406,10 +413,12 @@ export async function recomputeTallies(db: Db, now: Date, timeZone: string, opti
   const path = await databaseFile(db);
   const earliest = await earliestData(db);
   // Read before the worker's snapshot: a change in between keeps a marker of a higher id.
-  const markers = await dirtyMarkers(db);
+  const consumed = await lastMarker(db);
   const from = earliest && earliest < now ? earliest : now;
   const candidates = (["month", "quarter"] as const).flatMap((kind) => periodsBetween(kind, from, now, timeZone));
-  const recomputed = options.full ? candidates : periodsToRecompute(candidates, markers, now, await periodsComputed(db));
+  const recomputed = options.full
+    ? candidates
+    : periodsToRecompute(candidates, await periodsWithChanges(db, candidates, consumed), now, await periodsComputed(db));
   const changes = await computeTallyChanges(
     {
       path,
@@ -420,7 +429,6 @@ export async function recomputeTallies(db: Db, now: Date, timeZone: string, opti
     },
     options.onProgress,
   );
-  const consumed = Math.max(0, ...markers.map((marker) => marker.id));
   const upserts = [...changes.inserts, ...changes.updates];
   // A diff of thousands of rows (the first run of an installation) is applied in slices, each in
   // its own short transaction with a pause for the event loop between them, so that nobody waits
