@@ -131,3 +131,9 @@ export function formatStamp(instant: Date, language: string, timeZone: string): 
 export function formatDate(instant: Date, language: string, timeZone: string): string {
   return dateTimeFormat(tag(language), { timeZone, day: "numeric", month: "long", year: "numeric" }).format(instant);
 }
+
+/** A weekday (1 = Monday … 7 = Sunday) short, as in a weekly schedule ("Mo.", "пн"). */
+export function formatWeekday(weekday: number, language: string): string {
+  // 1 January 2024 was a Monday.
+  return dateTimeFormat(tag(language), { timeZone: "UTC", weekday: "short" }).format(new Date(Date.UTC(2024, 0, weekday, 12)));
+}

@@ -295,7 +295,7 @@ describe("managers and forged buttons", () => {
     expect((await boss.nextReply()).text).toContain("Das verstehe ich nicht");
     boss.send("Mo 09:00-12:00; Do 13:00-15:30");
     const summary = await boss.nextReply();
-    expect(summary.text).toContain("🗓 23 Termine");
+    expect(summary.text).toContain("🗓 Termine: 23, vom 11. Januar 2027 bis 29. März 2027");
     boss.tap("✅ Kurs anlegen");
     await boss.nextReply();
     expect((await boss.nextReply()).text).toBe("Der Kurs „Bewerbungstraining“ ist angelegt, mit 23 Terminen.");

@@ -277,7 +277,7 @@ describe("organisers, cancellations and forged buttons", () => {
     await petra.nextReply();
     petra.send("3");
     const summary = await petra.nextReply();
-    expect(summary.text).toContain("🗓 Mi., 17. März um 15:00 bis 18:00, 3 Wochen lang jede Woche");
+    expect(summary.text).toContain("🗓 jede Woche Mi 15:00–18:00 Uhr, 3 Termine vom 17. März 2027 bis 31. März 2027");
     petra.tap("✅ Anlegen");
     await petra.nextReply();
     expect((await petra.nextReply()).text).toBe("„Offener Kindertreff“ ist angelegt, als Reihe mit 3 Terminen.");

@@ -8,7 +8,7 @@ import { Cancelled, EDITABLE_FIELDS, ask, askChoice, askNewValue, capacitySchema
 import { requireRole } from "../../bot/middleware.js";
 import { notifyPeople } from "../../bot/notify.js";
 import type { CourseCategory } from "../../generated/prisma/client.js";
-import { formatDateTime, localized, translator, type Translate } from "../../i18n.js";
+import { formatDate, formatDateTime, formatWeekday, localized, translator, type Translate } from "../../i18n.js";
 import type { CalendarDay } from "../../time.js";
 import { attendanceData, outcomeListData } from "../attendance/keyboards.js";
 import { closeCourseNow, lastDayPassed } from "../attendance/service.js";
@@ -286,15 +286,21 @@ function courseCreationConversation(deps: BotDeps) {
         await ctx.reply(t("manage.no_sessions_in_range"));
         return;
       }
+      const instructor = input.instructorId === null ? null : await conversation.external(() => deps.db.person.findUnique({ where: { id: input.instructorId ?? 0 }, select: { firstName: true, lastName: true } }));
       const summary = t("manage.new_summary", {
         titleDe: input.titleDe,
         titleRu: input.titleRu,
+        descriptionDe: input.descriptionDe,
+        descriptionRu: input.descriptionRu,
         category: t(`courses.category.${input.category}`),
         capacity: input.capacity,
         threshold: Math.round(input.attendanceThreshold * 100),
         place: input.place,
+        instructor: instructor ? [instructor.firstName, instructor.lastName].filter(Boolean).join(" ") : t("manage.summary_no_instructor"),
+        weekly: input.weekly.map((slot) => `${formatWeekday(slot.weekday, language)} ${slot.from}–${slot.to}`).join(", "),
         count: sessions.length,
-        first: formatDateTime(sessions[0]?.startsAt ?? new Date(), language, deps.timeZone),
+        first: formatDate(sessions[0]?.startsAt ?? new Date(), language, deps.timeZone),
+        last: formatDate(sessions.at(-1)?.startsAt ?? new Date(), language, deps.timeZone),
       });
       const press = await confirm(conversation, ctx, t, summary, t("manage.create_button"));
       const course = await conversation.external(async () => createCourse(deps.db, await loadActor(deps.db, personId), input, deps.timeZone));

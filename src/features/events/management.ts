@@ -20,8 +20,8 @@ import {
   shortText,
   type EditableField,
 } from "../../bot/wizard.js";
-import { clockTimeOn, parseClockTime } from "../../time.js";
-import { formatDateTime, localized, translator, type Translate } from "../../i18n.js";
+import { addDays, clockTimeOn, isoWeekdayOf, parseClockTime } from "../../time.js";
+import { formatDate, formatDateTime, formatWeekday, localized, translator, type Translate } from "../../i18n.js";
 import { hasRole } from "../onboarding/roles.js";
 import { checkinLink } from "./checkin.js";
 import { announceCancellation, announceEventPromotions } from "./notifications.js";
@@ -41,13 +41,14 @@ import {
   type EventInput,
 } from "./service.js";
 
-const ORGANISE_ACTIONS = ["list", "event", "people", "checkin", "walkin", "walkin5", "code", "cancel", "cancel_yes", "close", "close_yes", "reopen", "new", "edit"] as const;
+const ORGANISE_ACTIONS = ["list", "event", "people", "checkin", "walkin", "walkin5", "walkin_typed", "code", "cancel", "cancel_yes", "close", "close_yes", "reopen", "new", "edit"] as const;
 /** The target is an event id, or for "checkin" a sign-up (rsvp) id. */
 export const organiseData = defineCallbackData("evo", z.tuple([z.enum(ORGANISE_ACTIONS), z.coerce.number().int().min(0)]));
 export const eventEditData = defineCallbackData("evo_edit", z.tuple([z.enum(EDITABLE_FIELDS), z.coerce.number().int().positive()]));
 
 export const EVENT_CREATION = "event-creation";
 export const EVENT_EDIT = "event-edit";
+export const EVENT_WALK_INS = "event-walk-ins";
 
 const MAX_LISTED = 40;
 
@@ -96,6 +97,9 @@ export function eventManagementFeature(deps: BotDeps) {
         await ctx.answerCallbackQuery({ text: ctx.t("events.walk_in_added", { count: result.total }) });
         return showEvent(ctx, target, true);
       }
+      case "walkin_typed":
+        await ctx.answerCallbackQuery();
+        return ctx.conversation.enter(EVENT_WALK_INS, ctx.person.id, target);
       case "code": {
         await ctx.answerCallbackQuery();
         const code = await ensureCheckinCode(deps.db, ctx.person, target);
@@ -159,6 +163,7 @@ export function eventManagementFeature(deps: BotDeps) {
     if (!event.cancelledAt && !event.attendanceClosedAt) {
       keyboard.text(ctx.t("events.code_button"), organiseData.pack("code", eventId)).row();
       keyboard.text(ctx.t("events.walk_in_button"), organiseData.pack("walkin", eventId)).text(ctx.t("events.walk_in_five_button"), organiseData.pack("walkin5", eventId)).row();
+      keyboard.text(ctx.t("events.walk_in_typed_button"), organiseData.pack("walkin_typed", eventId)).row();
       if (event.endsAt <= now) keyboard.text(ctx.t("events.close_button"), organiseData.pack("close", eventId)).row();
       if (hasRole(ctx.person, "manager") && event.endsAt > now) {
         keyboard.text(ctx.t("events.edit_button"), organiseData.pack("edit", eventId)).row();
@@ -197,7 +202,7 @@ export function eventManagementFeature(deps: BotDeps) {
     else await ctx.reply(text, { reply_markup: keyboard });
   }
 
-  return { composer, conversations: [eventCreationConversation(deps), eventEditConversation(deps)] };
+  return { composer, conversations: [eventCreationConversation(deps), eventEditConversation(deps), walkInsConversation(deps)] };
 }
 
 function overviewText(t: Translate, attendance: Attendance, when: string, title: string): string {
@@ -284,13 +289,22 @@ function eventCreationConversation(deps: BotDeps) {
     const t = translator(language);
     try {
       const input = await askEvent(conversation, ctx, t, personId);
-      const when = { first: formatDateTime(clockTimeOn(input.day, input.from, deps.timeZone), language, deps.timeZone), until: input.to };
+      const when = {
+        weekday: formatWeekday(isoWeekdayOf(input.day), language),
+        date: formatDate(clockTimeOn(input.day, input.from, deps.timeZone), language, deps.timeZone),
+        from: input.from,
+        to: input.to,
+        until: formatDate(clockTimeOn(addDays(input.day, 7 * (input.weeks - 1)), input.from, deps.timeZone), language, deps.timeZone),
+      };
       const summary = t("events.new_summary", {
         titleDe: input.titleDe,
         titleRu: input.titleRu,
+        descriptionDe: input.descriptionDe,
+        descriptionRu: input.descriptionRu,
         kind: t(`events.filter.${input.kind}`),
         place: input.place,
         capacity: input.capacity ?? t("events.no_limit"),
+        party: t(input.asksPartySize ? "events.summary_party_yes" : "events.summary_party_no"),
         schedule: input.weeks === 1 ? t("events.schedule_once", when) : t("events.schedule_weekly", { ...when, count: input.weeks }),
       });
       const press = await confirm(conversation, ctx, t, summary, t("events.create_button"));
@@ -325,4 +339,23 @@ function eventEditConversation(deps: BotDeps) {
     }
   }
   return createConversation<BotContext, ConversationContext>(eventEdit, EVENT_EDIT);
+}
+
+/** Walk-ins counted as a typed number (e.g. after counting the room); refused once the attendance is closed. */
+function walkInsConversation(deps: BotDeps) {
+  async function walkIns(conversation: BotConversation, ctx: ConversationContext, personId: number, eventId: number): Promise<void> {
+    const t = translator(await conversation.external(async () => (await loadActor(deps.db, personId)).language));
+    const back = new InlineKeyboard().text(t("events.back_to_event"), organiseData.pack("event", eventId));
+    try {
+      const count = required(await ask(conversation, ctx, t, t("events.ask_walk_ins"), capacitySchema, "manage.invalid_capacity"));
+      const result = await conversation.external(async () => addWalkIns(deps.db, await loadActor(deps.db, personId), eventId, count, deps.clock()));
+      if (result.outcome === "not_found") return void (await ctx.reply(t("events.unavailable")));
+      if (result.outcome === "not_open") return void (await ctx.reply(t("events.organiser_not_open"), { reply_markup: back }));
+      await ctx.reply(t("events.walk_ins_typed_added", { count, total: result.total }), { reply_markup: back });
+    } catch (error) {
+      if (!(error instanceof Cancelled)) throw error;
+      await ctx.reply(t("cancel.done"), { reply_markup: back });
+    }
+  }
+  return createConversation<BotContext, ConversationContext>(walkIns, EVENT_WALK_INS);
 }
