@@ -23,6 +23,11 @@ export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
+/** "2 courses created, 1 updated, 3 unchanged": what a re-run of the same file did. */
+export function countsSummary(counts: { created: number; updated: number; unchanged: number }, noun: string): string {
+  return `${plural(counts.created, noun)} created, ${counts.updated} updated, ${counts.unchanged} unchanged`;
+}
+
 function readImportFile(path: string): { content: string } | { problem: ImportProblem } {
   try {
     return { content: readFileSync(path, "utf8") };

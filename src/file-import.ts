@@ -91,6 +91,62 @@ export const OFFERING_TEXT_REQUIREMENTS: Record<keyof typeof OFFERING_TEXT_FIELD
   place: `must be a text of at most ${PLACE_MAX_LENGTH} characters`,
 };
 
+export const IMPORT_KEY_MAX_LENGTH = 100;
+
+/** An optional `key` column: a name the office gives a row so a re-run finds it even after its title changed. */
+export const IMPORT_KEY_FIELD = {
+  key: convertible(textOrNumber, (value) => String(value).trim() || undefined)
+    .pipe(z.string().max(IMPORT_KEY_MAX_LENGTH))
+    .nullable()
+    .default(null),
+};
+
+export const IMPORT_KEY_REQUIREMENT = { key: `must be a text of at most ${IMPORT_KEY_MAX_LENGTH} characters` };
+
+/** A stable key for a row: the explicit key when the file gives one, else the row's identifying fields. */
+export function importKeyOf(explicitKey: string | null, identifying: readonly (string | number)[]): string {
+  return JSON.stringify(explicitKey === null ? identifying : ["key", explicitKey]);
+}
+
+/** A problem for each record whose key an earlier record of the same file already has. */
+export function duplicateKeyProblems<R extends { line: number }>(records: readonly R[], keyOf: (record: R) => readonly string[], noun: string): ImportProblem[] {
+  const firstLine = new Map<string, number>();
+  const problems: ImportProblem[] = [];
+  for (const record of records) {
+    for (const key of new Set(keyOf(record))) {
+      const earlier = firstLine.get(key);
+      if (earlier === undefined) firstLine.set(key, record.line);
+      else problems.push({ line: record.line, message: `is the same ${noun} as line ${earlier}; give each ${noun} its own "key"` });
+    }
+  }
+  return problems;
+}
+
+/** Thrown inside an import's transaction so that nothing it wrote stays. */
+export class ImportRefused extends Error {
+  constructor(readonly problems: ImportProblem[]) {
+    super(problems.map(formatProblem).join("; "));
+  }
+}
+
+/** Turns a refused import back into its problems; any other failure goes on. */
+export function refusedProblems(error: unknown): { ok: false; problems: ImportProblem[] } {
+  if (error instanceof ImportRefused) return { ok: false, problems: error.problems };
+  throw error;
+}
+
+/** What an import did: new rows, rows whose changeable fields changed, rows left as they were. */
+export interface ImportCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+/** The fields an import may change on a row it made before: texts that only describe it, and its place. */
+export function changedFields<T extends Record<string, unknown>>(stored: T, wanted: Partial<T>): Partial<T> {
+  return Object.fromEntries(Object.entries(wanted).filter(([name, value]) => stored[name] !== value)) as Partial<T>;
+}
+
 export const TELEGRAM_ID_REQUIREMENT = "must be the Telegram user id of a person, a positive whole number";
 
 // ───────────────────────────── people named by Telegram id ─────────────────────────────

@@ -131,6 +131,11 @@ export function startOfDay(instant: Date, timeZone: string): Date {
 }
 
 /** "2026-11-25" → CalendarDay, or undefined when it is no real date. */
+/** The day written as YYYY-MM-DD, the inverse of parseIsoDay. */
+export function formatIsoDay(day: CalendarDay): string {
+  return [day.year, day.month, day.day].map((part, index) => String(part).padStart(index === 0 ? 4 : 2, "0")).join("-");
+}
+
 export function parseIsoDay(text: string): CalendarDay | undefined {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
   if (!match) return undefined;

@@ -115,7 +115,7 @@ describe("a valid file", () => {
 
     const result = await importCourseFile(db, "spring.yaml", VALID_YAML, TIME_ZONE);
 
-    expect(result).toEqual({ ok: true, courses: 2, sessions: 12 });
+    expect(result).toEqual({ ok: true, created: 2, updated: 0, unchanged: 0, sessions: 12 });
     const [german, training] = await storedCourses();
     expect(german).toMatchObject({
       titleDe: "Deutsch A1 – Alltag",
@@ -144,7 +144,7 @@ describe("a valid file", () => {
   it("creates the courses of a CSV file with quoted commas, semicolons and line breaks, across the autumn change", async () => {
     const result = await importCourseFile(db, "autumn.csv", VALID_CSV, TIME_ZONE);
 
-    expect(result).toEqual({ ok: true, courses: 2, sessions: 7 });
+    expect(result).toEqual({ ok: true, created: 2, updated: 0, unchanged: 0, sessions: 7 });
     const [evening, forklift] = await storedCourses();
     expect(evening).toMatchObject({ titleDe: "Deutsch B1 am Abend", descriptionDe: "Briefe, Prüfung; Hörverstehen", place: "Raum 2, Marktring 8" });
     expect(evening?.sessions.map(berlinSpan)).toEqual(["2027-10-22 18:00–20:30", "2027-10-29 18:00–20:30", "2027-11-05 18:00–20:30"]);
@@ -186,7 +186,7 @@ describe("a valid file", () => {
   it.each(["examples/courses.yaml", "examples/courses.csv"])("imports the example file %s", async (path) => {
     const result = await importCourseFile(db, path, readFileSync(path, "utf8"), TIME_ZONE);
 
-    expect(result).toMatchObject({ ok: true, courses: 3 });
+    expect(result).toMatchObject({ ok: true, created: 3 });
     const courses = await storedCourses();
     expect(courses).toHaveLength(3);
     for (const course of courses) expect(course.sessions.length).toBeGreaterThan(0);
@@ -283,7 +283,7 @@ describe("a file with problems imports nothing", () => {
 
   it("reports an unknown instructor with the line of the course", async () => {
     await db.person.create({ data: { telegramId: 4242n } });
-    const yaml = yamlFile(yamlCourse({ instructorTelegramId: "4242" }), yamlCourse({ instructorTelegramId: "999" }));
+    const yaml = yamlFile(yamlCourse({ instructorTelegramId: "4242" }), yamlCourse({ titleDe: "Deutsch A2", instructorTelegramId: "999" }));
     const parsed = parseCourseFile("kurse.yaml", yaml);
     if (!parsed.ok) throw new Error(`the file should parse: ${JSON.stringify(parsed.problems)}`);
 
@@ -312,6 +312,71 @@ describe("a file with problems imports nothing", () => {
       ok: false,
       problems: [{ line: 0, message: 'cannot read "kurse.xlsx": the file name must end in .yaml, .yml or .csv' }],
     });
+  });
+});
+
+describe("running the same file again", () => {
+  it("creates nothing twice: the same YAML and CSV file again leave every course and session as it was", async () => {
+    await db.person.create({ data: { telegramId: 4242n } });
+    expect(await importCourseFile(db, "spring.yaml", VALID_YAML, TIME_ZONE)).toMatchObject({ created: 2, updated: 0, unchanged: 0 });
+    expect(await importCourseFile(db, "autumn.csv", VALID_CSV, TIME_ZONE)).toMatchObject({ created: 2, updated: 0, unchanged: 0 });
+    const before = await storedCourses();
+
+    expect(await importCourseFile(db, "spring.yaml", VALID_YAML, TIME_ZONE)).toEqual({ ok: true, created: 0, updated: 0, unchanged: 2, sessions: 0 });
+    expect(await importCourseFile(db, "autumn.csv", VALID_CSV, TIME_ZONE)).toEqual({ ok: true, created: 0, updated: 0, unchanged: 2, sessions: 0 });
+
+    expect(await storedCourses()).toEqual(before);
+  });
+
+  it("updates the description, place and capacity of a changed row and keeps its sessions and attendance", async () => {
+    const file = yamlFile(yamlCourse(), yamlCourse({ titleDe: "Deutsch A2", titleRu: "Немецкий A2" }));
+    await importCourseFile(db, "kurse.yaml", file, TIME_ZONE);
+    const [course] = await storedCourses();
+    const session = course?.sessions[0];
+    if (!course || !session) throw new Error("the course should exist");
+    const person = await db.person.create({ data: { telegramId: 7n, firstName: "Olga" } });
+    const enrollment = await db.enrollment.create({ data: { courseId: course.id, personId: person.id, status: "active" } });
+    await db.attendance.create({ data: { sessionId: session.id, enrollmentId: enrollment.id, status: "present" } });
+    await db.courseSession.update({ where: { id: session.id }, data: { attendanceTakenAt: new Date("2027-01-11T12:00:00Z") } });
+
+    const changed = yamlFile(yamlCourse({ descriptionDe: "Kurs mit Kinderbetreuung", capacity: "15" }), yamlCourse({ titleDe: "Deutsch A2", titleRu: "Немецкий A2" }));
+    expect(await importCourseFile(db, "kurse.yaml", changed, TIME_ZONE)).toEqual({ ok: true, created: 0, updated: 1, unchanged: 1, sessions: 0 });
+
+    const [after] = await storedCourses();
+    expect(after).toMatchObject({ id: course.id, descriptionDe: "Kurs mit Kinderbetreuung", capacity: 15, titleRu: "Немецкий A1" });
+    expect(after?.sessions.map((kept) => kept.id)).toEqual(course.sessions.map((kept) => kept.id));
+    expect(await db.attendance.count({ where: { sessionId: session.id } })).toBe(1);
+    expect(await db.course.count()).toBe(2);
+  });
+
+  it("finds a course again by its key column even when its title and place change", async () => {
+    await importCourseFile(db, "kurse.yaml", yamlFile(yamlCourse({ key: "A1-2027" })), TIME_ZONE);
+    const moved = yamlFile(yamlCourse({ key: "A1-2027", titleDe: "Deutsch A1 (neu)", place: "Rathaus Belm" }));
+
+    expect(await importCourseFile(db, "kurse.yaml", moved, TIME_ZONE)).toEqual({ ok: true, created: 0, updated: 1, unchanged: 0, sessions: 0 });
+
+    // The title is part of what people recognise and stays; the place follows the file.
+    expect(await db.course.findMany({ select: { titleDe: true, place: true } })).toEqual([{ titleDe: "Deutsch A1", place: "Rathaus Belm" }]);
+  });
+
+  it("refuses a capacity below the seats taken and one that would move waiting people up unseen, changing nothing", async () => {
+    await importCourseFile(db, "kurse.yaml", yamlFile(yamlCourse({ capacity: "1" })), TIME_ZONE);
+    const course = await db.course.findFirstOrThrow();
+    const [first, second] = await Promise.all([7n, 8n].map((telegramId) => db.person.create({ data: { telegramId } })));
+    await db.enrollment.create({ data: { courseId: course.id, personId: first!.id, status: "active" } });
+    await db.enrollment.create({ data: { courseId: course.id, personId: second!.id, status: "waitlisted" } });
+
+    const raised = yamlFile(yamlCourse({ capacity: "2", descriptionDe: "Neu" }));
+    expect(await importCourseFile(db, "kurse.yaml", raised, TIME_ZONE)).toEqual({
+      ok: false,
+      problems: [{ line: 2, message: "capacity: 1 people are waiting for this course; raise its places in the bot, which tells those who move up" }],
+    });
+    expect(await db.course.findFirstOrThrow()).toMatchObject({ capacity: 1, descriptionDe: "Kurs" });
+  });
+
+  it("refuses two rows of one file that are the same course", () => {
+    const parsed = parseCourseFile("kurse.yaml", yamlFile(yamlCourse(), yamlCourse({ capacity: "20" })));
+    expect(parsed).toEqual({ ok: false, problems: [{ line: 12, message: 'is the same course as line 2; give each course its own "key"' }] });
   });
 });
 
@@ -345,9 +410,12 @@ describe("npm run courses:import", () => {
   it("imports a valid file, prints the summary and exits 0", async () => {
     await db.person.create({ data: { telegramId: 4242n } });
 
-    const run = await runCli(fileWith("kurse.yaml", VALID_YAML));
+    const path = fileWith("kurse.yaml", VALID_YAML);
+    const run = await runCli(path);
 
-    expect(run).toEqual({ code: 0, stdout: "Imported 2 courses with 12 sessions.\n", stderr: "" });
+    expect(run).toEqual({ code: 0, stdout: "2 courses created, 0 updated, 0 unchanged (the new ones with 12 sessions).\n", stderr: "" });
+    expect(await db.course.count()).toBe(2);
+    expect(await runCli(path)).toEqual({ code: 0, stdout: "0 courses created, 0 updated, 2 unchanged (the new ones with 0 sessions).\n", stderr: "" });
     expect(await db.course.count()).toBe(2);
   });
 

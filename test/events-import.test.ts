@@ -19,7 +19,7 @@ describe("events from a file", () => {
   it("creates the example's weekly series and single event, each date with its own code", async () => {
     const parsed = parseEventFile("events.yaml", readFileSync("examples/events.yaml", "utf8"));
     if (!parsed.ok) throw new Error(parsed.problems.map(formatProblem).join("\n"));
-    expect(await importEvents(db, parsed.events, TIME_ZONE)).toEqual({ ok: true, events: 13 });
+    expect(await importEvents(db, parsed.events, TIME_ZONE)).toEqual({ ok: true, created: 13, updated: 0, unchanged: 0 });
     const series = await db.event.findMany({ where: { kind: "children" }, orderBy: { startsAt: "asc" } });
     expect(series).toHaveLength(12);
     expect(new Set(series.map((event) => event.seriesKey)).size).toBe(1);
@@ -73,6 +73,61 @@ describe("events from a file", () => {
     });
     expect(await db.event.count()).toBe(0);
     await db.person.create({ data: { telegramId: 4242n, firstName: "Petra" } });
-    expect(await importEvents(db, parsed.events, TIME_ZONE)).toEqual({ ok: true, events: 13 });
+    expect(await importEvents(db, parsed.events, TIME_ZONE)).toEqual({ ok: true, created: 13, updated: 0, unchanged: 0 });
+  });
+
+  it("creates nothing twice: the example again leaves every event and its check-in code as it was", async () => {
+    const parsed = parseEventFile("events.yaml", readFileSync("examples/events.yaml", "utf8"));
+    if (!parsed.ok) throw new Error("the file should be valid");
+    await importEvents(db, parsed.events, TIME_ZONE);
+    const before = await db.event.findMany({ orderBy: { id: "asc" } });
+
+    expect(await importEvents(db, parsed.events, TIME_ZONE)).toEqual({ ok: true, created: 0, updated: 0, unchanged: 13 });
+
+    expect(await db.event.findMany({ orderBy: { id: "asc" } })).toEqual(before);
+  });
+
+  it("updates the place and description of a changed row, adds new weeks to the same series and keeps sign-ups", async () => {
+    const csv = (place: string, weeks: number) =>
+      [
+        "titleDe;titleRu;descriptionDe;descriptionRu;kind;place;capacity;day;from;to;weeks",
+        `Infoabend;Инфовечер;Anerkennung;Признание дипломов;information;Rathaus Belm;40;2027-02-09;18:00;20:00;1`,
+        `Elterncafé;Кафе для родителей;Austausch;Общение;children;${place};;2027-02-10;15:00;17:00;${weeks}`,
+      ].join("\n");
+    const first = parseEventFile("events.csv", csv("Quartierstreff", 2));
+    if (!first.ok) throw new Error(first.problems.map(formatProblem).join("\n"));
+    expect(await importEvents(db, first.events, TIME_ZONE)).toEqual({ ok: true, created: 3, updated: 0, unchanged: 0 });
+    const cafe = await db.event.findFirstOrThrow({ where: { kind: "children" }, orderBy: { startsAt: "asc" } });
+    const person = await db.person.create({ data: { telegramId: 7n, firstName: "Olga" } });
+    await db.rsvp.create({ data: { eventId: cafe.id, personId: person.id, status: "going", partySize: 1 } });
+
+    const second = parseEventFile("events.csv", csv("Familienzentrum", 3));
+    if (!second.ok) throw new Error(second.problems.map(formatProblem).join("\n"));
+    expect(await importEvents(db, second.events, TIME_ZONE)).toEqual({ ok: true, created: 1, updated: 2, unchanged: 1 });
+
+    const series = await db.event.findMany({ where: { kind: "children" }, orderBy: { startsAt: "asc" } });
+    expect(series.map((event) => event.place)).toEqual(["Familienzentrum", "Familienzentrum", "Familienzentrum"]);
+    expect(series[0]).toMatchObject({ id: cafe.id, checkinCode: cafe.checkinCode });
+    expect(new Set(series.map((event) => event.seriesKey))).toEqual(new Set([cafe.seriesKey]));
+    expect(await db.rsvp.count({ where: { eventId: cafe.id, status: "going" } })).toBe(1);
+  });
+
+  it("refuses fewer places than people coming and changes nothing", async () => {
+    const yaml = (capacity: number) =>
+      `events:\n  - { key: infoabend, titleDe: Infoabend, titleRu: Инфовечер, descriptionDe: Info, descriptionRu: Инфо, kind: information, place: Rathaus, capacity: ${capacity}, day: 2027-02-09, from: "18:00", to: "20:00" }\n`;
+    const first = parseEventFile("events.yaml", yaml(3));
+    if (!first.ok) throw new Error(first.problems.map(formatProblem).join("\n"));
+    await importEvents(db, first.events, TIME_ZONE);
+    const event = await db.event.findFirstOrThrow();
+    const person = await db.person.create({ data: { telegramId: 7n } });
+    await db.rsvp.create({ data: { eventId: event.id, personId: person.id, status: "going", partySize: 3 } });
+
+    const second = parseEventFile("events.yaml", yaml(2));
+    if (!second.ok) throw new Error("the file should be valid");
+    expect(await importEvents(db, second.events, TIME_ZONE)).toEqual({
+      ok: false,
+      problems: [{ line: 2, message: "capacity 2 is below the 3 people already coming on 2027-02-09" }],
+    });
+    expect(await db.event.findFirstOrThrow()).toMatchObject({ capacity: 3 });
   });
 });

@@ -1,12 +1,21 @@
 import { z } from "zod";
 import type { Db } from "../../db.js";
 import {
+  IMPORT_KEY_FIELD,
+  IMPORT_KEY_REQUIREMENT,
   IMPORT_OPERATOR,
-  IMPORT_TRANSACTION,  CAPACITY_MAX,
+  IMPORT_TRANSACTION,
+  CAPACITY_MAX,
+  changedFields,
+  duplicateKeyProblems,
+  importKeyOf,
+  type ImportCounts,
   OFFERING_TEXT_FIELDS,
   OFFERING_TEXT_REQUIREMENTS,
   TELEGRAM_ID_REQUIREMENT,
+  ImportRefused,
   checkFields,
+  refusedProblems,
   convertible,
   isBlank,
   isComplete,
@@ -22,8 +31,9 @@ import {
   type RawRecord,
   type RecordKind,
 } from "../../file-import.js";
-import { addDays, compareDays, parseIsoDay, type CalendarDay, parseClockTime } from "../../time.js";
+import { addDays, compareDays, formatIsoDay, parseIsoDay, type CalendarDay, parseClockTime } from "../../time.js";
 import { parseWeekday, weeklySessions, type WeeklySlot } from "./schedule.js";
+import type { Course, Prisma } from "../../generated/prisma/client.js";
 import { COURSE_CATEGORIES, insertCourse, type CourseInput } from "./service.js";
 
 /**
@@ -35,13 +45,16 @@ import { COURSE_CATEGORIES, insertCourse, type CourseInput } from "./service.js"
 export type ImportedCourse = Omit<CourseInput, "instructorId"> & {
   line: number;
   instructorTelegramId: bigint | null;
+  /** The `key` column, when the file gives one. */
+  key: string | null;
 };
 
 export { formatProblem, type ImportProblem } from "../../file-import.js";
 
 export type ParseResult = { ok: true; courses: ImportedCourse[] } | { ok: false; problems: ImportProblem[] };
 
-export type ImportResult = { ok: true; courses: number; sessions: number } | { ok: false; problems: ImportProblem[] };
+/** `sessions` are those of the created courses. */
+export type ImportResult = ({ ok: true; sessions: number } & ImportCounts) | { ok: false; problems: ImportProblem[] };
 
 export const DEFAULT_ATTENDANCE_THRESHOLD = 0.75;
 /** A longer course is almost certainly a typo in a year, which would create years of sessions. */
@@ -58,6 +71,7 @@ function shareOf(value: string | number): number | undefined {
 }
 
 const COURSE_FIELDS = {
+  ...IMPORT_KEY_FIELD,
   ...OFFERING_TEXT_FIELDS,
   category: z.enum(COURSE_CATEGORIES),
   capacity: convertible(textOrNumber, wholeNumberOf).pipe(z.number().min(1).max(CAPACITY_MAX)),
@@ -68,6 +82,7 @@ const COURSE_FIELDS = {
 };
 
 const COURSE_REQUIREMENTS: Record<keyof typeof COURSE_FIELDS, string> = {
+  ...IMPORT_KEY_REQUIREMENT,
   ...OFFERING_TEXT_REQUIREMENTS,
   category: `must be one of ${COURSE_CATEGORIES.join(", ")}`,
   capacity: `must be a whole number from 1 to ${CAPACITY_MAX}`,
@@ -93,7 +108,7 @@ const COURSE_RECORDS: RecordKind = {
   listKey: "courses",
   noun: "course",
   knownFields: [...Object.keys(COURSE_FIELDS), "weekly"],
-  optionalFields: ["attendanceThreshold", "instructorTelegramId"],
+  optionalFields: ["key", "attendanceThreshold", "instructorTelegramId"],
 };
 
 const SLOT_TEXT = /^(\S+)\s+(\S+)\s*[-–]\s*(\S+)$/;
@@ -140,9 +155,7 @@ function checkWeekly(weekly: unknown): { slots?: WeeklySlot[]; problems: string[
   return problems.length > 0 ? { problems } : { slots, problems };
 }
 
-function isoDay(day: CalendarDay): string {
-  return [day.year, day.month, day.day].map((part, index) => String(part).padStart(index === 0 ? 4 : 2, "0")).join("-");
-}
+const isoDay = formatIsoDay;
 
 function periodProblems(firstDay: CalendarDay, lastDay: CalendarDay, slots: WeeklySlot[] | undefined): string[] {
   if (compareDays(lastDay, firstDay) < 0) return [`lastDay (${isoDay(lastDay)}) is before firstDay (${isoDay(firstDay)})`];
@@ -176,7 +189,14 @@ function checkCourses(records: RawRecord[]): ParseResult {
   const checked = records.map(checkCourse);
   const problems = checked.flatMap((result) => result.problems);
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, courses: checked.flatMap((result) => (result.course ? [result.course] : [])) };
+  const courses = checked.flatMap((result) => (result.course ? [result.course] : []));
+  const duplicates = duplicateKeyProblems(courses, (course) => [courseImportKey(course)], "course");
+  return duplicates.length > 0 ? { ok: false, problems: duplicates } : { ok: true, courses };
+}
+
+/** What makes a row of the file the same course on the next run: its key, or its German title, first day and place. */
+export function courseImportKey(course: Pick<ImportedCourse, "key" | "titleDe" | "firstDay" | "place">): string {
+  return importKeyOf(course.key, [course.titleDe, isoDay(course.firstDay), course.place]);
 }
 
 // ───────────────────────────── public API ─────────────────────────────
@@ -190,25 +210,64 @@ export function parseCourseFile(fileName: string, content: string): ParseResult 
 
 
 /**
+ * Brings a course made by an earlier run up to date. Only what does not touch anyone's seat or
+ * sessions may change: the descriptions, the place and the capacity. A capacity below the seats
+ * taken, or a higher one while people wait (they would move up without being told), is refused.
+ */
+async function updateImportedCourse(tx: Prisma.TransactionClient, stored: Course, course: ImportedCourse): Promise<"updated" | "unchanged" | ImportProblem> {
+  const changes = changedFields(stored, { descriptionDe: course.descriptionDe, descriptionRu: course.descriptionRu, place: course.place, capacity: course.capacity });
+  if (Object.keys(changes).length === 0) return "unchanged";
+  if (changes.capacity !== undefined) {
+    const [active, waiting] = await Promise.all([
+      tx.enrollment.count({ where: { courseId: stored.id, status: "active" } }),
+      tx.enrollment.count({ where: { courseId: stored.id, status: "waitlisted" } }),
+    ]);
+    if (course.capacity < active) {
+      return { line: course.line, message: `capacity ${course.capacity} is below the ${active} seats already taken in this course; it stays at ${stored.capacity}` };
+    }
+    if (course.capacity > stored.capacity && waiting > 0) {
+      return { line: course.line, message: `capacity: ${waiting} people are waiting for this course; raise its places in the bot, which tells those who move up` };
+    }
+  }
+  await tx.course.update({ where: { id: stored.id }, data: changes });
+  return "updated";
+}
+
+/**
  * Stores the courses and their sessions in one transaction: when an instructor is unknown or
  * anything fails, nothing is stored.
  */
 export async function importCourses(db: Db, courses: readonly ImportedCourse[], timeZone: string): Promise<ImportResult> {
   return db.$transaction(
-    async (tx) => {
+    async (tx): Promise<ImportResult> => {
       const instructors = await personIdsByTelegramId(tx, courses.map((course) => course.instructorTelegramId));
       const problems = unknownPersonProblems(courses, "instructorTelegramId", (course) => course.instructorTelegramId, instructors);
       if (problems.length > 0) return { ok: false, problems };
-      const courseIds: number[] = [];
-      for (const { line: _line, instructorTelegramId, ...input } of courses) {
+      const keys = courses.map(courseImportKey);
+      const stored = new Map((await tx.course.findMany({ where: { importKey: { in: keys } } })).map((course) => [course.importKey, course]));
+      const createdIds: number[] = [];
+      const counts = { updated: 0, unchanged: 0 };
+      const updateProblems: ImportProblem[] = [];
+      for (const [index, course] of courses.entries()) {
+        const importKey = keys[index] ?? courseImportKey(course);
+        const existing = stored.get(importKey);
+        if (existing) {
+          const outcome = await updateImportedCourse(tx, existing, course);
+          if (typeof outcome === "string") counts[outcome]++;
+          else updateProblems.push(outcome);
+          continue;
+        }
+        const { line: _line, key: _key, instructorTelegramId, ...input } = course;
         const instructorId = instructorTelegramId === null ? null : (instructors.get(instructorTelegramId) ?? null);
-        courseIds.push((await insertCourse(tx, IMPORT_OPERATOR, { ...input, instructorId }, timeZone)).id);
+        createdIds.push((await insertCourse(tx, IMPORT_OPERATOR, { ...input, instructorId }, timeZone, importKey)).id);
       }
-      const sessions = await tx.courseSession.count({ where: { courseId: { in: courseIds } } });
-      return { ok: true, courses: courseIds.length, sessions };
+      // Raising from inside the transaction undoes everything written so far.
+      if (updateProblems.length > 0) throw new ImportRefused(updateProblems);
+      const sessions = await tx.courseSession.count({ where: { courseId: { in: createdIds } } });
+      return { ok: true, created: createdIds.length, ...counts, sessions };
     },
     IMPORT_TRANSACTION,
-  );
+  ).catch(refusedProblems);
 }
 
 /** Reads, checks and stores a course file; on any problem nothing is stored. */

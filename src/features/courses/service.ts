@@ -287,15 +287,15 @@ export async function createCourse(db: Db, actor: Actor, input: CourseInput, tim
   return db.$transaction((tx) => insertCourse(tx, actor, input, timeZone));
 }
 
-/** createCourse inside a transaction the caller already holds (e.g. an import of many courses). */
-export async function insertCourse(tx: Tx, actor: Actor, input: CourseInput, timeZone: string): Promise<Course> {
+/** createCourse inside a transaction the caller already holds (e.g. an import of many courses, which gives each its key). */
+export async function insertCourse(tx: Tx, actor: Actor, input: CourseInput, timeZone: string, importKey: string | null = null): Promise<Course> {
   assertRole(actor, "manager");
   const sessions = weeklySessions(input.firstDay, input.lastDay, input.weekly, timeZone);
   const first = sessions[0];
   const last = sessions.at(-1);
   if (!first || !last) throw new Error("the weekly schedule has no session between the first and the last day");
   const { firstDay: _firstDay, lastDay: _lastDay, weekly: _weekly, ...fields } = input;
-  const course = await tx.course.create({ data: { ...fields, startsOn: first.startsAt, endsOn: last.endsAt } });
+  const course = await tx.course.create({ data: { ...fields, importKey, startsOn: first.startsAt, endsOn: last.endsAt } });
   await tx.courseSession.createMany({ data: sessions.map((session) => ({ ...session, courseId: course.id })) });
   return course;
 }

@@ -1,8 +1,17 @@
 import { z } from "zod";
 import type { Db } from "../../db.js";
 import {
+  IMPORT_KEY_FIELD,
+  IMPORT_KEY_REQUIREMENT,
   IMPORT_OPERATOR,
-  IMPORT_TRANSACTION,  CAPACITY_MAX,
+  IMPORT_TRANSACTION,
+  CAPACITY_MAX,
+  ImportRefused,
+  changedFields,
+  duplicateKeyProblems,
+  importKeyOf,
+  refusedProblems,
+  type ImportCounts,
   OFFERING_TEXT_FIELDS,
   OFFERING_TEXT_REQUIREMENTS,
   TELEGRAM_ID_REQUIREMENT,
@@ -20,8 +29,9 @@ import {
   type RawRecord,
   type RecordKind,
 } from "../../file-import.js";
-import { parseIsoDay, parseClockTime } from "../../time.js";
-import { EVENT_KINDS, insertEvents, type EventInput } from "./service.js";
+import type { Event, Prisma } from "../../generated/prisma/client.js";
+import { addDays, calendarDayOf, formatIsoDay, parseIsoDay, parseClockTime } from "../../time.js";
+import { EVENT_KINDS, insertEvents, summarize, type EventInput } from "./service.js";
 
 /**
  * Events from a YAML or CSV file, like the course import: every problem is reported with its
@@ -29,9 +39,10 @@ import { EVENT_KINDS, insertEvents, type EventInput } from "./service.js";
  * series (e.g. the drop-in every Wednesday).
  */
 
-export type ImportedEvent = Omit<EventInput, "organiserId"> & { line: number; organiserTelegramId: bigint | null };
+export type ImportedEvent = Omit<EventInput, "organiserId"> & { line: number; organiserTelegramId: bigint | null; key: string | null };
 export type EventParseResult = { ok: true; events: ImportedEvent[] } | { ok: false; problems: ImportProblem[] };
-export type EventImportResult = { ok: true; events: number } | { ok: false; problems: ImportProblem[] };
+/** Counted per event: a series of 12 weeks is 12 events. */
+export type EventImportResult = ({ ok: true } & ImportCounts) | { ok: false; problems: ImportProblem[] };
 
 const MAX_WEEKS = 52;
 
@@ -45,6 +56,7 @@ function yesNoOf(value: string | number | boolean): boolean | undefined {
 }
 
 const EVENT_FIELDS = {
+  ...IMPORT_KEY_FIELD,
   ...OFFERING_TEXT_FIELDS,
   kind: z.enum(EVENT_KINDS),
   capacity: convertible(textOrNumber, wholeNumberOf).pipe(z.number().min(1).max(CAPACITY_MAX)).nullable().default(null),
@@ -57,6 +69,7 @@ const EVENT_FIELDS = {
 };
 
 const EVENT_REQUIREMENTS: Record<keyof typeof EVENT_FIELDS, string> = {
+  ...IMPORT_KEY_REQUIREMENT,
   ...OFFERING_TEXT_REQUIREMENTS,
   kind: `must be one of ${EVENT_KINDS.join(", ")}`,
   capacity: `must be a whole number from 1 to ${CAPACITY_MAX}, or empty for no limit`,
@@ -72,7 +85,7 @@ const EVENT_RECORDS: RecordKind = {
   listKey: "events",
   noun: "event",
   knownFields: Object.keys(EVENT_FIELDS),
-  optionalFields: ["capacity", "asksPartySize", "weeks", "organiserTelegramId"],
+  optionalFields: ["key", "capacity", "asksPartySize", "weeks", "organiserTelegramId"],
 };
 
 function checkEvent({ line, fields }: RawRecord): { event?: ImportedEvent; problems: ImportProblem[] } {
@@ -91,24 +104,75 @@ export function parseEventFile(fileName: string, content: string): EventParseRes
   const checked = records.records.map(checkEvent);
   const problems = checked.flatMap((result) => result.problems);
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, events: checked.flatMap((result) => (result.event ? [result.event] : [])) };
+  const events = checked.flatMap((result) => (result.event ? [result.event] : []));
+  const duplicates = duplicateKeyProblems(events, eventImportKeys, "event");
+  return duplicates.length > 0 ? { ok: false, problems: duplicates } : { ok: true, events };
+}
+
+/**
+ * What makes each date of a row the same event on the next run: the row's key and the week, or
+ * the German title, the date and the start time.
+ */
+export function eventImportKeys(event: Pick<ImportedEvent, "key" | "titleDe" | "day" | "from" | "weeks">): string[] {
+  return Array.from({ length: event.weeks }, (_, week) =>
+    importKeyOf(event.key === null ? null : `${event.key}#${week + 1}`, [event.titleDe, formatIsoDay(addDays(event.day, 7 * week)), event.from]),
+  );
+}
+
+/**
+ * Brings an event made by an earlier run up to date: descriptions, place and places. Fewer places
+ * than people coming, or more while people wait (they would move up without being told), is refused.
+ */
+async function updateImportedEvent(tx: Prisma.TransactionClient, stored: Event, event: ImportedEvent, timeZone: string): Promise<"updated" | "unchanged" | ImportProblem> {
+  const changes = changedFields(stored, { descriptionDe: event.descriptionDe, descriptionRu: event.descriptionRu, place: event.place, capacity: event.capacity });
+  if (Object.keys(changes).length === 0) return "unchanged";
+  if (changes.capacity !== undefined) {
+    const { goingPeople, waitlistCount } = await summarize(tx, stored);
+    if (event.capacity !== null && event.capacity < goingPeople) {
+      return { line: event.line, message: `capacity ${event.capacity} is below the ${goingPeople} people already coming on ${formatIsoDay(calendarDayOf(stored.startsAt, timeZone))}` };
+    }
+    if (waitlistCount > 0 && (event.capacity === null || (stored.capacity !== null && event.capacity > stored.capacity))) {
+      return { line: event.line, message: `capacity: ${waitlistCount} people are waiting for this event; raise its places in the bot, which tells those who move up` };
+    }
+  }
+  await tx.event.update({ where: { id: stored.id }, data: changes });
+  return "updated";
 }
 
 
 /** Stores the events in one transaction: when an organiser is unknown or anything fails, nothing is stored. */
 export async function importEvents(db: Db, events: readonly ImportedEvent[], timeZone: string): Promise<EventImportResult> {
   return db.$transaction(
-    async (tx) => {
+    async (tx): Promise<EventImportResult> => {
       const organisers = await personIdsByTelegramId(tx, events.map((event) => event.organiserTelegramId));
       const problems = unknownPersonProblems(events, "organiserTelegramId", (event) => event.organiserTelegramId, organisers);
       if (problems.length > 0) return { ok: false, problems };
-      let created = 0;
-      for (const { line: _line, organiserTelegramId, ...input } of events) {
+      const counts = { created: 0, updated: 0, unchanged: 0 };
+      const updateProblems: ImportProblem[] = [];
+      for (const event of events) {
+        const importKeys = eventImportKeys(event);
+        const stored = new Map((await tx.event.findMany({ where: { importKey: { in: importKeys } } })).map((found) => [found.importKey, found]));
+        const existingWeeks = new Set<number>();
+        for (const [week, importKey] of importKeys.entries()) {
+          const existing = stored.get(importKey);
+          if (!existing) continue;
+          existingWeeks.add(week);
+          const outcome = await updateImportedEvent(tx, existing, event, timeZone);
+          if (typeof outcome === "string") counts[outcome]++;
+          else updateProblems.push(outcome);
+        }
+        if (existingWeeks.size === importKeys.length) continue;
+        const { line: _line, key: _key, organiserTelegramId, ...input } = event;
         const organiserId = organiserTelegramId === null ? null : (organisers.get(organiserTelegramId) ?? null);
-        created += (await insertEvents(tx, IMPORT_OPERATOR, { ...input, organiserId }, timeZone)).length;
+        // Weeks added to a series an earlier run made join that series.
+        const seriesKey = [...stored.values()].find((found) => found.seriesKey !== null)?.seriesKey ?? null;
+        const imported = { importKeys, existingWeeks, seriesKey };
+        counts.created += (await insertEvents(tx, IMPORT_OPERATOR, { ...input, organiserId }, timeZone, undefined, imported)).length;
       }
-      return { ok: true, events: created };
+      // Raising from inside the transaction undoes everything written so far.
+      if (updateProblems.length > 0) throw new ImportRefused(updateProblems);
+      return { ok: true, ...counts };
     },
     IMPORT_TRANSACTION,
-  );
+  ).catch(refusedProblems);
 }

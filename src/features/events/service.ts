@@ -58,7 +58,7 @@ export async function getEventSummary(db: Db, eventId: number): Promise<EventSum
   return event ? summarize(db, event) : undefined;
 }
 
-async function summarize(db: Db | Tx, event: Event): Promise<EventSummary> {
+export async function summarize(db: Db | Tx, event: Event): Promise<EventSummary> {
   const [going, waitlistCount] = await Promise.all([
     db.rsvp.aggregate({ where: { eventId: event.id, status: "going", withoutPlace: false }, _sum: { partySize: true } }),
     db.rsvp.count({ where: { eventId: event.id, status: "waitlisted" } }),
@@ -445,18 +445,30 @@ export async function createEvents(db: Db, actor: Actor, input: EventInput, time
   return db.$transaction((tx) => insertEvents(tx, actor, input, timeZone, pick));
 }
 
+/**
+ * What an import adds to insertEvents: the key of each week's event, the weeks an earlier run
+ * already made (skipped), and the series those belong to.
+ */
+export interface ImportedWeeks {
+  importKeys: readonly string[];
+  existingWeeks: ReadonlySet<number>;
+  seriesKey: string | null;
+}
+
 /** createEvents inside a transaction the caller already holds (e.g. an import). */
-export async function insertEvents(tx: Tx, actor: Actor, input: EventInput, timeZone: string, pick?: (size: number) => number): Promise<Event[]> {
+export async function insertEvents(tx: Tx, actor: Actor, input: EventInput, timeZone: string, pick?: (size: number) => number, imported?: ImportedWeeks): Promise<Event[]> {
   assertRole(actor, "manager");
   if (input.to <= input.from) throw new Error("an event must end after it starts");
   if (input.weeks < 1 || input.weeks > MAX_SERIES_WEEKS) throw new Error(`a series has 1 to ${MAX_SERIES_WEEKS} weeks`);
   const { day, from, to, weeks, ...fields } = input;
-  const seriesKey = weeks > 1 ? `series-${newCheckinCode(pick)}` : null;
+  const seriesKey = imported?.seriesKey ?? (weeks > 1 ? `series-${newCheckinCode(pick)}` : null);
   const events: Event[] = [];
   for (let week = 0; week < weeks; week++) {
+    if (imported?.existingWeeks.has(week)) continue;
     const date = addDays(day, 7 * week);
     const span = { startsAt: clockTimeOn(date, from, timeZone), endsAt: clockTimeOn(date, to, timeZone) };
-    events.push(await tx.event.create({ data: { ...fields, ...span, seriesKey, checkinCode: await freeCheckinCode(tx, pick) } }));
+    const importKey = imported?.importKeys[week] ?? null;
+    events.push(await tx.event.create({ data: { ...fields, ...span, seriesKey, importKey, checkinCode: await freeCheckinCode(tx, pick) } }));
   }
   return events;
 }
