@@ -7,6 +7,10 @@ export interface CalendarEntry {
   place: string;
   startsAt: Date;
   endsAt: Date;
+  /** iCalendar SEQUENCE: raised on every change, so apps replace what they imported. */
+  sequence?: number;
+  /** Kept in the file with STATUS:CANCELLED, so apps that imported it strike it out. */
+  cancelled?: boolean;
 }
 
 /** Text values in iCalendar escape backslash, semicolon, comma and newlines (RFC 5545 3.3.11). */
@@ -39,6 +43,8 @@ export function calendarFile(entries: readonly CalendarEntry[], now: Date): stri
     "BEGIN:VEVENT",
     `UID:${entry.uid}@belm-integration-bot`,
     `DTSTAMP:${utcStamp(now)}`,
+    `SEQUENCE:${entry.sequence ?? 0}`,
+    ...(entry.cancelled ? ["STATUS:CANCELLED"] : []),
     `DTSTART:${utcStamp(entry.startsAt)}`,
     `DTEND:${utcStamp(entry.endsAt)}`,
     `SUMMARY:${escapeText(entry.title)}`,

@@ -6,6 +6,7 @@ import {
   closeCourse,
   createCourse,
   managedCourses,
+  moveSession,
   myCourses,
   participants,
   register,
@@ -14,6 +15,8 @@ import {
   updateCourse,
   withdraw,
 } from "../../src/features/courses/service.js";
+import { courseSessionReminders } from "../../src/features/courses/reminders.js";
+import { addReminders } from "../../src/jobs/reminders.js";
 import { createTestDb } from "../support/db.js";
 import { courseInput, OFFICE as manager } from "../support/fixtures.js";
 
@@ -148,6 +151,41 @@ describe("managing", () => {
     expect(cancelled?.recipients.map((recipient) => recipient.personId)).toEqual([personId]);
     expect((await db.reminder.findFirstOrThrow({ where: { sessionId: session.id } })).cancelledAt).toEqual(NOW);
     expect(await cancelSession(db, manager, session.id, NOW)).toBeUndefined(); // already cancelled
+    expect((await db.courseSession.findUniqueOrThrow({ where: { id: session.id } })).sequence).toBe(1);
+  });
+
+  it("moving a session changes its time, drops its unsent reminders, plans new ones and tells the active participants", async () => {
+    const course = await createCourse(db, manager, courseInput({ capacity: 1 }), "Europe/Berlin");
+    const [activeId = 0, waitingId = 0, strangerId = 0] = await people(3);
+    const result = await register(db, registration(course.id, activeId), NOW);
+    if (result.outcome !== "enrolled") throw new Error("expected a seat");
+    expect((await register(db, registration(course.id, waitingId), new Date(NOW.getTime() + 1))).outcome).toBe("waitlisted");
+    const session = await db.courseSession.findFirstOrThrow({ where: { courseId: course.id }, orderBy: { startsAt: "asc" } });
+    const context = { db, timeZone: "Europe/Berlin" };
+    const planNow = new Date("2026-11-30T10:00:00Z"); // within the planning horizon of the 1 December session
+    await addReminders(db, (await courseSessionReminders.plan(context, planNow)).filter((reminder) => reminder.sessionId === session.id), planNow);
+    const before = await db.reminder.findMany({ where: { sessionId: session.id } });
+    expect(before).toHaveLength(2);
+
+    const to = { startsAt: new Date("2026-12-01T13:00:00Z"), endsAt: new Date("2026-12-01T16:00:00Z") }; // the same Tuesday, 14:00–17:00 in Berlin
+    const instructor = { id: strangerId, roles: ["instructor" as const] };
+    await expect(moveSession(db, instructor, session.id, to, planNow)).rejects.toBeInstanceOf(ForbiddenError);
+    expect(await moveSession(db, manager, session.id, { startsAt: new Date(planNow.getTime() - 1), endsAt: planNow }, planNow)).toEqual({ outcome: "in_past" });
+
+    const moved = await moveSession(db, manager, session.id, to, planNow);
+    if (moved.outcome !== "moved") throw new Error("expected the session to move");
+    expect(moved.previous.startsAt).toEqual(session.startsAt);
+    expect(moved.session).toMatchObject({ startsAt: to.startsAt, endsAt: to.endsAt, sequence: 1 });
+    expect(moved.recipients.map((recipient) => recipient.personId)).toEqual([activeId]); // not the waiting list
+    for (const reminder of await db.reminder.findMany({ where: { id: { in: before.map((row) => row.id) } } })) expect(reminder.cancelledAt).toEqual(planNow);
+
+    // The reminder job plans the reminders again, for the new time.
+    expect(await addReminders(db, await courseSessionReminders.plan(context, planNow), planNow)).toBeGreaterThanOrEqual(2);
+    const fresh = await db.reminder.findMany({ where: { sessionId: session.id, cancelledAt: null }, orderBy: { dueAt: "asc" } });
+    expect(fresh.map((reminder) => reminder.dueAt)).toEqual([new Date("2026-11-30T17:00:00Z"), new Date("2026-12-01T11:00:00Z")]);
+
+    await cancelSession(db, manager, session.id, planNow);
+    expect(await moveSession(db, manager, session.id, to, planNow)).toEqual({ outcome: "gone" });
   });
 
   it("closing a course releases the waiting list", async () => {

@@ -304,3 +304,72 @@ describe("managers and forged buttons", () => {
     expect(created.sessions.at(-1)?.startsAt.toISOString()).toBe("2027-03-29T07:00:00.000Z"); // 09:00 CEST
   });
 });
+
+describe("moving a single session", () => {
+  it("a German manager moves a session; a Russian participant is told in Russian and the calendar keeps the UID", async () => {
+    const course = await createCourse(db, manager, courseInput({ titleDe: "Nähcafé", titleRu: "Швейное кафе", capacity: 2, category: "other" }), "Europe/Berlin");
+    const olga = fake.user({ id: 6401, firstName: "Ольга", lastName: "Петрова", languageCode: "ru" });
+    await onboard(olga);
+    await openCourse(olga, /^✨/, /^Швейное кафе/);
+    olga.tap(/^✍️/);
+    await olga.nextReply();
+    olga.tap(/^✅/);
+    await olga.nextReply();
+    olga.tap(/^Продолжить/);
+    await olga.nextReply();
+    olga.tap(/^✅/);
+    await olga.replies(2);
+
+    const office = fake.user({ id: 6402, firstName: "Mara", languageCode: "de" });
+    await db.person.create({
+      data: { telegramId: 6402n, chatId: 6402n, firstName: "Mara", language: "de", consentAt: NOW, roles: { create: { role: "manager" } } },
+    });
+    office.send("/managecourses");
+    await office.nextReply();
+    office.tap("Nähcafé");
+    await office.nextReply();
+    office.tap("🗓 Termine");
+    const sessions = await office.nextReply();
+    expect(sessions.buttons[0]?.map((button) => button.text)).toEqual(["❌ Di., 1. Dezember um 09:00", "🔁 Verlegen"]);
+    office.tapOn(sessions.messageId, "🔁 Verlegen");
+    expect((await office.nextReply()).text).toContain("Auf wann soll der Termin von „Nähcafé“ am Di., 1. Dezember um 09:00 verlegt werden?");
+    office.send("morgen früh");
+    expect((await office.nextReply()).text).toContain("24.12.2026 09:00-12:00");
+    office.send("20.11.2026 09:00");
+    expect((await office.nextReply()).text).toContain("in der Vergangenheit");
+    await office.nextReply(); // asked again
+    office.send("03.12.2026 14:00");
+    expect((await office.nextReply()).text).toBe(
+      "Den Termin von „Nähcafé“ von Di., 1. Dezember um 09:00 auf Do., 3. Dezember um 14:00 verlegen? Alle Teilnehmenden werden in ihrer Sprache benachrichtigt.",
+    );
+    office.tap("✅ Verlegen");
+    const done = (await office.replies(2)).at(-1);
+    expect(done?.text).toBe("Der Termin ist verlegt, die Teilnehmenden sind benachrichtigt.");
+    expect((await olga.nextReply()).text).toBe("🔁 Занятие курса «Швейное кафе» вт, 1 декабря в 09:00 переносится на чт, 3 декабря в 14:00.");
+
+    const moved = await db.courseSession.findFirstOrThrow({ where: { courseId: course.id }, orderBy: { id: "asc" } });
+    expect(moved).toMatchObject({ startsAt: new Date("2026-12-03T13:00:00Z"), endsAt: new Date("2026-12-03T16:00:00Z"), sequence: 1 });
+
+    await openCourse(olga, /^✨/, /^Швейное кафе/);
+    olga.tap(/^📅/);
+    const ics = (await olga.nextReply()).document?.bytes.toString("utf8") ?? "";
+    const event = ics.split("BEGIN:VEVENT").find((block) => block.includes(`UID:belm-course-${course.id}-session-${moved.id}@`)) ?? "";
+    expect(event).toContain("SEQUENCE:1");
+    expect(event).toContain("DTSTART:20261203T130000Z");
+
+    // /cancel leaves the next session where it was.
+    office.send("/managecourses");
+    await office.nextReply();
+    office.tap("Nähcafé");
+    await office.nextReply();
+    office.tap("🗓 Termine");
+    const again = await office.nextReply();
+    expect(again.buttons[1]?.[0]?.text).toBe("❌ Di., 8. Dezember um 09:00");
+    office.tapData(again.buttons[1]?.[1]?.data ?? "", again.messageId);
+    expect((await office.nextReply()).text).toContain("Di., 8. Dezember um 09:00");
+    office.send("/cancel");
+    expect((await office.nextReply()).text).toBe("Abgebrochen. Es wurde nichts gespeichert.");
+    const next = await db.courseSession.findFirstOrThrow({ where: { courseId: course.id, id: { not: moved.id } }, orderBy: { startsAt: "asc" } });
+    expect(next).toMatchObject({ startsAt: new Date("2026-12-08T08:00:00Z"), sequence: 0 });
+  });
+});

@@ -8,7 +8,7 @@ export interface CalendarCourse {
   place: string;
 }
 
-/** The course's sessions as an .ics file that calendar apps import. */
+/** The course's sessions as an .ics file that calendar apps import; a cancelled or moved session keeps its UID. */
 export function courseCalendar(course: CalendarCourse, sessions: readonly CourseSession[], now: Date): string {
   const entries = sessions.map((session) => ({
     uid: `belm-course-${course.id}-session-${session.id}`,
@@ -17,6 +17,8 @@ export function courseCalendar(course: CalendarCourse, sessions: readonly Course
     place: course.place,
     startsAt: session.startsAt,
     endsAt: session.endsAt,
+    sequence: session.sequence,
+    cancelled: session.cancelledAt !== null,
   }));
   return calendarFile(entries, now);
 }

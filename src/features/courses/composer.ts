@@ -30,7 +30,7 @@ import {
   myCourses,
   openCourseCounts,
   setCourseReminders,
-  upcomingSessions,
+  calendarSessions,
   withdraw,
   type CourseSummary,
 } from "./service.js";
@@ -148,8 +148,8 @@ export function coursesFeature(deps: BotDeps) {
   }
 
   async function sendCalendar(ctx: BotContext, course: Course): Promise<void> {
-    const sessions = await upcomingSessions(deps.db, course.id, deps.clock());
-    if (sessions.length === 0) return void (await ctx.reply(ctx.t("courses.no_upcoming_sessions")));
+    const sessions = await calendarSessions(deps.db, course.id, deps.clock());
+    if (sessions.every((session) => session.cancelledAt)) return void (await ctx.reply(ctx.t("courses.no_upcoming_sessions")));
     const title = localized(course, "title", ctx.language);
     const ics = courseCalendar({ id: course.id, title, description: localized(course, "description", ctx.language), place: course.place }, sessions, deps.clock());
     await ctx.replyWithDocument(new InputFile(Buffer.from(ics, "utf8"), `kurs-${course.id}.ics`), { caption: ctx.t("courses.calendar_caption", { title }) });

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { defineCallbackData } from "../../bot/callback-data.js";
 import type { BotContext, BotDeps, ConversationContext } from "../../bot/context.js";
 import type { BotConversation } from "../../bot/conversation-helpers.js";
-import { Cancelled, EDITABLE_FIELDS, ask, askChoice, askNewValue, capacitySchema, confirm, daySchema, loadActor, longText, shortText } from "../../bot/wizard.js";
+import { Cancelled, EDITABLE_FIELDS, ask, required, askChoice, askNewValue, capacitySchema, confirm, daySchema, loadActor, longText, shortText } from "../../bot/wizard.js";
 import { requireRole } from "../../bot/middleware.js";
 import { notifyPeople } from "../../bot/notify.js";
 import type { CourseCategory } from "../../generated/prisma/client.js";
@@ -14,13 +14,14 @@ import { attendanceData, outcomeListData } from "../attendance/keyboards.js";
 import { closeCourseNow, lastDayPassed } from "../attendance/service.js";
 import { hasRole } from "../onboarding/roles.js";
 import { announcePromotions } from "./notifications.js";
-import { parseWeeklySchedule, weeklySessions, type WeeklySlot } from "./schedule.js";
+import { parseSessionTime, parseWeeklySchedule, sessionSpan, weeklySessions, type SessionTime, type WeeklySlot } from "./schedule.js";
 import {
   COURSE_CATEGORIES,
   cancelSession,
   closeCourse,
   createCourse,
   managedCourses,
+  moveSession,
   participants,
   removeParticipant,
   setCourseInstructor,
@@ -40,6 +41,7 @@ const MANAGE_ACTIONS = [
   "sessions",
   "cancel_session",
   "cancel_session_yes",
+  "move_session",
   "edit",
   "close",
   "close_yes",
@@ -54,6 +56,7 @@ export const editFieldData = defineCallbackData("mng_edit", z.tuple([z.enum(EDIT
 export const COURSE_CREATION = "course-creation";
 export const COURSE_EDIT = "course-edit";
 export const COURSE_INSTRUCTOR = "course-instructor";
+export const SESSION_MOVE = "session-move";
 
 const MAX_LISTED = 40;
 
@@ -122,6 +125,9 @@ export function managementFeature(deps: BotDeps) {
         // "No" leads back to the course the session belongs to, not to the list of all courses.
         return ctx.reply(text, { reply_markup: confirmKeyboard(ctx.t, "cancel_session_yes", target, manageData.pack("course", session.courseId)) });
       }
+      case "move_session":
+        // The service checks again that this person may manage the session's course.
+        return ctx.conversation.enter(SESSION_MOVE, ctx.person.id, target);
       case "cancel_session_yes": {
         const result = await cancelSession(deps.db, ctx.person, target, now);
         if (!result) return ctx.reply(ctx.t("manage.session_gone"));
@@ -223,13 +229,17 @@ export function managementFeature(deps: BotDeps) {
     const sessions = (await upcomingSessions(deps.db, courseId, deps.clock())).slice(0, MAX_LISTED);
     const keyboard = new InlineKeyboard();
     for (const session of sessions) {
-      keyboard.text(ctx.t("manage.cancel_session_button", { when: formatDateTime(session.startsAt, ctx.language, deps.timeZone) }), manageData.pack("cancel_session", session.id)).row();
+      const when = formatDateTime(session.startsAt, ctx.language, deps.timeZone);
+      keyboard
+        .text(ctx.t("manage.cancel_session_button", { when }), manageData.pack("cancel_session", session.id))
+        .text(ctx.t("manage.move_session_button", { when }), manageData.pack("move_session", session.id))
+        .row();
     }
     keyboard.text(ctx.t("manage.back_to_course"), manageData.pack("course", courseId));
     await ctx.reply(sessions.length > 0 ? ctx.t("manage.sessions_title") : ctx.t("courses.no_upcoming_sessions"), { reply_markup: keyboard });
   }
 
-  return { composer, conversations: [courseCreationConversation(deps), courseEditConversation(deps), courseInstructorConversation(deps)] };
+  return { composer, conversations: [courseCreationConversation(deps), courseEditConversation(deps), courseInstructorConversation(deps), sessionMoveConversation(deps)] };
 }
 
 function confirmKeyboard(t: Translate, action: (typeof MANAGE_ACTIONS)[number], target: number, back = manageData.pack("list", 0)): InlineKeyboard {
@@ -403,4 +413,73 @@ function courseInstructorConversation(deps: BotDeps) {
     }
   }
   return createConversation<BotContext, ConversationContext>(courseInstructor, COURSE_INSTRUCTOR);
+}
+
+const sessionTimeSchema = z.string().transform((text, ctx): SessionTime => {
+  const parsed = parseSessionTime(text);
+  if (!parsed) {
+    ctx.addIssue({ code: "custom", message: "not a session time" });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
+/**
+ * Moves one session: asks the new day and time (the end is optional, the length is kept), shows
+ * old and new time to confirm, then moves it and tells the participants in their language.
+ */
+function sessionMoveConversation(deps: BotDeps) {
+  async function sessionMove(conversation: BotConversation, ctx: ConversationContext, personId: number, sessionId: number): Promise<void> {
+    const language = await conversation.external(async () => (await loadActor(deps.db, personId)).language);
+    const t = translator(language);
+    const found = await conversation.external(async () => {
+      const session = await deps.db.courseSession.findUnique({ where: { id: sessionId }, include: { course: true } });
+      if (!session || session.cancelledAt || session.startsAt < deps.clock()) return undefined;
+      return {
+        courseId: session.courseId,
+        // Not "title": the conversation storage strips that key (it is a chat's title in updates).
+        courseName: localized(session.course, "title", language),
+        startsAt: session.startsAt.toISOString(),
+        durationMs: session.endsAt.getTime() - session.startsAt.getTime(),
+      };
+    });
+    if (!found) {
+      await ctx.reply(t("manage.session_gone"));
+      return;
+    }
+    const back = new InlineKeyboard().text(t("manage.back_to_course"), manageData.pack("course", found.courseId));
+    const old = formatDateTime(new Date(found.startsAt), language, deps.timeZone);
+    try {
+      let span: { startsAt: Date; endsAt: Date } | undefined;
+      while (!span) {
+        const time = required(await ask(conversation, ctx, t, t("manage.move_session_ask", { title: found.courseName, when: old }), sessionTimeSchema, "manage.invalid_session_time"));
+        const candidate = sessionSpan(time, found.durationMs, deps.timeZone);
+        const now = await conversation.external(() => deps.clock().getTime());
+        if (candidate.startsAt.getTime() > now) span = candidate;
+        else await ctx.reply(t("manage.move_session_past"));
+      }
+      const to = { startsAt: span.startsAt.toISOString(), endsAt: span.endsAt.toISOString() };
+      const summary = t("manage.move_session_confirm", { title: found.courseName, old, new: formatDateTime(span.startsAt, language, deps.timeZone) });
+      const press = await confirm(conversation, ctx, t, summary, t("manage.move_session_yes"));
+      const outcome = await conversation.external(async () => {
+        const actor = await loadActor(deps.db, personId);
+        const result = await moveSession(deps.db, actor, sessionId, { startsAt: new Date(to.startsAt), endsAt: new Date(to.endsAt) }, deps.clock());
+        if (result.outcome !== "moved") return result.outcome;
+        await notifyPeople(press.api, deps.logger, result.recipients, (tr, lang) => ({
+          text: tr("manage.session_moved_notice", {
+            title: localized(result.course, "title", lang),
+            old: formatDateTime(result.previous.startsAt, lang, deps.timeZone),
+            new: formatDateTime(result.session.startsAt, lang, deps.timeZone),
+          }),
+        }));
+        return result.outcome;
+      });
+      const answers = { moved: "manage.session_moved", gone: "manage.session_gone", in_past: "manage.move_session_past" } as const;
+      await press.reply(t(answers[outcome]), { reply_markup: back });
+    } catch (error) {
+      if (!(error instanceof Cancelled)) throw error;
+      await ctx.reply(t("cancel.done"), { reply_markup: back });
+    }
+  }
+  return createConversation<BotContext, ConversationContext>(sessionMove, SESSION_MOVE);
 }

@@ -29,8 +29,10 @@ export const courseSessionReminders: ReminderSource = {
   review: reviewCourseSessionReminders,
 };
 
-function courseReminderKey(kind: CourseReminderKind, sessionId: number, enrollmentId: number): string {
-  return `${kind}:session:${sessionId}:enrollment:${enrollmentId}`;
+/** A moved session (sequence > 0) gets new keys, so its reminders are planned again for the new time. */
+function courseReminderKey(kind: CourseReminderKind, sessionId: number, sequence: number, enrollmentId: number): string {
+  const version = sequence > 0 ? `:v${sequence}` : "";
+  return `${kind}:session:${sessionId}${version}:enrollment:${enrollmentId}`;
 }
 
 async function planCourseSessionReminders({ db, timeZone }: ReminderContext, now: Date): Promise<PlannedReminder[]> {
@@ -39,6 +41,7 @@ async function planCourseSessionReminders({ db, timeZone }: ReminderContext, now
     select: {
       id: true,
       startsAt: true,
+      sequence: true,
       course: { select: { enrollments: { where: { status: "active", person: remindable }, select: { id: true, personId: true } } } },
     },
   });
@@ -46,7 +49,7 @@ async function planCourseSessionReminders({ db, timeZone }: ReminderContext, now
     session.course.enrollments.flatMap((enrollment) =>
       COURSE_REMINDER_KINDS.map((kind) => ({
         kind,
-        dedupeKey: courseReminderKey(kind, session.id, enrollment.id),
+        dedupeKey: courseReminderKey(kind, session.id, session.sequence, enrollment.id),
         personId: enrollment.personId,
         dueAt: dueAtOf[kind](session.startsAt, timeZone),
         sessionId: session.id,

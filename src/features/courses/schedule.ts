@@ -1,4 +1,4 @@
-import { addDays, clockTimeOn, compareDays, isoWeekdayOf, parseClockTime, type CalendarDay, type IsoWeekday } from "../../time.js";
+import { addDays, clockTimeOn, compareDays, isoWeekdayOf, parseClockTime, parseLocalDay, type CalendarDay, type IsoWeekday } from "../../time.js";
 
 /** A weekly meeting, e.g. Mondays 09:00–12:00 on the office's clock. */
 export interface WeeklySlot {
@@ -61,4 +61,31 @@ export function parseWeeklySchedule(text: string): { slots: WeeklySlot[] } | { i
     slots.push({ weekday, from, to });
   }
   return slots.length > 0 ? { slots } : { invalidPart: text.trim() };
+}
+
+/** A new time for one session: a day, a start and, if given, an end ("HH:MM"). */
+export interface SessionTime {
+  day: CalendarDay;
+  from: string;
+  to?: string;
+}
+
+const SESSION_TIME = /^(\S+)\s+(\d{1,2}:\d{2})(?:\s*[-–]\s*(\d{1,2}:\d{2}))?$/;
+
+/** Reads "24.12.2026 09:00-12:00" or "24.12.2026 09:00" (also 2026-12-24); undefined if unreadable or the end is not after the start. */
+export function parseSessionTime(text: string): SessionTime | undefined {
+  const match = SESSION_TIME.exec(text.trim());
+  if (!match) return undefined;
+  const day = parseLocalDay(match[1] ?? "");
+  const from = parseClockTime(match[2] ?? "");
+  const to = match[3] === undefined ? undefined : parseClockTime(match[3]);
+  if (!day || !from || (match[3] !== undefined && (!to || to <= from))) return undefined;
+  return to ? { day, from, to } : { day, from };
+}
+
+/** The instants of a session time in `timeZone`; without an end the session keeps `durationMs`. */
+export function sessionSpan(time: SessionTime, durationMs: number, timeZone: string): TimeSpan {
+  const startsAt = clockTimeOn(time.day, time.from, timeZone);
+  const endsAt = time.to ? clockTimeOn(time.day, time.to, timeZone) : new Date(startsAt.getTime() + durationMs);
+  return { startsAt, endsAt };
 }

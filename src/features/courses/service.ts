@@ -71,6 +71,11 @@ export async function upcomingSessions(db: Db, courseId: number, now: Date): Pro
   return db.courseSession.findMany({ where: { courseId, cancelledAt: null, endsAt: { gte: now } }, orderBy: { startsAt: "asc" } });
 }
 
+/** Sessions for the .ics file: cancelled ones stay, so calendars that imported them mark them cancelled. */
+export async function calendarSessions(db: Db, courseId: number, now: Date): Promise<CourseSession[]> {
+  return db.courseSession.findMany({ where: { courseId, endsAt: { gte: now } }, orderBy: { startsAt: "asc" } });
+}
+
 export interface MyCourse {
   enrollment: Enrollment;
   course: Course;
@@ -343,10 +348,35 @@ export async function cancelSession(db: Db, actor: Actor, sessionId: number, now
     const session = await tx.courseSession.findUnique({ where: { id: sessionId }, include: { course: true } });
     if (!session || session.cancelledAt || session.startsAt < now) return undefined;
     assertCanManage(actor, session.course);
-    const cancelled = await tx.courseSession.update({ where: { id: sessionId }, data: { cancelledAt: now } });
+    const cancelled = await tx.courseSession.update({ where: { id: sessionId }, data: { cancelledAt: now, sequence: { increment: 1 } } });
     await tx.reminder.updateMany({ where: { sessionId, sentAt: null, cancelledAt: null }, data: { cancelledAt: now } });
     const enrollments = await tx.enrollment.findMany({ where: { courseId: session.courseId, status: "active" }, include: { person: true } });
     return { session: cancelled, course: session.course, recipients: enrollments.map((enrollment) => recipientOf(enrollment.person)) };
+  });
+}
+
+export type SessionMove =
+  | { outcome: "moved"; session: CourseSession; previous: CourseSession; course: Course; recipients: Recipient[] }
+  | { outcome: "gone" }
+  | { outcome: "in_past" };
+
+/**
+ * Moves one future session to another time: unsent reminders are dropped (the reminder job plans
+ * new ones for the new time, the raised sequence gives them new keys) and the people taking part
+ * are returned to be told.
+ */
+export async function moveSession(db: Db, actor: Actor, sessionId: number, to: { startsAt: Date; endsAt: Date }, now: Date): Promise<SessionMove> {
+  if (to.endsAt <= to.startsAt) throw new RangeError("a session ends after it starts");
+  return db.$transaction(async (tx) => {
+    const previous = await tx.courseSession.findUnique({ where: { id: sessionId }, include: { course: true } });
+    if (!previous || previous.cancelledAt || previous.startsAt < now) return { outcome: "gone" };
+    assertCanManage(actor, previous.course);
+    if (to.startsAt <= now) return { outcome: "in_past" };
+    const session = await tx.courseSession.update({ where: { id: sessionId }, data: { startsAt: to.startsAt, endsAt: to.endsAt, sequence: { increment: 1 } } });
+    await tx.reminder.updateMany({ where: { sessionId, sentAt: null, cancelledAt: null }, data: { cancelledAt: now } });
+    const enrollments = await tx.enrollment.findMany({ where: { courseId: previous.courseId, status: "active" }, include: { person: true } });
+    const { course, ...before } = previous;
+    return { outcome: "moved", session, previous: before, course, recipients: enrollments.map((enrollment) => recipientOf(enrollment.person)) };
   });
 }
 
