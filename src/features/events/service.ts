@@ -257,9 +257,9 @@ export async function checkInByCode(db: Db, personId: number, code: string, now:
  */
 async function comesWithoutPlace(tx: Tx, event: Event, rsvp: Rsvp | null, partySize: number): Promise<boolean> {
   if (rsvp?.status === "going") return rsvp.withoutPlace;
-  const { placesLeft } = await summarize(tx, event);
+  const { placesLeft, waitlistCount } = await summarize(tx, event);
   if (placesLeft === null) return false;
-  const othersWaiting = await tx.rsvp.count({ where: { eventId: event.id, status: "waitlisted", ...(rsvp ? { id: { not: rsvp.id } } : {}) } });
+  const othersWaiting = waitlistCount - (rsvp?.status === "waitlisted" ? 1 : 0);
   return othersWaiting > 0 || placesLeft < partySize;
 }
 
