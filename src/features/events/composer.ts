@@ -22,7 +22,8 @@ import {
 } from "./keyboards.js";
 import { eventManagementFeature } from "./management.js";
 import { announceEventPromotions } from "./notifications.js";
-import { CHECKIN_OPENS_BEFORE_MS, cancelRsvp, currentRsvp, maxPartySize, getEventSummary, isOpenForSignUp, listUpcomingEvents, setEventReminders, signUp, type EventSummary } from "./service.js";
+import { cancelRsvp, currentRsvp, maxPartySize, getEventSummary, isOpenForSignUp, listUpcomingEvents, setEventReminders, signUp, type EventSummary } from "./service.js";
+import { shortlyBefore } from "../../jobs/reminder-times.js";
 
 /** Residents browse the events of the next 30 days, sign up (with waiting list), cancel, check in. */
 export function eventsFeature(deps: BotDeps) {
@@ -126,8 +127,8 @@ export function eventsFeature(deps: BotDeps) {
     const back = eventDetailsKeyboard(ctx.t, event.id, "all", 0, { open: result.outcome !== "unavailable", signedUp: result.outcome !== "unavailable" });
     switch (result.outcome) {
       case "going": {
-        // The reminders come two hours before the start at the latest, and only to those who want them.
-        const remindersWillCome = ctx.person.eventReminders && event.startsAt.getTime() - deps.clock().getTime() > CHECKIN_OPENS_BEFORE_MS;
+        // The last reminder comes two hours before the start, and only to those who want them.
+        const remindersWillCome = ctx.person.eventReminders && shortlyBefore(event.startsAt) > deps.clock();
         const key = remindersWillCome ? "events.signed_up" : "events.signed_up_no_reminders";
         return void (await ctx.editMessageText(ctx.t(key, { title, count: result.rsvp.partySize }), { reply_markup: back }));
       }
