@@ -155,16 +155,14 @@ function checkWeekly(weekly: unknown): { slots?: WeeklySlot[]; problems: string[
   return problems.length > 0 ? { problems } : { slots, problems };
 }
 
-const isoDay = formatIsoDay;
-
 function periodProblems(firstDay: CalendarDay, lastDay: CalendarDay, slots: WeeklySlot[] | undefined): string[] {
-  if (compareDays(lastDay, firstDay) < 0) return [`lastDay (${isoDay(lastDay)}) is before firstDay (${isoDay(firstDay)})`];
+  if (compareDays(lastDay, firstDay) < 0) return [`lastDay (${formatIsoDay(lastDay)}) is before firstDay (${formatIsoDay(firstDay)})`];
   if (compareDays(lastDay, addDays(firstDay, MAX_COURSE_DAYS)) > 0) {
-    return [`lastDay (${isoDay(lastDay)}) is more than two years after firstDay (${isoDay(firstDay)}); check the year`];
+    return [`lastDay (${formatIsoDay(lastDay)}) is more than two years after firstDay (${formatIsoDay(firstDay)}); check the year`];
   }
   // Only the number of sessions matters here, and it does not depend on the time zone.
   if (slots && weeklySessions(firstDay, lastDay, slots, "UTC").length === 0) {
-    return [`the weekly schedule has no session between firstDay (${isoDay(firstDay)}) and lastDay (${isoDay(lastDay)})`];
+    return [`the weekly schedule has no session between firstDay (${formatIsoDay(firstDay)}) and lastDay (${formatIsoDay(lastDay)})`];
   }
   return [];
 }
@@ -196,7 +194,7 @@ function checkCourses(records: RawRecord[]): ParseResult {
 
 /** What makes a row of the file the same course on the next run: its key, or its German title, first day and place. */
 export function courseImportKey(course: Pick<ImportedCourse, "key" | "titleDe" | "firstDay" | "place">): string {
-  return importKeyOf(course.key, [course.titleDe, isoDay(course.firstDay), course.place]);
+  return importKeyOf(course.key, [course.titleDe, formatIsoDay(course.firstDay), course.place]);
 }
 
 // ───────────────────────────── public API ─────────────────────────────
@@ -243,13 +241,13 @@ export async function importCourses(db: Db, courses: readonly ImportedCourse[], 
       const instructors = await personIdsByTelegramId(tx, courses.map((course) => course.instructorTelegramId));
       const problems = unknownPersonProblems(courses, "instructorTelegramId", (course) => course.instructorTelegramId, instructors);
       if (problems.length > 0) return { ok: false, problems };
-      const keys = courses.map(courseImportKey);
+      const keyed = courses.map((course) => ({ course, importKey: courseImportKey(course) }));
+      const keys = keyed.map((entry) => entry.importKey);
       const stored = new Map((await tx.course.findMany({ where: { importKey: { in: keys } } })).map((course) => [course.importKey, course]));
       const createdIds: number[] = [];
       const counts = { updated: 0, unchanged: 0 };
       const updateProblems: ImportProblem[] = [];
-      for (const [index, course] of courses.entries()) {
-        const importKey = keys[index] ?? courseImportKey(course);
+      for (const { course, importKey } of keyed) {
         const existing = stored.get(importKey);
         if (existing) {
           const outcome = await updateImportedCourse(tx, existing, course);
