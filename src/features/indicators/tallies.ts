@@ -302,8 +302,6 @@ async function databaseFile(db: Db): Promise<string> {
   return main.file;
 }
 
-
-/** The stretches of time the triggers on the tallied tables marked as changed (see the tally_dirty migration). */
 /** The periods that have figures stored: scope "all" has a count in every period of its lifetime. */
 async function periodsComputed(db: Db): Promise<Set<string>> {
   const rows = await db.indicatorTally.findMany({
