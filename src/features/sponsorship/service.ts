@@ -343,11 +343,14 @@ export async function endRunningSponsorships(
       data: { status: "open", matchedAt: null },
     });
   }
-  const waiting = new Set(
-    (await tx.sponsorshipRequest.findMany({ where: { id: { in: running.map((sponsorship) => sponsorship.requestId) }, status: "open" }, select: { id: true } })).map(
-      (request) => request.id,
-    ),
-  );
+  // Only a sponsor's leaving puts requests back in the queue; otherwise none is reported back.
+  const waiting = reopenRequests
+    ? new Set(
+        (await tx.sponsorshipRequest.findMany({ where: { id: { in: running.map((sponsorship) => sponsorship.requestId) }, status: "open" }, select: { id: true } })).map(
+          (request) => request.id,
+        ),
+      )
+    : new Set<number>();
   return running.map((sponsorship) => ({
     sponsorshipId: sponsorship.id,
     requestId: sponsorship.requestId,
