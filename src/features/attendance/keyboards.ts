@@ -61,17 +61,19 @@ export function leavingOutcomeKeyboard(t: Translate, enrollmentId: number, statu
   return keyboard.text(t("attendance.back"), outcomeData.pack("show", enrollmentId));
 }
 
-/** The six-month answers asked from the outcomes screen: no "don't know", a way back instead. */
-export function sixMonthEntryKeyboard(t: Translate, enrollmentId: number): InlineKeyboard {
+function sixMonthAnswers(t: Translate, enrollmentId: number): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   for (const outcome of LEAVING_OUTCOMES) keyboard.text(t(`attendance.outcome.${outcome}`), sixMonthData.pack(enrollmentId, outcome)).row();
-  return keyboard.text(t("attendance.back"), outcomeData.pack("show", enrollmentId));
+  return keyboard;
+}
+
+/** The six-month answers asked from the outcomes screen: no "don't know", a way back instead. */
+export function sixMonthEntryKeyboard(t: Translate, enrollmentId: number): InlineKeyboard {
+  return sixMonthAnswers(t, enrollmentId).text(t("attendance.back"), outcomeData.pack("show", enrollmentId));
 }
 
 export function sixMonthKeyboard(t: Translate, enrollmentId: number): InlineKeyboard {
-  const keyboard = new InlineKeyboard();
-  for (const outcome of LEAVING_OUTCOMES) keyboard.text(t(`attendance.outcome.${outcome}`), sixMonthData.pack(enrollmentId, outcome)).row();
-  return keyboard.text(t("attendance.six_months.unknown_button"), sixMonthData.pack(enrollmentId, "unknown"));
+  return sixMonthAnswers(t, enrollmentId).text(t("attendance.six_months.unknown_button"), sixMonthData.pack(enrollmentId, "unknown"));
 }
 
 export function missingAttendanceKeyboard(t: Translate, courseId: number): InlineKeyboard {
