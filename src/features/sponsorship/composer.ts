@@ -13,6 +13,7 @@ import {
   pendingKeyboard,
   pickData,
   requestsKeyboard,
+  showSuggestionsKeyboard,
   sponsorshipData,
   suggestionsKeyboard,
 } from "./keyboards.js";
@@ -149,7 +150,7 @@ export function sponsorshipFeature(deps: BotDeps) {
       const request = await deps.db.sponsorship.findUniqueOrThrow({ where: { id: sponsorshipId }, select: { requestId: true } });
       await notifyPeople(ctx.api, deps.logger, result.managers, (t) => ({
         text: t("sponsorship.offer_declined_notice", { request: request.requestId }),
-        reply_markup: { inline_keyboard: [[{ text: t("sponsorship.show_suggestions"), callback_data: matchData.pack("request", request.requestId) }]] },
+        reply_markup: showSuggestionsKeyboard(t, request.requestId),
       }));
       return;
     }

@@ -71,6 +71,11 @@ export function pendingKeyboard(t: Translate, pending: readonly { profile: { id:
   return keyboard.text(t("sponsorship.back_to_requests"), matchData.pack("requests", 0));
 }
 
+/** For the managers: the way from a notice about a request to its suggested sponsors. */
+export function showSuggestionsKeyboard(t: Translate, requestId: number): InlineKeyboard {
+  return new InlineKeyboard().text(t("sponsorship.show_suggestions"), matchData.pack("request", requestId));
+}
+
 export function offerKeyboard(t: Translate, sponsorshipId: number): InlineKeyboard {
   return new InlineKeyboard().text(t("sponsorship.offer_accept"), offerData.pack("accept", sponsorshipId)).row().text(t("sponsorship.offer_decline"), offerData.pack("decline", sponsorshipId));
 }

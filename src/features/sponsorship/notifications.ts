@@ -4,7 +4,7 @@ import { notifyPeople } from "../../bot/notify.js";
 import type { Translate } from "../../i18n.js";
 import type { Recipient } from "../courses/service.js";
 import { labels } from "./labels.js";
-import { matchData, offerKeyboard } from "./keyboards.js";
+import { matchData, offerKeyboard, showSuggestionsKeyboard } from "./keyboards.js";
 import type { BackInQueue, Introduction, RequestView, SponsorInput } from "./service.js";
 
 /** Managers hear about a new volunteer, with buttons to approve or decline. */
@@ -23,7 +23,7 @@ export async function notifyNewVolunteer(api: Api, deps: BotDeps, managers: read
 export async function notifyNewRequest(api: Api, deps: BotDeps, managers: readonly Recipient[], requestId: number): Promise<void> {
   await notifyPeople(api, deps.logger, managers, (t) => ({
     text: t("sponsorship.new_request", { request: requestId }),
-    reply_markup: { inline_keyboard: [[{ text: t("sponsorship.show_suggestions"), callback_data: matchData.pack("request", requestId) }]] },
+    reply_markup: showSuggestionsKeyboard(t, requestId),
   }));
 }
 
@@ -78,7 +78,7 @@ export async function notifyBackInQueue(api: Api, deps: Pick<BotDeps, "logger">,
   for (const requestId of requestIds) {
     await notifyPeople(api, deps.logger, managers, (t) => ({
       text: t("sponsorship.back_in_queue", { request: requestId }),
-      reply_markup: { inline_keyboard: [[{ text: t("sponsorship.show_suggestions"), callback_data: matchData.pack("request", requestId) }]] },
+      reply_markup: showSuggestionsKeyboard(t, requestId),
     }));
   }
 }
