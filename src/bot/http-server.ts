@@ -6,6 +6,7 @@ import type { BotContext } from "./context.js";
 import type { HealthReport } from "../health.js";
 import type { Logger } from "../logger.js";
 import type { BotMetrics } from "../metrics.js";
+import { settlesWithin } from "../time.js";
 
 /** Telegram's updates are a few kilobytes; anything above this is not from Telegram. */
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
@@ -80,9 +81,7 @@ async function receiveUpdate(webhook: WebhookOptions, request: IncomingMessage, 
   if (!update) return sendJson(response, 400, { error: "body is not a Telegram update in JSON" });
   webhook.onUpdate();
   const handled = webhook.bot.handleUpdate(update).catch((error: unknown) => logger.error("webhook update failed", { updateId: update.update_id, error }));
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([handled, new Promise((resolve) => (timer = setTimeout(resolve, WEBHOOK_ANSWER_MS)))]);
-  clearTimeout(timer);
+  await settlesWithin(handled, WEBHOOK_ANSWER_MS);
   sendJson(response, 200, { ok: true });
 }
 
