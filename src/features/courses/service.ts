@@ -342,6 +342,13 @@ export async function setCourseInstructor(db: Db, actor: Actor, courseId: number
   });
 }
 
+/** A session that changed: its unsent reminders are dropped and its active participants returned, to be told. */
+async function dropRemindersAndFindParticipants(tx: Tx, session: CourseSession, now: Date): Promise<Recipient[]> {
+  await tx.reminder.updateMany({ where: { sessionId: session.id, sentAt: null, cancelledAt: null }, data: { cancelledAt: now } });
+  const enrollments = await tx.enrollment.findMany({ where: { courseId: session.courseId, status: "active" }, include: { person: true } });
+  return enrollments.map((enrollment) => recipientOf(enrollment.person));
+}
+
 /** Cancels a session: its reminders are dropped and the people taking part are returned to be told. */
 export async function cancelSession(db: Db, actor: Actor, sessionId: number, now: Date) {
   return db.$transaction(async (tx) => {
@@ -349,9 +356,7 @@ export async function cancelSession(db: Db, actor: Actor, sessionId: number, now
     if (!session || session.cancelledAt || session.startsAt < now) return undefined;
     assertCanManage(actor, session.course);
     const cancelled = await tx.courseSession.update({ where: { id: sessionId }, data: { cancelledAt: now, sequence: { increment: 1 } } });
-    await tx.reminder.updateMany({ where: { sessionId, sentAt: null, cancelledAt: null }, data: { cancelledAt: now } });
-    const enrollments = await tx.enrollment.findMany({ where: { courseId: session.courseId, status: "active" }, include: { person: true } });
-    return { session: cancelled, course: session.course, recipients: enrollments.map((enrollment) => recipientOf(enrollment.person)) };
+    return { session: cancelled, course: session.course, recipients: await dropRemindersAndFindParticipants(tx, cancelled, now) };
   });
 }
 
@@ -373,10 +378,9 @@ export async function moveSession(db: Db, actor: Actor, sessionId: number, to: {
     assertCanManage(actor, previous.course);
     if (to.startsAt <= now) return { outcome: "in_past" };
     const session = await tx.courseSession.update({ where: { id: sessionId }, data: { startsAt: to.startsAt, endsAt: to.endsAt, sequence: { increment: 1 } } });
-    await tx.reminder.updateMany({ where: { sessionId, sentAt: null, cancelledAt: null }, data: { cancelledAt: now } });
-    const enrollments = await tx.enrollment.findMany({ where: { courseId: previous.courseId, status: "active" }, include: { person: true } });
+    const recipients = await dropRemindersAndFindParticipants(tx, session, now);
     const { course, ...before } = previous;
-    return { outcome: "moved", session, previous: before, course, recipients: enrollments.map((enrollment) => recipientOf(enrollment.person)) };
+    return { outcome: "moved", session, previous: before, course, recipients };
   });
 }
 
