@@ -6,8 +6,11 @@
  *   npx tsx bench/responsiveness.ts            # both bots
  *   npx tsx bench/responsiveness.ts belm       # one of them
  *   npx tsx bench/responsiveness.ts belm --cpu-prof   # and write a CPU profile of the bot to bench/profiles/
+ *   npx tsx bench/responsiveness.ts belm --cpu-prof --mix-only   # profile only 2,000 updates of the mix
+ *   npx tsx bench/responsiveness.ts belm --cpu-prof --flood-only # profile only the flood and the newcomer
+ *   npx tsx bench/responsiveness.ts --tsx       # bots run from the sources under tsx (default: built, plain node)
  */
-import { fork, type ChildProcess } from "node:child_process";
+import { execFileSync, fork, type ChildProcess } from "node:child_process";
 import { createDb } from "../src/db.js";
 import { seedDemoData } from "../src/demo-data.js";
 import { residents } from "../test/support/broadcasts.js";
@@ -29,6 +32,13 @@ const args = process.argv.slice(2);
 const chosen = args.filter((arg): arg is Kind => arg === "belm" || arg === "bare");
 const kinds: Kind[] = chosen.length > 0 ? chosen : ["belm", "bare"];
 const profile = args.includes("--cpu-prof");
+/** Only the steady mix (2,000 updates), so a profile shows what an ordinary update costs. */
+const mixOnly = args.includes("--mix-only");
+/** Only the flood and the newcomer, for a profile of what dropped updates cost. */
+const floodOnly = args.includes("--flood-only");
+/** Bots run as built JavaScript under plain node, as in production; `--tsx` runs the sources under tsx instead. */
+const underTsx = args.includes("--tsx");
+if (!underTsx) execFileSync("npx", ["tsc", "-p", "tsconfig.bench.json"], { stdio: "inherit" });
 const databases = migratedDatabases();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -51,8 +61,8 @@ class Harness {
     await seedDemoData(db, new Date());
     await residents(db, fake, RESIDENTS, FIRST_RESIDENT, { ruEvery: 3 });
     await db.$disconnect();
-    const execArgv = ["--import", "tsx", ...(profile ? ["--cpu-prof", "--cpu-prof-dir=bench/profiles"] : [])];
-    const child = fork("bench/bot-process.ts", [kind, fake.apiRoot, fake.token, file], { execArgv, stdio: ["ignore", "inherit", "pipe", "ipc"] });
+    const execArgv = [...(underTsx ? ["--import", "tsx"] : []), ...(profile ? ["--cpu-prof", "--cpu-prof-dir=bench/profiles"] : [])];
+    const child = fork(underTsx ? "bench/bot-process.ts" : "dist/bench/bot-process.js", [kind, fake.apiRoot, fake.token, file], { execArgv, stdio: ["ignore", "inherit", "pipe", "ipc"] });
     const errors: string[] = [];
     child.stderr?.on("data", (chunk: Buffer) => {
       for (const line of chunk.toString().split("\n")) if (line.includes('"level":"error"')) errors.push(line);
@@ -109,11 +119,22 @@ async function steady(harness: Harness, perSecond: number, count: number, firstR
   const started = Date.now();
   for (let index = 0; index < count; index++) {
     await sleep(Math.max(0, started + (index * 1000) / perSecond - Date.now()));
-    const chatId = firstResident + index;
+    const chatId = FIRST_RESIDENT + ((firstResident - FIRST_RESIDENT + index) % RESIDENTS);
     harness.user(chatId).send(MIX[index % MIX.length] ?? "/help");
     sent.push({ chatId, at: Date.now() });
   }
   return harness.waitForAnswers(sent, 60_000);
+}
+
+/** 10,000 hostile updates from 300 senders, then a newcomer's /help: how long until it is answered. */
+async function flood(harness: Harness): Promise<string> {
+  const floodStart = Date.now();
+  for (let index = 0; index < 10_000; index++) harness.user(500_000 + (index % 300)).send(index % 2 ? "spam spam spam" : "/courses");
+  const newcomer = harness.user(900_001);
+  const askedAt = Date.now();
+  newcomer.send("/help");
+  const [newcomerAfter = NaN] = await harness.waitForAnswers([{ chatId: newcomer.chatId, at: askedAt }], 600_000);
+  return `${(newcomerAfter / 1000).toFixed(2)} s (flood pushed in ${((askedAt - floodStart) / 1000).toFixed(1)} s)`;
 }
 
 async function measure(kind: Kind): Promise<Record<string, string>> {
@@ -124,11 +145,14 @@ async function measure(kind: Kind): Promise<Record<string, string>> {
     await sleep(1000);
     const idle = await harness.stats();
 
+    if (floodOnly) return { bot: kind, "newcomer's /help after 10,000 from 300": await flood(harness) };
     const before = await harness.stats();
-    await steady(harness, 40, 400, FIRST_RESIDENT + 20);
+    const mixUpdates = mixOnly ? 2_000 : 400;
+    await steady(harness, 40, mixUpdates, mixOnly ? FIRST_RESIDENT : FIRST_RESIDENT + 20);
     const after = await harness.stats();
-    const cpuPerUpdate = (after.cpuMs - before.cpuMs) / 400;
+    const cpuPerUpdate = (after.cpuMs - before.cpuMs) / mixUpdates;
     phase("CPU per update", `${cpuPerUpdate.toFixed(2)} ms, RSS idle ${idle.rssMb.toFixed(0)} MB`);
+    if (mixOnly) return { bot: kind, "CPU per update (mix)": `${cpuPerUpdate.toFixed(2)} ms` };
 
     const paced = await steady(harness, 20, 200, FIRST_RESIDENT + 420);
     phase("latency at 20/s p50 / p99", `${percentile(paced, 0.5)} / ${percentile(paced, 0.99)} ms`);
@@ -144,18 +168,13 @@ async function measure(kind: Kind): Promise<Record<string, string>> {
     const afterBurst = await harness.stats();
     phase("500 at once all / p99", `${Math.max(...burstLatencies)} / ${percentile(burstLatencies, 0.99)} ms, RSS ${afterBurst.rssMb.toFixed(0)} MB`);
 
-    const floodStart = Date.now();
-    for (let index = 0; index < 10_000; index++) harness.user(500_000 + (index % 300)).send(index % 2 ? "spam spam spam" : "/courses");
-    const newcomer = harness.user(900_001);
-    const askedAt = Date.now();
-    newcomer.send("/help");
-    const [newcomerAfter = NaN] = await harness.waitForAnswers([{ chatId: newcomer.chatId, at: askedAt }], 600_000);
+    const newcomerAfter = await flood(harness);
     return {
       bot: kind,
       "CPU per update (mix)": `${cpuPerUpdate.toFixed(2)} ms`,
       "latency at 20/s p50 / p99": `${percentile(paced, 0.5)} / ${percentile(paced, 0.99)} ms`,
       "500 at once: all answered / p99": `${(Math.max(...burstLatencies) / 1000).toFixed(2)} / ${(percentile(burstLatencies, 0.99) / 1000).toFixed(2)} s`,
-      "newcomer's /help after 10,000 from 300": `${(newcomerAfter / 1000).toFixed(2)} s (flood pushed in ${((askedAt - floodStart) / 1000).toFixed(1)} s)`,
+      "newcomer's /help after 10,000 from 300": newcomerAfter,
       "error log lines": String(harness.errors.length),
       "RSS idle / after the 500 burst": `${idle.rssMb.toFixed(0)} / ${afterBurst.rssMb.toFixed(0)} MB`,
     };
