@@ -334,17 +334,19 @@ async function periodsWithChanges(db: Db, candidates: readonly Period[], upTo: n
 
 /**
  * The periods whose figures can differ from the stored ones: those still running (their figures
- * are read "as of now") and those overlapping a change. After every run a marker from that run's
- * "now" onwards covers the periods that were running then and have ended since.
+ * are read "as of now"), those never computed, and those overlapping a change. After every run a
+ * marker from that run's "now" onwards covers the periods that were running then and have ended
+ * since. Only ended, computed periods are looked up among the markers: on an installation's first
+ * run (after an import, tens of thousands of markers) that lookup would block the bot for ~100 ms
+ * and could not change the answer.
  */
-function periodsToRecompute(candidates: readonly Period[], changed: ReadonlySet<string>, now: Date, computed: ReadonlySet<string>): Period[] {
-  return candidates.filter((period) => {
-    if (period.end > now) return true;
-    const id = periodId(period.kind, period.start);
-    // Data older than the oldest figure widens the lifetime of scope "all" backwards; periods
-    // never computed have no marker of their own.
-    return !computed.has(id) || changed.has(id);
-  });
+async function periodsToRecompute(db: Db, candidates: readonly Period[], consumed: number, now: Date): Promise<Period[]> {
+  // Data older than the oldest figure widens the lifetime of scope "all" backwards; periods
+  // never computed have no marker of their own.
+  const computed = await periodsComputed(db);
+  const settled = new Set(candidates.filter((period) => period.end <= now && computed.has(periodId(period.kind, period.start))));
+  const changed = await periodsWithChanges(db, [...settled], consumed);
+  return candidates.filter((period) => !settled.has(period) || changed.has(periodId(period.kind, period.start)));
 }
 
 function boundValue(value: unknown): string | number | null {
@@ -414,9 +416,7 @@ export async function recomputeTallies(db: Db, now: Date, timeZone: string, opti
   const consumed = await lastMarker(db);
   const from = earliest && earliest < now ? earliest : now;
   const candidates = (["month", "quarter"] as const).flatMap((kind) => periodsBetween(kind, from, now, timeZone));
-  const recomputed = options.full
-    ? candidates
-    : periodsToRecompute(candidates, await periodsWithChanges(db, candidates, consumed), now, await periodsComputed(db));
+  const recomputed = options.full ? candidates : await periodsToRecompute(db, candidates, consumed, now);
   const changes = await computeTallyChanges(
     {
       path,
