@@ -155,12 +155,18 @@ function readYaml<S extends z.ZodType>(folder: string, name: string, schema: S):
   return parsed.data;
 }
 
+/** An import file of the demo (`courses` → courses.yaml), read by the import's own parser. */
+function readImportFile<R>(folder: string, kind: string, parseFile: (fileName: string, content: string) => R): [string, R] {
+  const name = `${kind}.yaml`;
+  return [name, parseFile(name, readFileSync(join(folder, name), "utf8"))];
+}
+
 /** Reads and checks every file of the demo; a mistake in any of them is thrown with the file's name. */
 export function readDemoFiles(folder = demoFolder()): DemoFiles {
-  const courses = parseCourseFile("courses.yaml", readFileSync(join(folder, "courses.yaml"), "utf8"));
-  if (!courses.ok) throw problemsOf("courses.yaml", courses.problems);
-  const events = parseEventFile("events.yaml", readFileSync(join(folder, "events.yaml"), "utf8"));
-  if (!events.ok) throw problemsOf("events.yaml", events.problems);
+  const [courseFile, courses] = readImportFile(folder, "courses", parseCourseFile);
+  if (!courses.ok) throw problemsOf(courseFile, courses.problems);
+  const [eventFile, events] = readImportFile(folder, "events", parseEventFile);
+  if (!events.ok) throw problemsOf(eventFile, events.problems);
   return {
     calendar: readYaml(folder, "calendar.yaml", CALENDAR),
     people: readYaml(folder, "people.yaml", PEOPLE),
