@@ -16,7 +16,7 @@ import {
   withdraw,
 } from "../../src/features/courses/service.js";
 import { courseSessionReminders } from "../../src/features/courses/reminders.js";
-import { addReminders } from "../../src/jobs/reminders.js";
+import { addReminders } from "../../src/jobs/reminder-source.js";
 import { createTestDb } from "../support/db.js";
 import { courseInput, OFFICE as manager } from "../support/fixtures.js";
 

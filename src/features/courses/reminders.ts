@@ -1,6 +1,6 @@
 import type { Course, CourseSession, Enrollment } from "../../generated/prisma/client.js";
 import { formatDateTime, languageOf, localized, translator, type Language } from "../../i18n.js";
-import type { DueReminder, PlannedReminder, ReminderContext, ReminderSource, Review } from "../../jobs/reminders.js";
+import type { DueReminder, PlannedReminder, ReminderContext, ReminderSource, Review } from "../../jobs/reminder-source.js";
 import { PLANNING_HORIZON_MS, dayHasBegun, eveningBefore, remindablePeople, shortlyBefore, startsEarly } from "../../jobs/reminder-times.js";
 
 /**
