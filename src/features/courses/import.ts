@@ -34,7 +34,8 @@ import {
 import { addDays, compareDays, formatIsoDay, parseIsoDay, type CalendarDay, parseClockTime } from "../../time.js";
 import { parseWeekday, weeklySessions, type WeeklySlot } from "./schedule.js";
 import type { Course, Prisma } from "../../generated/prisma/client.js";
-import { COURSE_CATEGORIES, insertCourse, type CourseInput } from "./service.js";
+import { COURSE_CATEGORIES } from "./service.js";
+import { insertCourse, type CourseInput } from "./management/service.js";
 
 /**
  * Courses from a YAML or CSV file: every record is checked and every problem is reported with its

@@ -31,7 +31,8 @@ import {
 } from "../../file-import.js";
 import type { Event, Prisma } from "../../generated/prisma/client.js";
 import { addDays, calendarDayOf, formatIsoDay, parseIsoDay, parseClockTime } from "../../time.js";
-import { EVENT_KINDS, insertEvents, summarize, type EventInput } from "./service.js";
+import { EVENT_KINDS, summarize } from "./service.js";
+import { insertEvents, type EventInput } from "./management/service.js";
 
 /**
  * Events from a YAML or CSV file, like the course import: every problem is reported with its
