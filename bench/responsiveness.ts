@@ -12,7 +12,7 @@
  */
 import { execFileSync, fork, type ChildProcess } from "node:child_process";
 import { createDb } from "../src/db.js";
-import { seedDemoData } from "../src/demo-data.js";
+import { seedDemoData } from "../src/demo/index.js";
 import { residents } from "../test/support/broadcasts.js";
 import { FakeTelegram } from "../test/support/fake-telegram.js";
 import type { TelegramUser } from "../test/support/user.js";

@@ -1,6 +1,6 @@
 import { createDb } from "../src/db.js";
 import { DEFAULT_DATABASE_URL } from "../src/db-url.js";
-import { seedDemoData } from "../src/demo-data.js";
+import { seedDemoData } from "../src/demo/index.js";
 
 // Fills the database with the demo data of the municipality; run again, it changes nothing.
 const db = createDb(process.env.DATABASE_URL || DEFAULT_DATABASE_URL);

@@ -236,7 +236,8 @@ function yamlList(doc: Document, kind: RecordKind) {
 
 function yamlRecords(content: string, kind: RecordKind): Records {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(content, { lineCounter, prettyErrors: false });
+  // Merge keys (`<<: *format`) let a file repeat a record's fields, e.g. an event held again on another day.
+  const doc = parseDocument(content, { lineCounter, prettyErrors: false, merge: true });
   // An unclosed bracket is noticed at the very end, which may be the empty line after the last one.
   const lastLine = content.trimEnd().split("\n").length;
   const lineAt = (offset: number) => Math.min(lineCounter.linePos(offset).line, lastLine);

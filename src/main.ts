@@ -13,7 +13,7 @@ import type { BotDeps } from "./bot/context.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { createDb } from "./db.js";
 import { sqliteFilePath } from "./db-url.js";
-import { seedDemoData } from "./demo-data.js";
+import { seedDemoData } from "./demo/index.js";
 import { checkHealth, UpdateReceipts, UPDATES_STALE_AFTER_MS } from "./health.js";
 import { createJobs } from "./jobs/index.js";
 import { startScheduler, type Job } from "./jobs/scheduler.js";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Db } from "../src/db.js";
-import { importCourseFile, importCourses, parseCourseFile, type ImportedCourse } from "../src/features/courses/import.js";
+import { importCourseFile, importCourses, importCoursesWithin, parseCourseFile, type ImportedCourse } from "../src/features/courses/import.js";
 import { createTestDb } from "./support/db.js";
 
 const TIME_ZONE = "Europe/Berlin";
@@ -305,6 +305,19 @@ describe("a file with problems imports nothing", () => {
 
     await expect(importCourses(db, [good, noSessions], TIME_ZONE)).rejects.toThrow(/no session/);
     expect(await db.course.count()).toBe(0);
+  });
+
+  it("stores nothing when the transaction of a caller who imports inside it fails later", async () => {
+    const parsed = parseCourseFile("kurse.yaml", yamlFile(yamlCourse()));
+    if (!parsed.ok) throw new Error(`the file should parse: ${JSON.stringify(parsed.problems)}`);
+    const failing = db.$transaction(async (tx) => {
+      expect(await importCoursesWithin(tx, parsed.courses, TIME_ZONE)).toMatchObject({ ok: true, created: 1 });
+      expect(await tx.course.count()).toBe(1);
+      throw new Error("a later step fails");
+    });
+    await expect(failing).rejects.toThrow("a later step fails");
+    expect(await db.course.count()).toBe(0);
+    expect(await db.courseSession.count()).toBe(0);
   });
 
   it("refuses a file that is neither YAML nor CSV", () => {

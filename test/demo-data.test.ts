@@ -1,6 +1,8 @@
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Db } from "../src/db.js";
-import { seedDemoData } from "../src/demo-data.js";
+import { demoFolder, readDemoFiles } from "../src/demo/files.js";
+import { seedDemoData } from "../src/demo/index.js";
 import { periodContaining, shiftPeriod, type Period } from "../src/features/indicators/periods.js";
 import { recomputeTallies } from "../src/features/indicators/tallies.js";
 import { DISTRICTS, HELP_AREAS, SPONSOR_LANGUAGES, TIMES } from "../src/features/sponsorship/service.js";
@@ -63,6 +65,22 @@ async function seededDb(now: Date): Promise<Db> {
   expect(await seedDemoData(db, now)).toEqual({ created: true });
   return db;
 }
+
+describe("the demo's files", () => {
+  it("are found from the source and from the built code, which the image keeps beside prisma/", () => {
+    const demo = join(process.cwd(), "prisma", "demo");
+    expect(demoFolder(join(process.cwd(), "src", "demo"))).toBe(demo);
+    expect(demoFolder(join(process.cwd(), "dist", "src", "demo"))).toBe(demo);
+    expect(() => demoFolder("/")).toThrow(/not found/);
+  });
+
+  it("hold courses and events that the import scripts read as they are, each with its key", () => {
+    const files = readDemoFiles();
+    expect(files.courses).toHaveLength(6);
+    expect(files.events.length).toBeGreaterThan(10);
+    for (const row of [...files.courses, ...files.events]) expect(row.key).toMatch(/^demo-/);
+  });
+});
 
 describe("seedDemoData in spring", () => {
   let db: Db;
@@ -146,6 +164,13 @@ describe("seedDemoData in spring", () => {
     }
     const nextDropIn = dropIns.find((event) => event.startsAt > SPRING_NOW);
     expect(nextDropIn && nextDropIn.startsAt.getTime() - SPRING_NOW.getTime()).toBeLessThan(WEEK_MS);
+  });
+
+  it("stores every course and event through the import, under the key of its row in prisma/demo/", async () => {
+    const rows = [...(await db.course.findMany()), ...(await db.event.findMany())];
+    for (const row of rows) expect(row.importKey).toMatch(/"demo-/);
+    const events = await db.event.findMany();
+    expect(events.every((event) => event.checkinCode !== null)).toBe(true);
   });
 
   it("writes every course and event in German and in Russian", async () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import type { Db } from "../src/db.js";
 import { formatProblem } from "../src/file-import.js";
-import { importEvents, parseEventFile } from "../src/features/events/import.js";
+import { importEvents, importEventsWithin, parseEventFile } from "../src/features/events/import.js";
 import { createTestDb } from "./support/db.js";
 
 const TIME_ZONE = "Europe/Berlin";
@@ -129,5 +129,41 @@ describe("events from a file", () => {
       problems: [{ line: 2, message: "capacity 2 is below the 3 people already coming on 2027-02-09" }],
     });
     expect(await db.event.findFirstOrThrow()).toMatchObject({ capacity: 3 });
+  });
+
+  it("repeats an event's fields with a YAML merge key, each repetition with its own day and key", () => {
+    const yaml = `events:
+  - &games
+    key: games-1
+    titleDe: Spieleabend
+    titleRu: Вечер игр
+    descriptionDe: Spiele für alle
+    descriptionRu: Игры для всех
+    kind: club
+    place: Quartierstreff
+    capacity: 25
+    day: 2027-02-11
+    from: "18:30"
+    to: "21:00"
+  - <<: *games
+    key: games-2
+    day: 2027-03-11
+`;
+    const parsed = parseEventFile("events.yaml", yaml);
+    if (!parsed.ok) throw new Error(parsed.problems.map(formatProblem).join("\n"));
+    const [first, again] = parsed.events;
+    expect(again).toEqual({ ...first, key: "games-2", day: { year: 2027, month: 3, day: 11 }, line: 14 });
+  });
+
+  it("imports inside a transaction the caller holds, and stores nothing when the caller's transaction fails later", async () => {
+    const parsed = parseEventFile("events.yaml", readFileSync("examples/events.yaml", "utf8"));
+    if (!parsed.ok) throw new Error(parsed.problems.map(formatProblem).join("\n"));
+    const failing = db.$transaction(async (tx) => {
+      expect(await importEventsWithin(tx, parsed.events, TIME_ZONE)).toEqual({ ok: true, created: 13, updated: 0, unchanged: 0 });
+      expect(await tx.event.count()).toBe(13);
+      throw new Error("a later step fails");
+    });
+    await expect(failing).rejects.toThrow("a later step fails");
+    expect(await db.event.count()).toBe(0);
   });
 });

@@ -1,12 +1,13 @@
 import { InlineKeyboard } from "grammy";
 import { z } from "zod";
 import type { Db } from "../db.js";
-import { languageOf, type Language, type Translate } from "../i18n.js";
+import { languageOf, translator, type Language, type Translate } from "../i18n.js";
 import { parseLocalDay } from "../time.js";
 import { defineCallbackData } from "./callback-data.js";
 import type { ConversationContext } from "./context.js";
 import { waitForButton, waitForChoice, waitForTextOrButton, type BotConversation } from "./conversation-helpers.js";
 import type { PersonWithRoles } from "../features/onboarding/service.js";
+import type { EditableField } from "../features/appointments/fields.js";
 
 /**
  * Step-by-step forms of managers (a new course, a new event): one question per message, a cancel
@@ -93,15 +94,51 @@ export async function confirm(conversation: BotConversation, ctx: ConversationCo
   return press;
 }
 
+/**
+ * Runs a form for the person `personId` in their language. `steps` asks and acts; when the person
+ * cancels at any step they are told so, with the buttons of `afterCancel` if it gives any.
+ */
+export async function runForm(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  db: Db,
+  personId: number,
+  steps: (t: Translate, language: Language) => Promise<void>,
+  afterCancel?: (t: Translate) => InlineKeyboard | undefined,
+): Promise<void> {
+  const language = await conversation.external(async () => (await loadActor(db, personId)).language);
+  const t = translator(language);
+  try {
+    await steps(t, language);
+  } catch (error) {
+    if (!(error instanceof Cancelled)) throw error;
+    const reply_markup = afterCancel?.(t);
+    await ctx.reply(t("cancel.done"), reply_markup ? { reply_markup } : undefined);
+  }
+}
+
+/**
+ * The last step of a form: the summary to confirm, then `act` for the person as they are now
+ * (their roles read again, so a role taken away meanwhile counts). Returns the press, to answer
+ * it, and what `act` returned; throws Cancelled when the person cancels.
+ */
+export async function confirmAndAct<T>(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  t: Translate,
+  step: { summary: string; confirmLabel: string; db: Db; personId: number },
+  act: (actor: Awaited<ReturnType<typeof loadActor>>, press: ConversationContext) => Promise<T>,
+): Promise<{ press: ConversationContext; result: T }> {
+  const press = await confirm(conversation, ctx, t, step.summary, step.confirmLabel);
+  const result = await conversation.external(async () => act(await loadActor(step.db, step.personId), press));
+  return { press, result };
+}
+
 /** The person with their roles, read inside `conversation.external` when the form acts for them. */
 export async function loadActor(db: Db, personId: number): Promise<Pick<PersonWithRoles, "id" | "roles"> & { language: Language }> {
   const person = await db.person.findUniqueOrThrow({ where: { id: personId }, include: { roles: true } });
   return { id: person.id, roles: person.roles.map((grant) => grant.role), language: languageOf(person.language) };
 }
-
-/** The fields of a course or an event that managers change one at a time. */
-export const EDITABLE_FIELDS = ["titleDe", "titleRu", "descriptionDe", "descriptionRu", "place", "capacity"] as const;
-export type EditableField = (typeof EDITABLE_FIELDS)[number];
 
 const fieldSchemas: Record<EditableField, { schema: z.ZodType<string | number>; invalidKey: string }> = {
   titleDe: { schema: shortText, invalidKey: "manage.invalid_title" },

@@ -1,8 +1,8 @@
 import type { InlineKeyboardMarkup } from "grammy/types";
 import type { BotDeps } from "../bot/context.js";
 import { isBlocked } from "../bot/notify.js";
-import { Prisma, type Db } from "../db.js";
-import type { Person, Reminder, ReminderKind } from "../generated/prisma/client.js";
+import type { Db } from "../db.js";
+import type { Person, Reminder } from "../generated/prisma/client.js";
 import { attendanceReminders } from "../features/attendance/reminders.js";
 import { courseSessionReminders } from "../features/courses/reminders.js";
 import { eventReminders } from "../features/events/reminders.js";
@@ -10,6 +10,7 @@ import { sponsorshipReminders } from "../features/sponsorship/reminders.js";
 import { retentionReminders } from "../features/onboarding/reminders.js";
 import { markBlockedByChat } from "../features/onboarding/service.js";
 import { utcToWallClock } from "../time.js";
+import { addReminders, type DueReminder, type ReminderContext, type ReminderSource, type Review } from "./reminder-source.js";
 
 /**
  * One mechanism for every reminder of the bot. Each run has two phases:
@@ -18,44 +19,6 @@ import { utcToWallClock } from "../time.js";
  * - deliver: due rows are re-checked, sent, and marked sent only after Telegram accepted them.
  * Features add kinds by adding a source to `reminderSources`.
  */
-
-/** A reminder a source wants to exist; the ids tie it to what it is about. */
-export interface PlannedReminder {
-  kind: ReminderKind;
-  dedupeKey: string;
-  personId: number;
-  dueAt: Date;
-  sessionId?: number;
-  eventId?: number;
-  sponsorshipId?: number;
-  enrollmentId?: number;
-}
-
-export type DueReminder = Reminder & { person: Person };
-
-/** What a source says about a due reminder at send time. */
-export type Review =
-  | {
-      send: true;
-      text: string;
-      /** Buttons to answer with, e.g. the sponsorship check-in's "fine / need help / ended". */
-      reply_markup?: InlineKeyboardMarkup;
-      /** True for the few reminders that may wake people, e.g. the 2-hour reminder of an early session. */
-      allowedInQuietHours: boolean;
-    }
-  | { send: false; reason: string };
-
-export interface ReminderContext {
-  db: Db;
-  timeZone: string;
-}
-
-export interface ReminderSource {
-  kinds: readonly ReminderKind[];
-  plan(context: ReminderContext, now: Date): Promise<PlannedReminder[]>;
-  /** Re-checks due reminders of its kinds; one entry per reminder id. */
-  review(context: ReminderContext, due: readonly DueReminder[], now: Date): Promise<Map<number, Review>>;
-}
 
 export const reminderSources: readonly ReminderSource[] = [courseSessionReminders, eventReminders, sponsorshipReminders, attendanceReminders, retentionReminders];
 
@@ -78,8 +41,6 @@ export interface ReminderRunCounts {
 export const QUIET_HOURS = { from: 21, until: 8 } as const;
 export const MAX_ATTEMPTS = 5;
 const BATCH_SIZE = 100;
-/** Rows per INSERT; each row binds 9 parameters, far below SQLite's limit. */
-const INSERT_CHUNK = 500;
 
 /** One run at `now`: plan what should exist, then deliver what is due. */
 export async function runReminderJob(
@@ -101,29 +62,6 @@ async function planReminders(context: ReminderContext, sources: readonly Reminde
   let created = 0;
   for (const source of sources) created += await addReminders(context.db, await source.plan(context, now), now);
   return created;
-}
-
-/** Creates the rows whose dedupeKey does not exist yet (also for jobs that plan on their own schedule); returns how many. */
-export async function addReminders(db: Db, planned: readonly PlannedReminder[], now: Date): Promise<number> {
-  let created = 0;
-  for (let start = 0; start < planned.length; start += INSERT_CHUNK) {
-    created += await insertNew(db, planned.slice(start, start + INSERT_CHUNK), now);
-  }
-  return created;
-}
-
-/** Creates the rows whose dedupeKey does not exist yet, in one statement; returns how many. */
-async function insertNew(db: Db, reminders: readonly PlannedReminder[], now: Date): Promise<number> {
-  if (reminders.length === 0) return 0;
-  const rows = reminders.map(
-    (reminder) =>
-      Prisma.sql`(${reminder.kind}, ${reminder.dedupeKey}, ${reminder.personId}, ${reminder.dueAt}, ${reminder.sessionId ?? null},
-        ${reminder.eventId ?? null}, ${reminder.sponsorshipId ?? null}, ${reminder.enrollmentId ?? null}, ${now})`,
-  );
-  return db.$executeRaw`
-    INSERT INTO "Reminder" ("kind", "dedupeKey", "personId", "dueAt", "sessionId", "eventId", "sponsorshipId", "enrollmentId", "createdAt")
-    VALUES ${Prisma.join(rows)}
-    ON CONFLICT ("dedupeKey") DO NOTHING`;
 }
 
 // ───────────────────────────── delivering ─────────────────────────────

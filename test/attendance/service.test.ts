@@ -14,7 +14,8 @@ import {
   saveAttendance,
   sessionsToMark,
 } from "../../src/features/attendance/service.js";
-import { cancelSession, createCourse, register } from "../../src/features/courses/service.js";
+import { register } from "../../src/features/courses/service.js";
+import { cancelSession, createCourse } from "../../src/features/courses/management/service.js";
 import { ForbiddenError, type Actor } from "../../src/features/onboarding/roles.js";
 import { runReminderJob, type SendText } from "../../src/jobs/reminders.js";
 import { silentLogger } from "../../src/logger.js";

@@ -1,22 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
 import { ForbiddenError } from "../../src/features/onboarding/roles.js";
-import {
-  cancelSession,
-  closeCourse,
-  createCourse,
-  managedCourses,
-  moveSession,
-  myCourses,
-  participants,
-  register,
-  removeParticipant,
-  setCourseInstructor,
-  updateCourse,
-  withdraw,
-} from "../../src/features/courses/service.js";
+import { managedCourses, myCourses, register, withdraw } from "../../src/features/courses/service.js";
+import { cancelSession, closeCourse, createCourse, moveSession, participants, removeParticipant, setCourseInstructor, updateCourse } from "../../src/features/courses/management/service.js";
 import { courseSessionReminders } from "../../src/features/courses/reminders.js";
-import { addReminders } from "../../src/jobs/reminders.js";
+import { addReminders } from "../../src/jobs/reminder-source.js";
 import { createTestDb } from "../support/db.js";
 import { courseInput, OFFICE as manager } from "../support/fixtures.js";
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
 import { saveAttendance } from "../../src/features/attendance/service.js";
-import { createCourse, register } from "../../src/features/courses/service.js";
+import { register } from "../../src/features/courses/service.js";
+import { createCourse } from "../../src/features/courses/management/service.js";
 import { createJobs } from "../../src/jobs/index.js";
 import { onboard, type RunningTestBot, startBotTestEnvironment, stopBotTestEnvironment } from "../support/app.js";
 import type { FakeTelegram } from "../support/fake-telegram.js";

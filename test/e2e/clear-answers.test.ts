@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
 import { courseData } from "../../src/features/courses/keyboards.js";
-import { createCourse, register } from "../../src/features/courses/service.js";
+import { register } from "../../src/features/courses/service.js";
+import { createCourse } from "../../src/features/courses/management/service.js";
 import { eventData } from "../../src/features/events/keyboards.js";
-import { checkInByCode, createEvents, signUp } from "../../src/features/events/service.js";
+import { signUp } from "../../src/features/events/service.js";
+import { checkInByCode } from "../../src/features/events/checkin-service.js";
+import { createEvents } from "../../src/features/events/management/service.js";
 import { runReminderJob } from "../../src/jobs/reminders.js";
 import { onboard, type RunningTestBot, startBotTestEnvironment, stopBotTestEnvironment } from "../support/app.js";
 import { courseInput, OFFICE as manager } from "../support/fixtures.js";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
-import { createCourse } from "../../src/features/courses/service.js";
+import { createCourse } from "../../src/features/courses/management/service.js";
 import { onboard, type RunningTestBot, startBotTestEnvironment, stopBotTestEnvironment } from "../support/app.js";
 import { courseInput, OFFICE as manager } from "../support/fixtures.js";
 import { type FakeTelegram } from "../support/fake-telegram.js";

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
-import { createEvents, signUp, type EventInput } from "../../src/features/events/service.js";
+import { signUp } from "../../src/features/events/service.js";
+import { createEvents, type EventInput } from "../../src/features/events/management/service.js";
 import { runReminderJob } from "../../src/jobs/reminders.js";
 import { onboard, type RunningTestBot, startBotTestEnvironment, stopBotTestEnvironment } from "../support/app.js";
 import { type FakeTelegram } from "../support/fake-telegram.js";

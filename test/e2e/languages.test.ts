@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
-import { createCourse } from "../../src/features/courses/service.js";
-import { createEvents } from "../../src/features/events/service.js";
+import { createCourse } from "../../src/features/courses/management/service.js";
+import { createEvents } from "../../src/features/events/management/service.js";
 import { onboard, type RunningTestBot, startBotTestEnvironment, stopBotTestEnvironment } from "../support/app.js";
 import { type FakeTelegram } from "../support/fake-telegram.js";
 import { courseInput, OFFICE } from "../support/fixtures.js";

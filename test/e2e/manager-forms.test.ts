@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
-import { createEvents } from "../../src/features/events/service.js";
+import { createEvents } from "../../src/features/events/management/service.js";
 import { onboard, type RunningTestBot, startBotTestEnvironment, stopBotTestEnvironment } from "../support/app.js";
 import { type FakeTelegram } from "../support/fake-telegram.js";
 import type { TelegramUser } from "../support/user.js";

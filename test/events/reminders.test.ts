@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
-import { cancelEvent, cancelRsvp, createEvents, setEventReminders, signUp } from "../../src/features/events/service.js";
+import { cancelRsvp, setEventReminders, signUp } from "../../src/features/events/service.js";
+import { cancelEvent, createEvents } from "../../src/features/events/management/service.js";
 import { runReminderJob, type SendText } from "../../src/jobs/reminders.js";
 import { silentLogger } from "../../src/logger.js";
 import { createTestDb } from "../support/db.js";

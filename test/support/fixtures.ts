@@ -1,5 +1,5 @@
 import type { Db } from "../../src/db.js";
-import type { CourseInput } from "../../src/features/courses/service.js";
+import type { CourseInput } from "../../src/features/courses/management/service.js";
 import { createRequest, decideSponsor, submitSponsorProfile, type RequestInput, type SponsorInput } from "../../src/features/sponsorship/service.js";
 
 /** The office itself acting, for fixtures: services accept managers only for these calls. */

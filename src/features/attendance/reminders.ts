@@ -1,7 +1,7 @@
 import type { Db, Prisma } from "../../db.js";
 import type { Course, CourseSession, Enrollment, ReminderKind, Role } from "../../generated/prisma/client.js";
 import { formatDate, languageOf, localized, translator, type Language, type Translate } from "../../i18n.js";
-import type { DueReminder, PlannedReminder, ReminderContext, ReminderSource, Review } from "../../jobs/reminders.js";
+import type { DueReminder, PlannedReminder, ReminderContext, ReminderSource, Review } from "../../jobs/reminder-source.js";
 import { addDays, addMonths, calendarDayOf, clockTimeOn } from "../../time.js";
 import { managerRecipients } from "../team/service.js";
 import { missingAttendanceKeyboard, outcomesKeyboard, sixMonthKeyboard } from "./keyboards.js";

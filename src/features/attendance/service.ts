@@ -1,7 +1,8 @@
 import { Prisma, type Db } from "../../db.js";
 import type { AttendanceStatus, Course, CourseCategory, CourseSession, Enrollment, Outcome } from "../../generated/prisma/client.js";
 import { addDays, calendarDayOf, clockTimeOn, compareDays, startOfDay } from "../../time.js";
-import { assertCanManage, findManagedCourse, leave, managedCourseWhere, type Promotion } from "../courses/service.js";
+import type { Promotion } from "../appointments/waiting-list.js";
+import { assertCanManage, findManagedCourse, leave, managedCourseWhere } from "../courses/service.js";
 import { assertRole, hasRole, type Actor } from "../onboarding/roles.js";
 
 /**

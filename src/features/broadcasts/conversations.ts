@@ -2,7 +2,7 @@ import { createConversation } from "@grammyjs/conversations";
 import { z } from "zod";
 import type { BotContext, BotDeps, ConversationContext } from "../../bot/context.js";
 import { waitForButton, waitForChoice, waitForTextOrButton, type BotConversation } from "../../bot/conversation-helpers.js";
-import { loadActor } from "../../bot/wizard.js";
+import { Cancelled, loadActor } from "../../bot/wizard.js";
 import { FALLBACK_LANGUAGE, LANGUAGES, formatDateTime, localized, translator, type Language, type Translate } from "../../i18n.js";
 import { addDays, calendarDayOf, clockTimeOn, parseClockTime, parseLocalDay } from "../../time.js";
 import {
@@ -38,8 +38,6 @@ import { districtLabel } from "../sponsorship/labels.js";
 export const BROADCAST_COMPOSE = "broadcast-compose";
 
 const textSchema = z.string().trim().min(1).max(MAX_TEXT_LENGTH);
-
-class Cancelled extends Error {}
 
 interface Manager extends Actor {
   language: Language;

@@ -22,7 +22,7 @@ import {
   remindersData,
   withdrawConfirmKeyboard,
 } from "./keyboards.js";
-import { managementFeature } from "./management.js";
+import { managementFeature } from "./management/composer.js";
 import { announcePromotions } from "./notifications.js";
 import {
   getCourseSummary,
@@ -124,10 +124,7 @@ export function coursesFeature(deps: BotDeps) {
   async function showCourseList(ctx: BotContext, category: CourseCategory, page: number): Promise<void> {
     const { courses, total } = await listOpenCourses(deps.db, category, page, PAGE_SIZE, deps.clock());
     const pages = pageCount(total, PAGE_SIZE);
-    const summaries = await Promise.all(courses.map((course) => getCourseSummary(deps.db, course.id, deps.clock())));
-    const buttons = summaries
-      .filter((summary) => summary !== undefined)
-      .map((summary) => ({ id: summary.course.id, label: `${localized(summary.course, "title", ctx.language)} · ${availability(ctx.t, summary)}` }));
+    const buttons = courses.map((entry) => ({ id: entry.course.id, label: `${localized(entry.course, "title", ctx.language)} · ${availability(ctx.t, entry)}` }));
     const heading = ctx.t(`courses.category.${category}`);
     const text = total === 0 ? ctx.t("courses.none_in_category", { category: heading }) : ctx.t("courses.list_title", { category: heading, page: page + 1, pages });
     await ctx.editMessageText(text, { reply_markup: courseListKeyboard(ctx.t, category, page, pages, buttons) });
@@ -168,7 +165,7 @@ function isOpen(course: Course, now: Date): boolean {
   return course.status === "open" && course.endsOn >= now;
 }
 
-export function availability(t: Translate, summary: CourseSummary): string {
+export function availability(t: Translate, summary: Pick<CourseSummary, "seatsLeft" | "waitlistCount">): string {
   return summary.seatsLeft > 0 ? t("courses.seats_left", { count: summary.seatsLeft }) : t("courses.waitlist", { count: summary.waitlistCount });
 }
 

@@ -34,7 +34,8 @@ import {
 import { addDays, compareDays, formatIsoDay, parseIsoDay, type CalendarDay, parseClockTime } from "../../time.js";
 import { parseWeekday, weeklySessions, type WeeklySlot } from "./schedule.js";
 import type { Course, Prisma } from "../../generated/prisma/client.js";
-import { COURSE_CATEGORIES, insertCourse, type CourseInput } from "./service.js";
+import { COURSE_CATEGORIES } from "./service.js";
+import { insertCourse, type CourseInput } from "./management/service.js";
 
 /**
  * Courses from a YAML or CSV file: every record is checked and every problem is reported with its
@@ -236,36 +237,40 @@ async function updateImportedCourse(tx: Prisma.TransactionClient, stored: Course
  * anything fails, nothing is stored.
  */
 export async function importCourses(db: Db, courses: readonly ImportedCourse[], timeZone: string): Promise<ImportResult> {
-  return db.$transaction(
-    async (tx): Promise<ImportResult> => {
-      const instructors = await personIdsByTelegramId(tx, courses.map((course) => course.instructorTelegramId));
-      const problems = unknownPersonProblems(courses, "instructorTelegramId", (course) => course.instructorTelegramId, instructors);
-      if (problems.length > 0) return { ok: false, problems };
-      const keyed = courses.map((course) => ({ course, importKey: courseImportKey(course) }));
-      const keys = keyed.map((entry) => entry.importKey);
-      const stored = new Map((await tx.course.findMany({ where: { importKey: { in: keys } } })).map((course) => [course.importKey, course]));
-      const createdIds: number[] = [];
-      const counts = { updated: 0, unchanged: 0 };
-      const updateProblems: ImportProblem[] = [];
-      for (const { course, importKey } of keyed) {
-        const existing = stored.get(importKey);
-        if (existing) {
-          const outcome = await updateImportedCourse(tx, existing, course);
-          if (typeof outcome === "string") counts[outcome]++;
-          else updateProblems.push(outcome);
-          continue;
-        }
-        const { line: _line, key: _key, instructorTelegramId, ...input } = course;
-        const instructorId = instructorTelegramId === null ? null : (instructors.get(instructorTelegramId) ?? null);
-        createdIds.push((await insertCourse(tx, IMPORT_OPERATOR, { ...input, instructorId }, timeZone, importKey)).id);
-      }
-      // Raising from inside the transaction undoes everything written so far.
-      if (updateProblems.length > 0) throw new ImportRefused(updateProblems);
-      const sessions = await tx.courseSession.count({ where: { courseId: { in: createdIds } } });
-      return { ok: true, created: createdIds.length, ...counts, sessions };
-    },
-    IMPORT_TRANSACTION,
-  ).catch(refusedProblems);
+  return db.$transaction((tx) => importCoursesWithin(tx, courses, timeZone), IMPORT_TRANSACTION).catch(refusedProblems);
+}
+
+/**
+ * importCourses inside a transaction the caller already holds (the demo data adds its history in
+ * the same one). A refused update throws ImportRefused, so that the caller's transaction undoes
+ * everything; an unknown instructor is answered before anything is written.
+ */
+export async function importCoursesWithin(tx: Prisma.TransactionClient, courses: readonly ImportedCourse[], timeZone: string): Promise<ImportResult> {
+  const instructors = await personIdsByTelegramId(tx, courses.map((course) => course.instructorTelegramId));
+  const problems = unknownPersonProblems(courses, "instructorTelegramId", (course) => course.instructorTelegramId, instructors);
+  if (problems.length > 0) return { ok: false, problems };
+  const keyed = courses.map((course) => ({ course, importKey: courseImportKey(course) }));
+  const keys = keyed.map((entry) => entry.importKey);
+  const stored = new Map((await tx.course.findMany({ where: { importKey: { in: keys } } })).map((course) => [course.importKey, course]));
+  const createdIds: number[] = [];
+  const counts = { updated: 0, unchanged: 0 };
+  const updateProblems: ImportProblem[] = [];
+  for (const { course, importKey } of keyed) {
+    const existing = stored.get(importKey);
+    if (existing) {
+      const outcome = await updateImportedCourse(tx, existing, course);
+      if (typeof outcome === "string") counts[outcome]++;
+      else updateProblems.push(outcome);
+      continue;
+    }
+    const { line: _line, key: _key, instructorTelegramId, ...input } = course;
+    const instructorId = instructorTelegramId === null ? null : (instructors.get(instructorTelegramId) ?? null);
+    createdIds.push((await insertCourse(tx, IMPORT_OPERATOR, { ...input, instructorId }, timeZone, importKey)).id);
+  }
+  // Raising from inside the transaction undoes everything written so far.
+  if (updateProblems.length > 0) throw new ImportRefused(updateProblems);
+  const sessions = await tx.courseSession.count({ where: { courseId: { in: createdIds } } });
+  return { ok: true, created: createdIds.length, ...counts, sessions };
 }
 
 /** Reads, checks and stores a course file; on any problem nothing is stored. */

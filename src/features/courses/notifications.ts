@@ -4,7 +4,7 @@ import { notifyPeople } from "../../bot/notify.js";
 import type { Course } from "../../generated/prisma/client.js";
 import { localized } from "../../i18n.js";
 import { myCoursesData } from "./keyboards.js";
-import type { Promotion } from "./service.js";
+import type { Promotion } from "../appointments/waiting-list.js";
 
 /** Tells people who moved up from the waiting list, at once and in their language. */
 export async function announcePromotions(api: Api, deps: BotDeps, promotions: readonly Promotion[], course: Course): Promise<void> {

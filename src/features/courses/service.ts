@@ -1,10 +1,8 @@
 import type { Db, Prisma } from "../../db.js";
 import type { Course, CourseCategory, CourseSession, Enrollment, GermanLevel, Outcome } from "../../generated/prisma/client.js";
 import { assertRole, hasRole, type Actor } from "../onboarding/roles.js";
-import { weeklySessions, type WeeklySlot } from "./schedule.js";
-import type { CalendarDay } from "../../time.js";
 import { languageOf, type Language } from "../../i18n.js";
-import type { EditableField } from "../../bot/wizard.js";
+import { placesInLine, promoteWaiting, waitingAhead, waitingOrder, type Promotion, type WaitingLine } from "../appointments/waiting-list.js";
 
 type Tx = Prisma.TransactionClient;
 
@@ -34,14 +32,30 @@ export interface CourseSummary {
 
 const NEXT_SESSIONS_SHOWN = 3;
 
-/** Open courses of a category, those starting soonest first; `page` counts from 0. */
+/** A course in a list: how many seats are left and how many wait. */
+export type CourseAvailability = Pick<CourseSummary, "course" | "seatsLeft" | "waitlistCount">;
+
+/** Open courses of a category, those starting soonest first, with their seats; `page` counts from 0. */
 export async function listOpenCourses(db: Db, category: CourseCategory, page: number, pageSize: number, now: Date) {
   const where = { status: "open" as const, category, endsOn: { gte: now } };
   const [courses, total] = await Promise.all([
     db.course.findMany({ where, orderBy: [{ startsOn: "asc" }, { id: "asc" }], skip: page * pageSize, take: pageSize }),
     db.course.count({ where }),
   ]);
-  return { courses, total };
+  // The seats of the whole page in one query, not one per course.
+  const groups = await db.enrollment.groupBy({
+    by: ["courseId", "status"],
+    where: { courseId: { in: courses.map((course) => course.id) }, status: { in: ["active", "waitlisted"] } },
+    _count: true,
+  });
+  const countOf = (courseId: number, status: "active" | "waitlisted") =>
+    groups.find((group) => group.courseId === courseId && group.status === status)?._count ?? 0;
+  const available: CourseAvailability[] = courses.map((course) => ({
+    course,
+    seatsLeft: Math.max(0, course.capacity - countOf(course.id, "active")),
+    waitlistCount: countOf(course.id, "waitlisted"),
+  }));
+  return { courses: available, total };
 }
 
 /** How many open courses each category has, so empty categories can be marked. */
@@ -91,25 +105,23 @@ export async function myCourses(db: Db, personId: number, now: Date): Promise<My
     include: { course: { include: { sessions: { where: { cancelledAt: null, startsAt: { gte: now } }, orderBy: { startsAt: "asc" }, take: 1 } } } },
     orderBy: { course: { startsOn: "asc" } },
   });
-  return Promise.all(
-    enrollments.map(async ({ course: { sessions, ...course }, ...enrollment }) => ({
-      enrollment,
-      course,
-      nextSession: sessions[0],
-      waitlistPosition: enrollment.status === "waitlisted" ? await waitlistPosition(db, enrollment) : undefined,
-    })),
-  );
+  // The waiting lists the person is on, read at once for their places in line.
+  const waitingIn = enrollments.filter((enrollment) => enrollment.status === "waitlisted").map((enrollment) => enrollment.courseId);
+  const waiting =
+    waitingIn.length === 0
+      ? []
+      : await db.enrollment.findMany({ where: { courseId: { in: waitingIn }, status: "waitlisted" }, select: { id: true, courseId: true }, orderBy: waitingOrder() });
+  const places = placesInLine(waiting, (entry) => entry.courseId);
+  return enrollments.map(({ course: { sessions, ...course }, ...enrollment }) => ({
+    enrollment,
+    course,
+    nextSession: sessions[0],
+    waitlistPosition: enrollment.status === "waitlisted" ? places.get(enrollment.id) : undefined,
+  }));
 }
 
 async function waitlistPosition(db: Db | Tx, enrollment: Pick<Enrollment, "courseId" | "requestedAt" | "id">): Promise<number> {
-  const ahead = await db.enrollment.count({
-    where: {
-      courseId: enrollment.courseId,
-      status: "waitlisted",
-      OR: [{ requestedAt: { lt: enrollment.requestedAt } }, { requestedAt: enrollment.requestedAt, id: { lt: enrollment.id } }],
-    },
-  });
-  return ahead + 1;
+  return 1 + (await db.enrollment.count({ where: { courseId: enrollment.courseId, ...waitingAhead(enrollment) } }));
 }
 
 // ───────────────────────────── registering and leaving ─────────────────────────────
@@ -163,12 +175,6 @@ export async function register(db: Db, input: RegistrationInput, now: Date): Pro
   });
 }
 
-export interface Promotion {
-  enrollmentId: number;
-  courseId: number;
-  recipient: Recipient;
-}
-
 export type LeaveResult = { outcome: "left"; promoted: Promotion | undefined } | { outcome: "not_found" };
 
 /** The person leaves a course or its waiting list; a freed seat goes to the first on the list. */
@@ -177,17 +183,6 @@ export async function withdraw(db: Db, personId: number, enrollmentId: number, n
     const enrollment = await tx.enrollment.findUnique({ where: { id: enrollmentId } });
     if (!enrollment || enrollment.personId !== personId) return { outcome: "not_found" };
     return leave(tx, enrollment, now);
-  });
-}
-
-/** A manager (or the course's instructor) takes someone off a course; promotion runs as on withdrawal. */
-export async function removeParticipant(db: Db, actor: Actor, enrollmentId: number, now: Date): Promise<LeaveResult & { removed?: Recipient }> {
-  return db.$transaction(async (tx) => {
-    const enrollment = await tx.enrollment.findUnique({ where: { id: enrollmentId }, include: { course: true, person: true } });
-    if (!enrollment) return { outcome: "not_found" };
-    assertCanManage(actor, enrollment.course);
-    const result = await leave(tx, enrollment, now);
-    return result.outcome === "left" ? { ...result, removed: recipientOf(enrollment.person) } : result;
   });
 }
 
@@ -202,30 +197,34 @@ export async function leave(tx: Tx, enrollment: Enrollment, now: Date, ending: E
   if (enrollment.status !== "active" && enrollment.status !== "waitlisted") return { outcome: "not_found" };
   await tx.enrollment.update({ where: { id: enrollment.id }, data: { ...ending, endedAt: now } });
   await tx.reminder.updateMany({ where: { enrollmentId: enrollment.id, sentAt: null, cancelledAt: null }, data: { cancelledAt: now } });
-  const promoted = enrollment.status === "active" ? await promoteFirstWaiting(tx, enrollment.courseId, now) : undefined;
+  // One seat came free: at most one person moves up.
+  const [promoted] = enrollment.status === "active" ? await promoteWaiting(seatsOf(tx, enrollment.courseId, now), 1) : [];
   return { outcome: "left", promoted };
 }
 
-async function promoteFirstWaiting(tx: Tx, courseId: number, now: Date): Promise<Promotion | undefined> {
-  const course = await tx.course.findUniqueOrThrow({ where: { id: courseId } });
-  const active = await tx.enrollment.count({ where: { courseId, status: "active" } });
-  if (active >= course.capacity || course.status !== "open") return undefined;
-  const next = await tx.enrollment.findFirst({
-    where: { courseId, status: "waitlisted" },
-    orderBy: [{ requestedAt: "asc" }, { id: "asc" }],
-    include: { person: true },
-  });
-  if (!next) return undefined;
-  await tx.enrollment.update({ where: { id: next.id }, data: { status: "active", enrolledAt: now } });
-  return { enrollmentId: next.id, courseId, recipient: recipientOf(next.person) };
+/** A course's waiting list: one seat per person, and nobody moves up once the course is closed. */
+export function seatsOf(tx: Tx, courseId: number, now: Date): WaitingLine {
+  return {
+    async placesLeft() {
+      const course = await tx.course.findUniqueOrThrow({ where: { id: courseId } });
+      if (course.status !== "open") return 0;
+      return course.capacity - (await tx.enrollment.count({ where: { courseId, status: "active" } }));
+    },
+    async firstFitting() {
+      const next = await tx.enrollment.findFirst({ where: { courseId, status: "waitlisted" }, orderBy: waitingOrder(), include: { person: true } });
+      return next && { id: next.id, recipient: recipientOf(next.person) };
+    },
+    async admit(id) {
+      await tx.enrollment.update({ where: { id }, data: { status: "active", enrolledAt: now } });
+    },
+  };
 }
-
 
 export async function setCourseReminders(db: Db, personId: number, enabled: boolean): Promise<void> {
   await db.person.update({ where: { id: personId }, data: { courseReminders: enabled } });
 }
 
-// ───────────────────────────── managing ─────────────────────────────
+// ───────────────────────────── who manages (the operations are in management/service.ts) ─────────────────────────────
 
 /** Managers manage every course; instructors only their own. */
 export function canManage(actor: Actor, course: Pick<Course, "instructorId">): boolean {
@@ -255,144 +254,4 @@ export async function findManagedCourse(db: Db, actor: Actor, courseId: number):
   const course = await db.course.findUnique({ where: { id: courseId } });
   if (course) assertCanManage(actor, course);
   return course ?? undefined;
-}
-
-export async function participants(db: Db, actor: Actor, courseId: number) {
-  const course = await findManagedCourse(db, actor, courseId);
-  if (!course) return undefined;
-  const enrollments = await db.enrollment.findMany({
-    where: { courseId, status: { in: ["active", "waitlisted"] } },
-    include: { person: { select: { firstName: true, lastName: true } } },
-    orderBy: [{ status: "asc" }, { requestedAt: "asc" }, { id: "asc" }],
-  });
-  return {
-    course,
-    active: enrollments.filter((enrollment) => enrollment.status === "active"),
-    waitlisted: enrollments.filter((enrollment) => enrollment.status === "waitlisted"),
-  };
-}
-
-export interface CourseInput {
-  titleDe: string;
-  titleRu: string;
-  descriptionDe: string;
-  descriptionRu: string;
-  category: CourseCategory;
-  capacity: number;
-  attendanceThreshold: number;
-  place: string;
-  instructorId: number | null;
-  firstDay: CalendarDay;
-  lastDay: CalendarDay;
-  weekly: WeeklySlot[];
-}
-
-/** Creates a course and its sessions from a weekly schedule, in one transaction. */
-export async function createCourse(db: Db, actor: Actor, input: CourseInput, timeZone: string): Promise<Course> {
-  return db.$transaction((tx) => insertCourse(tx, actor, input, timeZone));
-}
-
-/** createCourse inside a transaction the caller already holds (e.g. an import of many courses, which gives each its key). */
-export async function insertCourse(tx: Tx, actor: Actor, input: CourseInput, timeZone: string, importKey: string | null = null): Promise<Course> {
-  assertRole(actor, "manager");
-  const sessions = weeklySessions(input.firstDay, input.lastDay, input.weekly, timeZone);
-  const first = sessions[0];
-  const last = sessions.at(-1);
-  if (!first || !last) throw new Error("the weekly schedule has no session between the first and the last day");
-  const { firstDay: _firstDay, lastDay: _lastDay, weekly: _weekly, ...fields } = input;
-  const course = await tx.course.create({ data: { ...fields, importKey, startsOn: first.startsAt, endsOn: last.endsAt } });
-  await tx.courseSession.createMany({ data: sessions.map((session) => ({ ...session, courseId: course.id })) });
-  return course;
-}
-
-export type EditableCourseField = EditableField;
-
-/** Changes one field of a course; a raised capacity lets people move up from the waiting list. */
-export async function updateCourse(
-  db: Db,
-  actor: Actor,
-  courseId: number,
-  change: { field: EditableCourseField; value: string | number },
-  now: Date,
-): Promise<{ course: Course; promoted: Promotion[] } | undefined> {
-  assertRole(actor, "manager");
-  return db.$transaction(async (tx) => {
-    const existing = await tx.course.findUnique({ where: { id: courseId } });
-    if (!existing) return undefined;
-    const course = await tx.course.update({ where: { id: courseId }, data: { [change.field]: change.value } });
-    const promoted: Promotion[] = [];
-    for (let promotion = await promoteFirstWaiting(tx, courseId, now); promotion; promotion = await promoteFirstWaiting(tx, courseId, now)) {
-      promoted.push(promotion);
-    }
-    return { course, promoted };
-  });
-}
-
-export type InstructorChange = { outcome: "changed"; course: Course } | { outcome: "not_instructor" } | { outcome: "not_found" };
-
-/** A manager hands a course to another instructor (a person holding that role), or to nobody. */
-export async function setCourseInstructor(db: Db, actor: Actor, courseId: number, instructorId: number | null): Promise<InstructorChange> {
-  assertRole(actor, "manager");
-  return db.$transaction(async (tx) => {
-    if (!(await tx.course.findUnique({ where: { id: courseId } }))) return { outcome: "not_found" };
-    if (instructorId !== null && (await tx.person.count({ where: { id: instructorId, erasedAt: null, roles: { some: { role: "instructor" } } } })) === 0) {
-      return { outcome: "not_instructor" };
-    }
-    return { outcome: "changed", course: await tx.course.update({ where: { id: courseId }, data: { instructorId } }) };
-  });
-}
-
-/** A session that changed: its unsent reminders are dropped and its active participants returned, to be told. */
-async function dropRemindersAndFindParticipants(tx: Tx, session: CourseSession, now: Date): Promise<Recipient[]> {
-  await tx.reminder.updateMany({ where: { sessionId: session.id, sentAt: null, cancelledAt: null }, data: { cancelledAt: now } });
-  const enrollments = await tx.enrollment.findMany({ where: { courseId: session.courseId, status: "active" }, include: { person: true } });
-  return enrollments.map((enrollment) => recipientOf(enrollment.person));
-}
-
-/** Cancels a session: its reminders are dropped and the people taking part are returned to be told. */
-export async function cancelSession(db: Db, actor: Actor, sessionId: number, now: Date) {
-  return db.$transaction(async (tx) => {
-    const session = await tx.courseSession.findUnique({ where: { id: sessionId }, include: { course: true } });
-    if (!session || session.cancelledAt || session.startsAt < now) return undefined;
-    assertCanManage(actor, session.course);
-    const cancelled = await tx.courseSession.update({ where: { id: sessionId }, data: { cancelledAt: now, sequence: { increment: 1 } } });
-    return { session: cancelled, course: session.course, recipients: await dropRemindersAndFindParticipants(tx, cancelled, now) };
-  });
-}
-
-export type SessionMove =
-  | { outcome: "moved"; session: CourseSession; previous: CourseSession; course: Course; recipients: Recipient[] }
-  | { outcome: "gone" }
-  | { outcome: "in_past" };
-
-/**
- * Moves one future session to another time: unsent reminders are dropped (the reminder job plans
- * new ones for the new time, the raised sequence gives them new keys) and the people taking part
- * are returned to be told.
- */
-export async function moveSession(db: Db, actor: Actor, sessionId: number, to: { startsAt: Date; endsAt: Date }, now: Date): Promise<SessionMove> {
-  if (to.endsAt <= to.startsAt) throw new RangeError("a session ends after it starts");
-  return db.$transaction(async (tx) => {
-    const previous = await tx.courseSession.findUnique({ where: { id: sessionId }, include: { course: true } });
-    if (!previous || previous.cancelledAt || previous.startsAt < now) return { outcome: "gone" };
-    assertCanManage(actor, previous.course);
-    if (to.startsAt <= now) return { outcome: "in_past" };
-    const session = await tx.courseSession.update({ where: { id: sessionId }, data: { startsAt: to.startsAt, endsAt: to.endsAt, sequence: { increment: 1 } } });
-    const recipients = await dropRemindersAndFindParticipants(tx, session, now);
-    const { course, ...before } = previous;
-    return { outcome: "moved", session, previous: before, course, recipients };
-  });
-}
-
-/** Closes a course for new registrations; the waiting list is released and told. */
-export async function closeCourse(db: Db, actor: Actor, courseId: number, now: Date) {
-  assertRole(actor, "manager");
-  return db.$transaction(async (tx) => {
-    const course = await tx.course.findUnique({ where: { id: courseId } });
-    if (!course || course.status === "closed") return undefined;
-    const closed = await tx.course.update({ where: { id: courseId }, data: { status: "closed", closedAt: now } });
-    const waiting = await tx.enrollment.findMany({ where: { courseId, status: "waitlisted" }, include: { person: true } });
-    await tx.enrollment.updateMany({ where: { courseId, status: "waitlisted" }, data: { status: "withdrawn", endedAt: now } });
-    return { course: closed, released: waiting.map((enrollment) => recipientOf(enrollment.person)) };
-  });
 }

@@ -3,7 +3,7 @@ import type { BotContext, BotDeps } from "../../bot/context.js";
 import { requireConsent } from "../../bot/middleware.js";
 import { formatDateTime, localized, type Language } from "../../i18n.js";
 import type { StartPayloadHandler, StartReply } from "../onboarding/start-payload.js";
-import { CHECKIN_ALPHABET, CHECKIN_CODE_LENGTH, checkInByCode, checkinWindow, type CheckInResult } from "./service.js";
+import { CHECKIN_ALPHABET, CHECKIN_CODE_LENGTH, checkInByCode, checkinWindow, type CheckInResult } from "./checkin-service.js";
 
 /** The deep link prefix: `t.me/<bot>?start=checkin_<code>`. */
 export const CHECKIN_PAYLOAD_PREFIX = "checkin_";

@@ -20,7 +20,7 @@ import {
   partyTooLargeKeyboard,
   type EventFilter,
 } from "./keyboards.js";
-import { eventManagementFeature } from "./management.js";
+import { eventManagementFeature } from "./management/composer.js";
 import { announceEventPromotions } from "./notifications.js";
 import { cancelRsvp, currentRsvp, maxPartySize, getEventSummary, isOpenForSignUp, listUpcomingEvents, setEventReminders, signUp, type EventSummary } from "./service.js";
 import { shortlyBefore } from "../../jobs/reminder-times.js";

@@ -31,7 +31,8 @@ import {
 } from "../../file-import.js";
 import type { Event, Prisma } from "../../generated/prisma/client.js";
 import { addDays, calendarDayOf, formatIsoDay, parseIsoDay, parseClockTime } from "../../time.js";
-import { EVENT_KINDS, insertEvents, summarize, type EventInput } from "./service.js";
+import { EVENT_KINDS, summarize } from "./service.js";
+import { insertEvents, type EventInput } from "./management/service.js";
 
 /**
  * Events from a YAML or CSV file, like the course import: every problem is reported with its
@@ -142,37 +143,41 @@ async function updateImportedEvent(tx: Prisma.TransactionClient, stored: Event, 
 
 /** Stores the events in one transaction: when an organiser is unknown or anything fails, nothing is stored. */
 export async function importEvents(db: Db, events: readonly ImportedEvent[], timeZone: string): Promise<EventImportResult> {
-  return db.$transaction(
-    async (tx): Promise<EventImportResult> => {
-      const organisers = await personIdsByTelegramId(tx, events.map((event) => event.organiserTelegramId));
-      const problems = unknownPersonProblems(events, "organiserTelegramId", (event) => event.organiserTelegramId, organisers);
-      if (problems.length > 0) return { ok: false, problems };
-      const counts = { created: 0, updated: 0, unchanged: 0 };
-      const updateProblems: ImportProblem[] = [];
-      for (const event of events) {
-        const importKeys = eventImportKeys(event);
-        const stored = new Map((await tx.event.findMany({ where: { importKey: { in: importKeys } } })).map((found) => [found.importKey, found]));
-        const existingWeeks = new Set<number>();
-        for (const [week, importKey] of importKeys.entries()) {
-          const existing = stored.get(importKey);
-          if (!existing) continue;
-          existingWeeks.add(week);
-          const outcome = await updateImportedEvent(tx, existing, event, timeZone);
-          if (typeof outcome === "string") counts[outcome]++;
-          else updateProblems.push(outcome);
-        }
-        if (existingWeeks.size === importKeys.length) continue;
-        const { line: _line, key: _key, organiserTelegramId, ...input } = event;
-        const organiserId = organiserTelegramId === null ? null : (organisers.get(organiserTelegramId) ?? null);
-        // Weeks added to a series an earlier run made join that series.
-        const seriesKey = [...stored.values()].find((found) => found.seriesKey !== null)?.seriesKey ?? null;
-        const imported = { importKeys, existingWeeks, seriesKey };
-        counts.created += (await insertEvents(tx, IMPORT_OPERATOR, { ...input, organiserId }, timeZone, undefined, imported)).length;
-      }
-      // Raising from inside the transaction undoes everything written so far.
-      if (updateProblems.length > 0) throw new ImportRefused(updateProblems);
-      return { ok: true, ...counts };
-    },
-    IMPORT_TRANSACTION,
-  ).catch(refusedProblems);
+  return db.$transaction((tx) => importEventsWithin(tx, events, timeZone), IMPORT_TRANSACTION).catch(refusedProblems);
+}
+
+/**
+ * importEvents inside a transaction the caller already holds (the demo data adds its history in
+ * the same one). A refused update throws ImportRefused, so that the caller's transaction undoes
+ * everything; an unknown organiser is answered before anything is written.
+ */
+export async function importEventsWithin(tx: Prisma.TransactionClient, events: readonly ImportedEvent[], timeZone: string): Promise<EventImportResult> {
+  const organisers = await personIdsByTelegramId(tx, events.map((event) => event.organiserTelegramId));
+  const problems = unknownPersonProblems(events, "organiserTelegramId", (event) => event.organiserTelegramId, organisers);
+  if (problems.length > 0) return { ok: false, problems };
+  const counts = { created: 0, updated: 0, unchanged: 0 };
+  const updateProblems: ImportProblem[] = [];
+  for (const event of events) {
+    const importKeys = eventImportKeys(event);
+    const stored = new Map((await tx.event.findMany({ where: { importKey: { in: importKeys } } })).map((found) => [found.importKey, found]));
+    const existingWeeks = new Set<number>();
+    for (const [week, importKey] of importKeys.entries()) {
+      const existing = stored.get(importKey);
+      if (!existing) continue;
+      existingWeeks.add(week);
+      const outcome = await updateImportedEvent(tx, existing, event, timeZone);
+      if (typeof outcome === "string") counts[outcome]++;
+      else updateProblems.push(outcome);
+    }
+    if (existingWeeks.size === importKeys.length) continue;
+    const { line: _line, key: _key, organiserTelegramId, ...input } = event;
+    const organiserId = organiserTelegramId === null ? null : (organisers.get(organiserTelegramId) ?? null);
+    // Weeks added to a series an earlier run made join that series.
+    const seriesKey = [...stored.values()].find((found) => found.seriesKey !== null)?.seriesKey ?? null;
+    const imported = { importKeys, existingWeeks, seriesKey };
+    counts.created += (await insertEvents(tx, IMPORT_OPERATOR, { ...input, organiserId }, timeZone, undefined, imported)).length;
+  }
+  // Raising from inside the transaction undoes everything written so far.
+  if (updateProblems.length > 0) throw new ImportRefused(updateProblems);
+  return { ok: true, ...counts };
 }

@@ -4,7 +4,7 @@ import { notifyPeople } from "../../bot/notify.js";
 import type { Event } from "../../generated/prisma/client.js";
 import { formatDateTime, localized } from "../../i18n.js";
 import type { Recipient } from "../courses/service.js";
-import type { Promotion } from "./service.js";
+import type { Promotion } from "../appointments/waiting-list.js";
 
 /** Tells people who moved up from the waiting list, at once and in their language. */
 export async function announceEventPromotions(api: Api, deps: BotDeps, promotions: readonly Promotion[], event: Event): Promise<void> {

@@ -1,5 +1,5 @@
 import { formatDate, translator } from "../../i18n.js";
-import type { DueReminder, ReminderContext, ReminderSource, Review } from "../../jobs/reminders.js";
+import type { DueReminder, ReminderContext, ReminderSource, Review } from "../../jobs/reminder-source.js";
 import { retentionKeyboard } from "./keyboards.js";
 import { erasureAfterNotice, noticeKey, nothingRunning } from "./retention.js";
 

@@ -1,6 +1,6 @@
 import type { Db, Prisma } from "../../db.js";
 import type { Person } from "../../generated/prisma/client.js";
-import { addReminders, type PlannedReminder } from "../../jobs/reminders.js";
+import { addReminders, type PlannedReminder } from "../../jobs/reminder-source.js";
 import { erasePersonData } from "./service.js";
 
 /**

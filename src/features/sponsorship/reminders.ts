@@ -1,5 +1,5 @@
 import { translator } from "../../i18n.js";
-import type { DueReminder, PlannedReminder, ReminderContext, ReminderSource, Review } from "../../jobs/reminders.js";
+import type { DueReminder, PlannedReminder, ReminderContext, ReminderSource, Review } from "../../jobs/reminder-source.js";
 import { addDays, calendarDayOf, clockTimeOn } from "../../time.js";
 import { checkinKeyboard } from "./keyboards.js";
 import { SPONSOR_TIMEOUT_SUFFIX, expireOffer } from "./service.js";
