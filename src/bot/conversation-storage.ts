@@ -88,8 +88,3 @@ export async function deleteStaleConversations(db: Db, before: Date): Promise<nu
   const { count } = await db.conversationState.deleteMany({ where: { updatedAt: { lt: before } } });
   return count;
 }
-
-/** The storage key the conversations plugin uses for a private chat. */
-export function conversationKeyForChat(chatId: number | bigint): string {
-  return String(chatId);
-}

@@ -3,7 +3,7 @@ import type { Db, Prisma } from "../../db.js";
 import type { Event, EventKind, Rsvp } from "../../generated/prisma/client.js";
 import { addDays, clockTimeOn, type CalendarDay } from "../../time.js";
 import { assertRole, hasRole, type Actor } from "../onboarding/roles.js";
-import { recipientOf, type Recipient } from "../courses/service.js";
+import { recipientOf, type Recipient } from "../../people/recipient.js";
 import type { EditableField } from "../../bot/wizard.js";
 
 type Tx = Prisma.TransactionClient;
