@@ -33,8 +33,19 @@ export interface QueuedRequest extends RequestView {
  */
 export async function openRequests(db: Db, actor: Actor, now: Date): Promise<QueuedRequest[]> {
   assertRole(actor, "manager");
+  return queuedRequests(db, {}, now);
+}
+
+/** One open request as the queue shows it; undefined when it is no longer open. */
+export async function getOpenRequest(db: Db, actor: Actor, requestId: number, now: Date): Promise<QueuedRequest | undefined> {
+  assertRole(actor, "manager");
+  const [queued] = await queuedRequests(db, { id: requestId }, now);
+  return queued;
+}
+
+async function queuedRequests(db: Db, where: Prisma.SponsorshipRequestWhereInput, now: Date): Promise<QueuedRequest[]> {
   const requests = await db.sponsorshipRequest.findMany({
-    where: { status: "open" },
+    where: { ...where, status: "open" },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     include: { sponsorships: { where: { OR: [{ status: "proposed" }, { startedAt: { not: null } }] }, select: { id: true, status: true, startedAt: true, endedAt: true } } },
   });
@@ -43,10 +54,6 @@ export async function openRequests(db: Db, actor: Actor, now: Date): Promise<Que
     waitingDays: Math.floor((now.getTime() - waitingSince(request.createdAt, request.sponsorships, now).getTime()) / DAY_MS),
     offerPending: request.sponsorships.some((sponsorship) => sponsorship.status === "proposed"),
   }));
-}
-
-export async function getOpenRequest(db: Db, actor: Actor, requestId: number, now: Date): Promise<QueuedRequest | undefined> {
-  return (await openRequests(db, actor, now)).find((queued) => queued.request.id === requestId);
 }
 
 export interface Suggestion extends Candidate {
@@ -134,7 +141,7 @@ export interface Introduction {
 
 export type OfferAnswerResult =
   | { outcome: "accepted"; sponsorshipId: number; toSponsor: Introduction; toFamily: Introduction; request: RequestView }
-  | { outcome: "declined"; managers: Recipient[] }
+  | { outcome: "declined"; requestId: number; managers: Recipient[] }
   | { outcome: "gone" };
 
 /** The sponsor answers an offer. Only the sponsor it was made to, and only while it is open. */
@@ -148,7 +155,7 @@ export async function answerOffer(db: Db, personId: number, sponsorshipId: numbe
     await tx.reminder.updateMany({ where: { sponsorshipId, kind: "sponsorship_offer_timeout", sentAt: null, cancelledAt: null }, data: { cancelledAt: now } });
     if (answer === "decline") {
       await tx.sponsorship.update({ where: { id: sponsorshipId }, data: { status: "declined", respondedAt: now } });
-      return { outcome: "declined", managers: await managerRecipients(tx) };
+      return { outcome: "declined", requestId: sponsorship.requestId, managers: await managerRecipients(tx) };
     }
     await tx.sponsorship.update({ where: { id: sponsorshipId }, data: { status: "active", respondedAt: now, startedAt: now } });
     await tx.sponsorshipRequest.update({ where: { id: sponsorship.requestId }, data: { status: "matched", matchedAt: now } });

@@ -14,6 +14,23 @@ export async function getSponsorProfile(db: Db, personId: number): Promise<Spons
   return profile ? sponsorView(profile) : undefined;
 }
 
+/** What the sign-up form starts from: the person's language and home district, and the answers given before. */
+export interface SignupStart {
+  language: string;
+  homeDistrict: string | null;
+  profile: Pick<SponsorView, "languages" | "areas" | "districts" | "availability"> | undefined;
+}
+
+export async function signupStart(db: Db, personId: number): Promise<SignupStart> {
+  const person = await db.person.findUniqueOrThrow({ where: { id: personId }, include: { sponsorProfile: true } });
+  const profile = person.sponsorProfile ? sponsorView(person.sponsorProfile) : undefined;
+  return {
+    language: person.language,
+    homeDistrict: person.district,
+    profile: profile && { languages: profile.languages, areas: profile.areas, districts: profile.districts, availability: profile.availability },
+  };
+}
+
 export type SubmitResult = { outcome: "submitted"; profileId: number; managers: Recipient[] } | { outcome: "updated" };
 
 /**
