@@ -115,6 +115,11 @@ async function loadSession(db: Db | Tx, actor: Actor, sessionId: number, now: Da
   return state === "editable" ? { session } : { refusal: state };
 }
 
+/** A session's course and start, for the text of a refusal; undefined when it does not exist. */
+export async function sessionTime(db: Db, sessionId: number): Promise<Pick<CourseSession, "courseId" | "startsAt"> | undefined> {
+  return (await db.courseSession.findUnique({ where: { id: sessionId }, select: { courseId: true, startsAt: true } })) ?? undefined;
+}
+
 /** The session's list with the saved marks, for marking; refused when the actor may not mark it now. */
 export async function openChecklist(db: Db, actor: Actor, sessionId: number, now: Date, timeZone: string): Promise<ChecklistResult> {
   const loaded = await loadSession(db, actor, sessionId, now, timeZone);
