@@ -1,9 +1,8 @@
 import type { Db, Prisma } from "../../db.js";
 import type { Course, CourseCategory, CourseSession, Enrollment, GermanLevel, Outcome } from "../../generated/prisma/client.js";
 import { assertRole, hasRole, type Actor } from "../onboarding/roles.js";
-import { languageOf, type Language } from "../../i18n.js";
 import { placesInLine, promoteWaiting, waitingAhead, waitingOrder, type Promotion, type WaitingLine } from "../appointments/waiting-list.js";
-import { recipientOf, type Recipient } from "../../people/recipient.js";
+import { recipientOf } from "../../people/recipient.js";
 
 type Tx = Prisma.TransactionClient;
 
