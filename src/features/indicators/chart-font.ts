@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { create as openFont, type Font } from "fontkitten";
-import * as vega from "vega";
 
 /**
  * The one font of the indicator chart. PT Sans was drawn for Cyrillic as much as for Latin, so
@@ -41,11 +40,12 @@ interface VegaTextMetrics {
 
 /**
  * Without a browser canvas Vega guesses 0.8 em a letter, which spreads the legend off the picture and
- * drops month labels that would fit; from now on it measures with the chart's font instead.
+ * drops month labels that would fit; from now on the given Vega module measures with the chart's font.
  */
-export function measureVegaTextWithChartFont(): void {
+export function measureVegaTextWithChartFont(vega: object): void {
   loadedFont();
-  const metrics = (vega as unknown as { textMetrics: VegaTextMetrics }).textMetrics;
+  const metrics = (vega as { textMetrics?: VegaTextMetrics }).textMetrics;
+  if (!metrics) throw new Error("This Vega version no longer offers textMetrics to measure text with.");
   metrics.width = (item, text) => {
     const line = typeof text === "string" || typeof text === "number" ? String(text).trim() : "";
     return textWidth(line, item.fontSize ?? VEGA_FONT_SIZE);

@@ -1,6 +1,4 @@
-import { Resvg } from "@resvg/resvg-js";
-import * as vega from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
 import { FONT_FAMILY, FONT_FILE, measureVegaTextWithChartFont, textWidth } from "./chart-font.js";
 
 /** Everything the indicator chart shows; all texts arrive already in the reader's language. */
@@ -42,7 +40,13 @@ const AXIS_COLOR = "#7a7a7a";
 /** Draws the managers' chart: monthly counts as bars and rates as lines, returned as a PNG. */
 export async function renderIndicatorChart(chart: IndicatorChart): Promise<Buffer> {
   assertConsistent(chart);
-  measureVegaTextWithChartFont();
+  // Loaded on the first chart, not when the bot starts: the three together take most of a second.
+  const [{ Resvg }, vega, { compile }] = await Promise.all([
+    import("@resvg/resvg-js"),
+    import("vega"),
+    import("vega-lite"),
+  ]);
+  measureVegaTextWithChartFont(vega);
   // Vega-Lite's types leave out the legend layout, so the centred legend is set on the Vega side.
   const spec = vega.parse(compile(chartSpec(chart)).spec, { legend: { layout: { top: { anchor: "middle" } } } });
   const view = new vega.View(spec, { renderer: "none" });
