@@ -1,20 +1,53 @@
-import type { ConversationData, VersionedState, VersionedStateStorage } from "@grammyjs/conversations";
+import type { ConversationData, ConversationState, VersionedState, VersionedStateStorage } from "@grammyjs/conversations";
 import type { Db } from "../db.js";
 
-/** Telegram user/chat fields that are personal; conversation state keeps only the ids. */
+/** Telegram user/chat fields that are personal; stored Telegram payloads keep only the ids. */
 const PERSONAL_FIELDS = new Set(["first_name", "last_name", "username", "language_code", "title", "is_premium"]);
 
 /**
- * Conversation state is the list of updates a conversation has received. Before consent we may
- * keep nothing about a person beyond the Telegram id, so names are dropped from what is stored;
- * conversations read names from the live update through `conversation.external` instead.
+ * The one kind of operation in the replay log whose results the bot's own code chose:
+ * `conversation.external` (also behind `conversation.now()` and `conversation.random()`).
+ * Every other operation is a wait (its result is the Telegram update that arrived) or a Bot API
+ * call made inside the conversation (its result is Telegram's response).
  */
+const EXTERNAL_OP = "external";
+
+/** A Telegram payload without the names of the people and chats in it, at any depth. */
 function withoutPersonalFields(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutPersonalFields);
   if (value === null || typeof value !== "object") return value;
   return Object.fromEntries(
-    Object.entries(value).filter(([key]) => !PERSONAL_FIELDS.has(key)).map(([key, inner]) => [key, withoutPersonalFields(inner)]),
+    Object.entries(value)
+      .filter(([key]) => !PERSONAL_FIELDS.has(key))
+      .map(([key, inner]) => [key, withoutPersonalFields(inner)]),
   );
+}
+
+/**
+ * The conversations plugin replays a conversation from a log of operations (`replay.send`) and
+ * their results (`replay.receive`). Before consent we may keep nothing about a person beyond the
+ * Telegram id, yet Telegram puts names into every update (`message.from`, `message.chat`,
+ * `callback_query.from`, …) and into the messages it returns. So the names are dropped from those
+ * Telegram payloads only; results of `conversation.external` are stored exactly as returned
+ * (a conversation that needs a name reads it from the live update inside `external`, after
+ * consent). Arguments (`args`) and the rest of the state are kept as they are.
+ */
+function withoutTelegramNames(state: ConversationState): ConversationState {
+  const { send, receive } = state.replay;
+  return {
+    ...state,
+    replay: {
+      send,
+      receive: receive.map((op) =>
+        send[op.send]?.payload === EXTERNAL_OP ? op : { ...op, returnValue: withoutPersonalFields(op.returnValue) },
+      ),
+    },
+  };
+}
+
+function forStorage(versioned: VersionedState<ConversationData>): VersionedState<ConversationData> {
+  const state = Object.fromEntries(Object.entries(versioned.state).map(([name, states]) => [name, states.map(withoutTelegramNames)]));
+  return { ...versioned, state };
 }
 
 /**
@@ -39,7 +72,7 @@ export function prismaConversationStorage(db: Db): VersionedStateStorage<string,
       return row ? (JSON.parse(row.value) as VersionedState<ConversationData>) : undefined;
     },
     async write(key, state) {
-      const value = JSON.stringify(withoutPersonalFields(state));
+      const value = JSON.stringify(forStorage(state));
       (await storedKeys()).add(key);
       await db.conversationState.upsert({ where: { key }, create: { key, value }, update: { value } });
     },
@@ -48,11 +81,6 @@ export function prismaConversationStorage(db: Db): VersionedStateStorage<string,
       (await storedKeys()).delete(key);
     },
   };
-}
-
-/** The storage key the conversations plugin uses for a private chat. */
-export function conversationKeyForChat(chatId: number | bigint): string {
-  return String(chatId);
 }
 
 /** Drops conversations that were left untouched since `before`; returns how many. */

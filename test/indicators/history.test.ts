@@ -6,7 +6,7 @@ import { withdraw } from "../../src/features/courses/service.js";
 import { cancelSession } from "../../src/features/courses/management/service.js";
 import { parsePeriodKey, periodContaining, type TallyPeriodKind } from "../../src/features/indicators/periods.js";
 import { recomputeTallies, type Indicator } from "../../src/features/indicators/tallies.js";
-import { erasePersonData } from "../../src/features/onboarding/service.js";
+import { erasePersonData } from "../../src/people/erasure.js";
 import { wallClockToUtc } from "../../src/time.js";
 import { createTestDb } from "../support/db.js";
 import { OFFICE } from "../support/fixtures.js";

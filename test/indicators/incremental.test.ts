@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
-import { erasePersonData } from "../../src/features/onboarding/service.js";
+import { erasePersonData } from "../../src/people/erasure.js";
 import { recomputeTallies } from "../../src/features/indicators/tallies.js";
 import { runTallyJob } from "../../src/jobs/indicators.js";
 import { createLogger } from "../../src/logger.js";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
 import { periodContaining, periodsBetween, type Period } from "../../src/features/indicators/periods.js";
 import { recomputeTallies } from "../../src/features/indicators/tallies.js";
-import { erasePersonData } from "../../src/features/onboarding/service.js";
+import { erasePersonData } from "../../src/people/erasure.js";
 import {
   DISTRICTS,
   answerOffer,

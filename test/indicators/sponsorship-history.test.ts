@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
 import { parsePeriodKey } from "../../src/features/indicators/periods.js";
 import { recomputeTallies } from "../../src/features/indicators/tallies.js";
-import { erasePersonData } from "../../src/features/onboarding/service.js";
+import { erasePersonData } from "../../src/people/erasure.js";
 import { answerOffer, changeSponsorStatus, openRequests, proposeSponsor, sponsorshipOverview } from "../../src/features/sponsorship/service.js";
 import { createTestDb } from "../support/db.js";
 import { familyRequest, makePerson, makeSponsor } from "../support/fixtures.js";

@@ -1,7 +1,7 @@
 import { GrammyError } from "grammy";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
-import { erasePersonData } from "../../src/features/onboarding/service.js";
+import { erasePersonData } from "../../src/people/erasure.js";
 import { recordActivity, runRetention, shiftMonths } from "../../src/features/onboarding/retention.js";
 import { runReminderJob, type SendText } from "../../src/jobs/reminders.js";
 import { silentLogger } from "../../src/logger.js";

@@ -14,7 +14,7 @@ import {
   type Candidate,
   type Need,
 } from "../../src/features/sponsorship/service.js";
-import { erasePersonData } from "../../src/features/onboarding/service.js";
+import { erasePersonData } from "../../src/people/erasure.js";
 import { runReminderJob, type SendText } from "../../src/jobs/reminders.js";
 import { silentLogger } from "../../src/logger.js";
 import { createTestDb } from "../support/db.js";

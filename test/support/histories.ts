@@ -1,6 +1,6 @@
 import type { Db } from "../../src/db.js";
 import { closeEndedCourses } from "../../src/features/attendance/service.js";
-import { erasePersonData } from "../../src/features/onboarding/service.js";
+import { erasePersonData } from "../../src/people/erasure.js";
 import type { AttendanceStatus, CourseCategory, EnrollmentStatus, Outcome, RsvpStatus } from "../../src/generated/prisma/client.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { Recipient } from "../courses/service.js";
+import type { Recipient } from "../../people/recipient.js";
 
 /**
  * The waiting list of anything with limited places (a course's seats, an event's places): who

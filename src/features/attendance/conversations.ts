@@ -8,7 +8,7 @@ import { formatDateTime, localized, translator, type Language, type Translate } 
 import { ForbiddenError, hasRole } from "../onboarding/roles.js";
 import { pageCount } from "../../bot/pager.js";
 import { CHECKLIST_PAGE_SIZE, afterChecklistKeyboard, attendanceData, checklistData, checklistKeyboard } from "./keyboards.js";
-import { lockedFrom, openChecklist, saveAttendance, type Refusal } from "./service.js";
+import { lockedFrom, openChecklist, saveAttendance, sessionTime, type Refusal } from "./service.js";
 
 export const ATTENDANCE_CHECKLIST = "attendance-checklist";
 
@@ -101,7 +101,7 @@ async function loadSheet(deps: BotDeps, personId: number, sessionId: number): Pr
   const now = deps.clock();
   const opened = await refusingForbidden(() => openChecklist(deps.db, actor, sessionId, now, deps.timeZone));
   if (opened === "forbidden" || opened.outcome !== "ok") {
-    const session = await deps.db.courseSession.findUnique({ where: { id: sessionId } });
+    const session = await sessionTime(deps.db, sessionId);
     const refusal = opened === "forbidden" ? opened : opened.outcome;
     const courseId = opened === "forbidden" ? undefined : session?.courseId;
     return { language, refusal, courseId, when: session ? formatDateTime(session.startsAt, language, deps.timeZone) : "" };

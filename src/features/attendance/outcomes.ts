@@ -5,6 +5,7 @@ import { requireRole } from "../../bot/middleware.js";
 import { pageCount, pagerRow } from "../../bot/pager.js";
 import type { Course, Enrollment, Outcome } from "../../generated/prisma/client.js";
 import { formatDate, localized, type Translate } from "../../i18n.js";
+import { participantName } from "../../people/names.js";
 import { announcePromotions } from "../courses/notifications.js";
 import {
   LIST_PAGE_SIZE,
@@ -52,7 +53,7 @@ export function outcomesFeature(deps: BotDeps): Composer<BotContext> {
     const found = enrollmentId === undefined ? undefined : await participantOutcome(deps.db, ctx.person, enrollmentId);
     if (!found || action === undefined) return ctx.answerCallbackQuery({ text: ctx.t("courses.enrollment_gone") });
     const { enrollment, course } = found;
-    const name = nameOf(ctx.t, enrollment);
+    const name = participantName(enrollment, ctx.t("manage.no_name"));
     const ended = courseHasEnded(course, deps.clock());
     if (action === "show") {
       await ctx.answerCallbackQuery();
@@ -94,7 +95,7 @@ export function outcomesFeature(deps: BotDeps): Composer<BotContext> {
     if (answer === "unknown") return editInPlace(ctx, ctx.t("attendance.six_months.unknown"));
     const enrollment = await recordOutcomeAfterSixMonths(deps.db, ctx.person, enrollmentId, answer);
     if (!enrollment) return editInPlace(ctx, ctx.t("attendance.six_months.gone"));
-    await editInPlace(ctx, ctx.t("attendance.six_months.saved", { name: nameOf(ctx.t, enrollment), outcome: ctx.t(`attendance.outcome.${answer}`) }));
+    await editInPlace(ctx, ctx.t("attendance.six_months.saved", { name: participantName(enrollment, ctx.t("manage.no_name")), outcome: ctx.t(`attendance.outcome.${answer}`) }));
   });
 
   async function record(ctx: BotContext, enrollmentId: number, status: EndedStatus, outcome: Outcome | null): Promise<void> {
@@ -102,7 +103,7 @@ export function outcomesFeature(deps: BotDeps): Composer<BotContext> {
     if (result.outcome === "not_found") return void (await ctx.answerCallbackQuery({ text: ctx.t("courses.enrollment_gone") }));
     if (result.outcome === "not_ended") return void (await ctx.answerCallbackQuery({ text: ctx.t("attendance.participant.not_ended"), show_alert: true }));
     const { enrollment, course, promoted } = result;
-    await ctx.answerCallbackQuery({ text: ctx.t("attendance.participant.saved", { name: nameOf(ctx.t, enrollment), status: ctx.t(`attendance.status.${status}`) }) });
+    await ctx.answerCallbackQuery({ text: ctx.t("attendance.participant.saved", { name: participantName(enrollment, ctx.t("manage.no_name")), status: ctx.t(`attendance.status.${status}`) }) });
     await showList(ctx, course.id, await pageOf(ctx, course.id, enrollmentId));
     if (promoted) await announcePromotions(ctx.api, deps, [promoted], course);
   }
@@ -123,7 +124,7 @@ export function outcomesFeature(deps: BotDeps): Composer<BotContext> {
     const keyboard = new InlineKeyboard();
     for (const { enrollment, share } of entries.slice(current * LIST_PAGE_SIZE, (current + 1) * LIST_PAGE_SIZE)) {
       const mark = `${contradictsShare(enrollment, share, course.attendanceThreshold) ? "⚠️" : ""}${ctx.t(`attendance.status_mark.${enrollment.status}`)}`;
-      const label = ctx.t("attendance.outcomes.person", { mark, name: nameOf(ctx.t, enrollment), share: shareText(ctx.t, share) });
+      const label = ctx.t("attendance.outcomes.person", { mark, name: participantName(enrollment, ctx.t("manage.no_name")), share: shareText(ctx.t, share) });
       const outcome = asksForOutcome(course.category) && enrollment.outcomeAtLeaving ? ` · ${ctx.t(`attendance.outcome.${enrollment.outcomeAtLeaving}`)}` : "";
       keyboard.text(`${label}${outcome}`, outcomeData.pack("show", enrollment.id)).row();
     }
@@ -147,7 +148,7 @@ export function outcomesFeature(deps: BotDeps): Composer<BotContext> {
 
   function participantText(ctx: BotContext, { enrollment, course, share }: { enrollment: Enrollment; course: Course; share: AttendanceShare }): string {
     const lines = [
-      ctx.t("attendance.participant.title", { name: nameOf(ctx.t, enrollment), title: localized(course, "title", ctx.language) }),
+      ctx.t("attendance.participant.title", { name: participantName(enrollment, ctx.t("manage.no_name")), title: localized(course, "title", ctx.language) }),
       ctx.t(statusKey(enrollment), { status: ctx.t(`attendance.status.${enrollment.status}`) }),
       share.countable > 0
         ? ctx.t("attendance.participant.attendance", { present: share.present, countable: share.countable, percent: percentOf(share), excused: share.excused })
@@ -186,10 +187,6 @@ function participantKeyboard(t: Translate, enrollment: Enrollment, course: Cours
 function statusKey(enrollment: Enrollment): string {
   if (enrollment.status === "active") return "attendance.participant.status";
   return enrollment.statusSetByHand ? "attendance.participant.status_by_hand" : "attendance.participant.status_auto";
-}
-
-function nameOf(t: Translate, enrollment: Pick<Enrollment, "fullName">): string {
-  return enrollment.fullName ?? t("manage.no_name");
 }
 
 function percentOf(share: AttendanceShare): number {

@@ -27,7 +27,9 @@ import {
   MAX_CAPTION_LENGTH,
   MAX_TEXT_LENGTH,
   audienceLanguages,
-  audienceOptions,
+  courseOptions,
+  districtOptions,
+  eventOptions,
   audienceSize,
   createBroadcast,
   type Audience,
@@ -127,7 +129,7 @@ async function refineAudience(
       return "choice" in answer ? { kind, language: answer.choice[0] } : undefined;
     }
     case "course": {
-      const { courses } = await conversation.external(() => audienceOptions(deps.db, manager, deps.clock()));
+      const courses = await conversation.external(() => courseOptions(deps.db, manager, deps.clock()));
       if (courses.length === 0) return void (await ctx.reply(t("broadcasts.no_courses")));
       const buttons = courses.flatMap((course) =>
         COURSE_AUDIENCE_STATUSES.map((status) => ({
@@ -141,7 +143,7 @@ async function refineAudience(
       return "choice" in answer ? { kind, courseId: answer.choice[0], status: answer.choice[1] } : undefined;
     }
     case "event": {
-      const { events } = await conversation.external(() => audienceOptions(deps.db, manager, deps.clock()));
+      const events = await conversation.external(() => eventOptions(deps.db, manager, deps.clock()));
       if (events.length === 0) return void (await ctx.reply(t("broadcasts.no_events")));
       const buttons = events.map((event) => ({
         label: t("broadcasts.event_option", { title: localized(event, "title", manager.language), when: formatDateTime(event.startsAt, manager.language, deps.timeZone) }),
@@ -153,7 +155,7 @@ async function refineAudience(
       return "choice" in answer ? { kind, eventId: answer.choice[0] } : undefined;
     }
     case "district": {
-      const { districts } = await conversation.external(() => audienceOptions(deps.db, manager, deps.clock()));
+      const districts = await conversation.external(() => districtOptions(deps.db, manager));
       if (districts.length === 0) return void (await ctx.reply(t("broadcasts.no_districts")));
       const buttons = districts.map((option, index) => ({
         label: t("broadcasts.district_option", { district: districtLabel(t, option.district), count: option.people }),

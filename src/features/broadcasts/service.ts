@@ -78,16 +78,29 @@ export interface DistrictOption {
   people: number;
 }
 
-/** What the manager can pick from: current courses, upcoming events, the districts people have with their counts. */
-export async function audienceOptions(db: Db, actor: Actor, now: Date) {
+/** Courses the manager can address: open and not over yet. */
+export async function courseOptions(db: Db, actor: Actor, now: Date) {
   assertRole(actor, "manager");
-  const [courses, events, districts] = await Promise.all([
-    db.course.findMany({ where: { status: "open", endsOn: { gte: now } }, orderBy: { startsOn: "asc" }, take: PICKER_LIMIT, select: { id: true, titleDe: true, titleRu: true } }),
-    db.event.findMany({ where: { cancelledAt: null, endsAt: { gte: now } }, orderBy: { startsAt: "asc" }, take: PICKER_LIMIT, select: { id: true, titleDe: true, titleRu: true, startsAt: true } }),
-    db.person.groupBy({ by: ["district"], where: { AND: [audienceWhere({ kind: "everyone" }), { district: { not: null } }] }, _count: { _all: true }, orderBy: { district: "asc" }, take: PICKER_LIMIT }),
-  ]);
-  const districtOptions: DistrictOption[] = districts.flatMap((row) => (row.district === null ? [] : [{ district: row.district, people: row._count._all }]));
-  return { courses, events, districts: districtOptions };
+  return db.course.findMany({ where: { status: "open", endsOn: { gte: now } }, orderBy: { startsOn: "asc" }, take: PICKER_LIMIT, select: { id: true, titleDe: true, titleRu: true } });
+}
+
+/** Events the manager can address: not cancelled and not over yet. */
+export async function eventOptions(db: Db, actor: Actor, now: Date) {
+  assertRole(actor, "manager");
+  return db.event.findMany({ where: { cancelledAt: null, endsAt: { gte: now } }, orderBy: { startsAt: "asc" }, take: PICKER_LIMIT, select: { id: true, titleDe: true, titleRu: true, startsAt: true } });
+}
+
+/** The districts people gave, with how many people of the audience live in each. */
+export async function districtOptions(db: Db, actor: Actor): Promise<DistrictOption[]> {
+  assertRole(actor, "manager");
+  const districts = await db.person.groupBy({
+    by: ["district"],
+    where: { AND: [audienceWhere({ kind: "everyone" }), { district: { not: null } }] },
+    _count: { _all: true },
+    orderBy: { district: "asc" },
+    take: PICKER_LIMIT,
+  });
+  return districts.flatMap((row) => (row.district === null ? [] : [{ district: row.district, people: row._count._all }]));
 }
 
 // ───────────────────────────── creating and cancelling ─────────────────────────────

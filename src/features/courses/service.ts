@@ -1,24 +1,13 @@
 import type { Db, Prisma } from "../../db.js";
 import type { Course, CourseCategory, CourseSession, Enrollment, GermanLevel, Outcome } from "../../generated/prisma/client.js";
 import { assertRole, hasRole, type Actor } from "../onboarding/roles.js";
-import { languageOf, type Language } from "../../i18n.js";
 import { placesInLine, promoteWaiting, waitingAhead, waitingOrder, type Promotion, type WaitingLine } from "../appointments/waiting-list.js";
+import { recipientOf } from "../../people/recipient.js";
 
 type Tx = Prisma.TransactionClient;
 
 export const COURSE_CATEGORIES = ["language", "vocational", "school_certificate", "other"] as const satisfies readonly CourseCategory[];
 export const GERMAN_LEVELS = ["A0", "A1", "A2", "B1", "B2", "C1"] as const satisfies readonly GermanLevel[];
-
-/** Someone to tell about a change, in their language; null chat ids (erased, demo) are skipped by senders. */
-export interface Recipient {
-  personId: number;
-  chatId: bigint | null;
-  language: Language;
-}
-
-export function recipientOf(person: { id: number; chatId: bigint | null; language: string }): Recipient {
-  return { personId: person.id, chatId: person.chatId, language: languageOf(person.language) };
-}
 
 export interface CourseSummary {
   course: Course;

@@ -3,7 +3,7 @@ import type { BotDeps } from "../../bot/context.js";
 import { notifyPeople } from "../../bot/notify.js";
 import type { Event } from "../../generated/prisma/client.js";
 import { formatDateTime, localized } from "../../i18n.js";
-import type { Recipient } from "../courses/service.js";
+import type { Recipient } from "../../people/recipient.js";
 import type { Promotion } from "../appointments/waiting-list.js";
 
 /** Tells people who moved up from the waiting list, at once and in their language. */

@@ -1,7 +1,7 @@
 import type { Db, Prisma } from "../../db.js";
 import type { Event, EventKind, Rsvp } from "../../generated/prisma/client.js";
 import { assertRole, hasRole, type Actor } from "../onboarding/roles.js";
-import { recipientOf } from "../courses/service.js";
+import { recipientOf } from "../../people/recipient.js";
 import { promoteWaiting, waitingAhead, waitingOrder, type Promotion, type WaitingLine } from "../appointments/waiting-list.js";
 
 type Tx = Prisma.TransactionClient;

@@ -110,9 +110,6 @@ export interface CsvLabels {
   decimalSeparator: string;
 }
 
-/** A byte order mark tells spreadsheet programs that the file is UTF-8 (otherwise Cyrillic and umlauts break). */
-const BOM = "\uFEFF";
-
 function decimal(value: number | null, separator: string): string {
   if (value === null) return "";
   return String(Math.round(value * 10_000) / 10_000).replace(".", separator);
@@ -137,7 +134,8 @@ export function tallyCsv(lines: readonly CsvLine[], labels: CsvLabels): Buffer {
     line.computedAt.toISOString(),
     line.source ?? "",
   ]);
-  return Buffer.from(BOM + stringify([labels.header, ...records], { delimiter: ";", record_delimiter: "windows" }), "utf8");
+  // The byte order mark tells spreadsheet programs that the file is UTF-8 (otherwise Cyrillic and umlauts break).
+  return Buffer.from(stringify([labels.header, ...records], { bom: true, delimiter: ";", record_delimiter: "windows" }), "utf8");
 }
 
 // ───────────────────────────── manual values ─────────────────────────────

@@ -1,7 +1,7 @@
 import type { Db, Prisma } from "../../db.js";
 import type { Person } from "../../generated/prisma/client.js";
 import { addReminders, type PlannedReminder } from "../../jobs/reminder-source.js";
-import { erasePersonData } from "./service.js";
+import { erasePersonData } from "../../people/erasure.js";
 
 /**
  * Storage limitation (DSGVO Art. 5 (1) e): a person who has not used the bot for the retention

@@ -1,9 +1,6 @@
-import { checkpointWal, type Db, type Prisma } from "../../db.js";
+import type { Db } from "../../db.js";
 import type { Person, Role } from "../../generated/prisma/client.js";
 import { languageOf, type Language } from "../../i18n.js";
-import { conversationKeyForChat } from "../../bot/conversation-storage.js";
-import type { Recipient } from "../courses/service.js";
-import { backInQueue, endRunningSponsorships, type BackInQueue } from "../sponsorship/service.js";
 
 export type PersonWithRoles = Person & { roles: Role[] };
 
@@ -117,71 +114,4 @@ export async function exportPersonData(db: Db, personId: number) {
 
 function toJsonSafe<T>(value: T): unknown {
   return JSON.parse(JSON.stringify(value, (_key, inner: unknown) => (typeof inner === "bigint" ? inner.toString() : inner)));
-}
-
-export interface ErasureResult extends BackInQueue {
-  /** The other side of each running sponsorship that ended. */
-  otherSide: Recipient[];
-}
-
-/**
- * Erases a person's personal data. The person row stays as an anonymous shell without Telegram
- * id, names or contact so that attendance, enrollments and sign-ups still count in the tallies;
- * seats in courses and sign-ups for events that have not started are withdrawn, sign-ups of past
- * events keep their status, and pending reminders are dropped. Running sponsorships end; the
- * people on their other side are returned, to be told neutrally, and the families' requests that
- * went back into the queue with the managers to tell. The next message from the same Telegram
- * account starts a fresh person. With `stillDue` (the automatic erasure), the erasure happens only
- * when it holds inside the same transaction, and `undefined` means it did not.
- */
-export async function erasePersonData(db: Db, personId: number, now: Date): Promise<ErasureResult>;
-export async function erasePersonData(db: Db, personId: number, now: Date, stillDue: (tx: Prisma.TransactionClient) => Promise<boolean>): Promise<ErasureResult | undefined>;
-export async function erasePersonData(db: Db, personId: number, now: Date, stillDue?: (tx: Prisma.TransactionClient) => Promise<boolean>): Promise<ErasureResult | undefined> {
-  const result = await db.$transaction(async (tx) => {
-    if (stillDue && !(await stillDue(tx))) return undefined;
-    const person = await tx.person.findUniqueOrThrow({ where: { id: personId } });
-    if (person.chatId !== null) {
-      await tx.conversationState.deleteMany({ where: { key: conversationKeyForChat(person.chatId) } });
-    }
-    await tx.roleGrant.deleteMany({ where: { personId } });
-    await tx.reminder.deleteMany({ where: { personId, sentAt: null } });
-    await tx.enrollment.updateMany({ where: { personId, status: { in: ["active", "waitlisted"] } }, data: { status: "withdrawn", endedAt: now } });
-    await tx.enrollment.updateMany({ where: { personId }, data: { fullName: null, phone: null } });
-    // Only sign-ups of events still ahead are cancelled: past ones are history the figures of their month rest on.
-    await tx.rsvp.updateMany({
-      where: { personId, status: { in: ["going", "waitlisted"] }, checkedInAt: null, event: { startsAt: { gt: now } } },
-      data: { status: "cancelled" },
-    });
-    await tx.sponsorshipRequest.updateMany({
-      where: { personId },
-      data: { note: null, childrenAges: null, contactTimes: null, familySize: null, district: null, phone: null },
-    });
-    await tx.sponsorshipRequest.updateMany({ where: { personId, status: { in: ["open", "matched"] } }, data: { status: "withdrawn", closedAt: now } });
-    await tx.sponsorProfile.updateMany({ where: { personId }, data: { about: null, districts: "[]", phone: null, status: "withdrawn" } });
-    // Families of an erased sponsor get their request back in the queue; sponsors of an erased family are free again.
-    const asSponsor = await endRunningSponsorships(tx, { sponsor: { personId } }, "data_erased", now, true);
-    const asFamily = await endRunningSponsorships(tx, { request: { personId } }, "data_erased", now, false);
-    const otherSide = [...asSponsor.map((ended) => ({ ...ended, other: ended.family })), ...asFamily.map((ended) => ({ ...ended, other: ended.sponsor }))]
-      .filter((ended) => ended.wasActive && ended.other.personId !== personId)
-      .map((ended) => ended.other);
-    await tx.person.update({
-      where: { id: personId },
-      data: {
-        telegramId: null,
-        chatId: null,
-        firstName: null,
-        lastName: null,
-        username: null,
-        phone: null,
-        district: null,
-        consentAt: null,
-        blockedAt: null,
-        erasedAt: now,
-        language: "de",
-      },
-    });
-    return { otherSide, ...(await backInQueue(tx, asSponsor)) };
-  });
-  if (result) await checkpointWal(db);
-  return result;
 }

@@ -147,10 +147,10 @@ export function sponsorshipFeature(deps: BotDeps) {
     await ctx.answerCallbackQuery();
     if (result.outcome === "declined") {
       await ctx.editMessageText(ctx.t("sponsorship.offer_declined"));
-      const request = await deps.db.sponsorship.findUniqueOrThrow({ where: { id: sponsorshipId }, select: { requestId: true } });
+      const { requestId } = result;
       await notifyPeople(ctx.api, deps.logger, result.managers, (t) => ({
-        text: t("sponsorship.offer_declined_notice", { request: request.requestId }),
-        reply_markup: showSuggestionsKeyboard(t, request.requestId),
+        text: t("sponsorship.offer_declined_notice", { request: requestId }),
+        reply_markup: showSuggestionsKeyboard(t, requestId),
       }));
       return;
     }

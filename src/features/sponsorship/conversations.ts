@@ -4,6 +4,7 @@ import type { BotContext, BotDeps, ConversationContext } from "../../bot/context
 import { askMultiSelect, waitForButton, waitForChoice, waitForTextOrButton, type BotConversation } from "../../bot/conversation-helpers.js";
 import { translator, type Translate } from "../../i18n.js";
 import { phoneSchema } from "../courses/conversations.js";
+import { getLanguage } from "../onboarding/service.js";
 import {
   cancelKeyboard,
   districtData,
@@ -23,7 +24,7 @@ import {
   SPONSOR_LANGUAGES,
   TIMES,
   createRequest,
-  getSponsorProfile,
+  signupStart,
   submitSponsorProfile,
   type District,
   type RequestInput,
@@ -54,11 +55,7 @@ type Step<T> = T | typeof CANCELLED;
  */
 export function sponsorSignupConversation(deps: BotDeps) {
   async function sponsorSignup(conversation: BotConversation, ctx: ConversationContext, personId: number): Promise<void> {
-    const loaded = await conversation.external(async () => {
-      const person = await deps.db.person.findUniqueOrThrow({ where: { id: personId } });
-      const profile = await getSponsorProfile(deps.db, personId);
-      return { language: person.language, homeDistrict: person.district, profile: profile && { languages: profile.languages, areas: profile.areas, districts: profile.districts, availability: profile.availability } };
-    });
+    const loaded = await conversation.external(() => signupStart(deps.db, personId));
     const t = translator(loaded.language);
     const cancel = async () => void (await ctx.reply(t("cancel.done")));
 
@@ -112,7 +109,7 @@ export function sponsorSignupConversation(deps: BotDeps) {
  */
 export function sponsorRequestConversation(deps: BotDeps) {
   async function sponsorRequest(conversation: BotConversation, ctx: ConversationContext, personId: number): Promise<void> {
-    const language = await conversation.external(async () => (await deps.db.person.findUniqueOrThrow({ where: { id: personId } })).language);
+    const language = await conversation.external(() => getLanguage(deps.db, personId));
     const t = translator(language);
     const cancel = async () => void (await ctx.reply(t("cancel.done")));
 

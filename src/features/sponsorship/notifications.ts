@@ -2,7 +2,7 @@ import type { Api } from "grammy";
 import type { BotDeps } from "../../bot/context.js";
 import { notifyPeople } from "../../bot/notify.js";
 import type { Translate } from "../../i18n.js";
-import type { Recipient } from "../courses/service.js";
+import type { Recipient } from "../../people/recipient.js";
 import { labels } from "./labels.js";
 import { matchData, offerKeyboard, showSuggestionsKeyboard } from "./keyboards.js";
 import type { BackInQueue, Introduction, RequestView, SponsorInput } from "./service.js";

@@ -1,7 +1,8 @@
 import type { Db, Prisma } from "../../db.js";
 import type { Role } from "../../generated/prisma/client.js";
 import { assertRole, type Actor } from "../onboarding/roles.js";
-import { recipientOf, type Recipient } from "../courses/service.js";
+import { nameOf } from "../../people/names.js";
+import { recipientOf, type Recipient } from "../../people/recipient.js";
 
 
 export const GRANTABLE_ROLES = ["instructor", "manager"] as const satisfies readonly Role[];
@@ -11,11 +12,6 @@ export interface StaffGrant {
   personId: number;
   name: string;
   role: Role;
-}
-
-/** The name the office sees: first and last name, else the username, else the id. */
-export function nameOf(person: { firstName: string | null; lastName: string | null; username: string | null; id: number }): string {
-  return [person.firstName, person.lastName].filter(Boolean).join(" ") || (person.username ? `@${person.username}` : `#${person.id}`);
 }
 
 /** The office's managers who can be told about something: consenting, not erased. */

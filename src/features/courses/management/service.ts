@@ -5,7 +5,8 @@ import type { EditableField } from "../../appointments/fields.js";
 import { promoteWaiting, type Promotion } from "../../appointments/waiting-list.js";
 import { assertRole, type Actor } from "../../onboarding/roles.js";
 import { weeklySessions, type WeeklySlot } from "../schedule.js";
-import { assertCanManage, findManagedCourse, leave, recipientOf, seatsOf, type LeaveResult, type Recipient } from "../service.js";
+import { recipientOf, type Recipient } from "../../../people/recipient.js";
+import { assertCanManage, findManagedCourse, leave, seatsOf, type LeaveResult } from "../service.js";
 
 type Tx = Prisma.TransactionClient;
 

@@ -3,7 +3,7 @@ import type { Event, EventKind, Rsvp } from "../../../generated/prisma/client.js
 import { addDays, clockTimeOn, type CalendarDay } from "../../../time.js";
 import type { EditableField } from "../../appointments/fields.js";
 import { promoteWaiting, type Promotion } from "../../appointments/waiting-list.js";
-import { recipientOf, type Recipient } from "../../courses/service.js";
+import { recipientOf, type Recipient } from "../../../people/recipient.js";
 import { assertRole, hasRole, type Actor } from "../../onboarding/roles.js";
 import { freeCheckinCode, newCheckinCode } from "../checkin-service.js";
 import { assertCanOrganise, placesOf, summarize } from "../service.js";
