@@ -214,3 +214,29 @@ describe("cancelling an event", () => {
     expect((await checkInByCode(db, a.id, event.checkinCode ?? "", event.startsAt)).outcome).toBe("cancelled");
   });
 });
+
+describe("the list of upcoming events", () => {
+  /** What the list must show, read through Prisma one event at a time. */
+  async function expectedPage(kind: "club" | "circus" | undefined, page: number, pageSize: number) {
+    const horizon = new Date(NOW.getTime() + 30 * 24 * HOUR);
+    const where = { cancelledAt: null, endsAt: { gte: NOW }, startsAt: { lte: horizon }, ...(kind ? { kind } : {}) };
+    const events = await db.event.findMany({ where, orderBy: [{ startsAt: "asc" }, { id: "asc" }] });
+    const shown = await Promise.all(events.slice(page * pageSize, (page + 1) * pageSize).map((event) => getEventSummary(db, event.id)));
+    return { summaries: shown, total: events.length };
+  }
+
+  it("shows the same events, places and total as reading each event on its own, on every page and past the end", async () => {
+    const full = await oneEvent({ titleDe: "Circus", kind: "circus", capacity: 3, day: { year: 2026, month: 12, day: 3 } });
+    const cancelled = await oneEvent({ titleDe: "Abgesagt", day: { year: 2026, month: 12, day: 4 } });
+    await oneEvent({ titleDe: "Zu spät", day: { year: 2027, month: 2, day: 1 } });
+    await cancelEvent(db, manager, cancelled.id, NOW);
+    for (const [index, name] of ["U", "V", "W", "X"].entries()) {
+      await signUp(db, { eventId: full.id, personId: (await person(name)).id, partySize: 1 + (index % 2), wait: true }, NOW);
+    }
+    for (const kind of ["club", "circus", undefined] as const) {
+      for (const page of [0, 1, 2, 9]) {
+        expect(await listUpcomingEvents(db, kind, page, 2, NOW)).toEqual(await expectedPage(kind, page, 2));
+      }
+    }
+  });
+});

@@ -49,9 +49,11 @@ export async function listOpenCourses(db: Db, category: CourseCategory, page: nu
 
 /** How many open courses each category has, so empty categories can be marked. */
 export async function openCourseCounts(db: Db, now: Date): Promise<Record<CourseCategory, number>> {
-  const groups = await db.course.groupBy({ by: ["category"], where: { status: "open", endsOn: { gte: now } }, _count: true });
+  // Raw: /courses is among the commands sent most, and Prisma's groupBy costs several times the CPU.
+  const groups = await db.$queryRaw<{ category: CourseCategory; count: number | bigint }[]>`
+    SELECT "category", COUNT(*) AS "count" FROM "Course" WHERE "status" = 'open' AND "endsOn" >= ${now} GROUP BY "category"`;
   const counts = Object.fromEntries(COURSE_CATEGORIES.map((category) => [category, 0])) as Record<CourseCategory, number>;
-  for (const group of groups) counts[group.category] = group._count;
+  for (const group of groups) counts[group.category] = Number(group.count);
   return counts;
 }
 
