@@ -8,7 +8,7 @@
  */
 import { run } from "@grammyjs/runner";
 import { Bot } from "grammy";
-import { createBot } from "../src/bot/create-bot.js";
+import { createBot, UPDATES_IN_PARALLEL } from "../src/bot/create-bot.js";
 import { createDb } from "../src/db.js";
 import { translator } from "../src/i18n.js";
 import { createLogger } from "../src/logger.js";
@@ -33,8 +33,9 @@ function belmBot() {
 }
 
 const options = { runner: { fetch: { timeout: 1 } } };
+// The bare bot runs with the runner's defaults; ours as src/main.ts runs it.
 if (kind === "bare") run(bareBot(), options);
-else run(belmBot(), options);
+else run(belmBot(), { ...options, sink: { concurrency: UPDATES_IN_PARALLEL } });
 process.on("message", (message) => {
   if (message !== "stats") return;
   const cpu = process.cpuUsage();

@@ -6,7 +6,7 @@ import { run } from "@grammyjs/runner";
 import type { Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { backupDatabase } from "./backup.js";
-import { createBot, publishCommands } from "./bot/create-bot.js";
+import { createBot, publishCommands, UPDATES_IN_PARALLEL } from "./bot/create-bot.js";
 import { createHttpServer } from "./bot/http-server.js";
 import { InFlightUpdates } from "./bot/in-flight.js";
 import type { BotDeps } from "./bot/context.js";
@@ -143,7 +143,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     };
   } else {
     await bot.api.deleteWebhook();
-    const runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+    const runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } }, sink: { concurrency: UPDATES_IN_PARALLEL } });
     stopUpdates = async () => {
       await runner.stop();
     };

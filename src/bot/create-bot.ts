@@ -38,6 +38,14 @@ export interface CreateBotOptions extends BotDeps {
   metrics?: BotMetrics;
 }
 
+/**
+ * Updates handled at the same time in long-polling mode. Handling is mostly synchronous SQLite
+ * work, so more in parallel adds no throughput, only memory and garbage collection: with the
+ * runner's default of 500, a flood of 10,000 updates kept a newcomer waiting 8 s instead of 5.6 s
+ * at 20 (bench/README.md, "Responsiveness"). Enough for replies that wait on Telegram meanwhile.
+ */
+export const UPDATES_IN_PARALLEL = 32;
+
 const COMMANDS = ["start", "courses", "mycourses", "events", "sponsorship", "attendance", "help", "language", "mydata", "deleteme", "privacy", "cancel"] as const;
 
 /** Builds the whole bot from its dependencies, without globals, so tests can build their own. */

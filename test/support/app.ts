@@ -2,7 +2,7 @@ import { run, type RunnerHandle } from "@grammyjs/runner";
 import type { Bot } from "grammy";
 import type { BotContext } from "../../src/bot/context.js";
 import type { BulkLimiterOptions } from "../../src/bot/bulk.js";
-import { createBot } from "../../src/bot/create-bot.js";
+import { createBot, UPDATES_IN_PARALLEL } from "../../src/bot/create-bot.js";
 import type { FloodGuardOptions } from "../../src/bot/flood-guard.js";
 import { InFlightUpdates } from "../../src/bot/in-flight.js";
 import type { Db } from "../../src/db.js";
@@ -52,7 +52,7 @@ export function startTestBot(fake: FakeTelegram, db: Db, options: TestBotOptions
     floodGuard: options.floodGuard ?? { limit: 10_000 },
     inFlight,
   });
-  const runner: RunnerHandle = run(bot, { runner: { fetch: { timeout: 1 } } });
+  const runner: RunnerHandle = run(bot, { runner: { fetch: { timeout: 1 } }, sink: { concurrency: UPDATES_IN_PARALLEL } });
   const stop = async () => {
     await runner.stop();
     await inFlight.idle();
