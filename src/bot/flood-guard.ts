@@ -1,6 +1,7 @@
 import { limit } from "@grammyjs/ratelimiter";
 import type { MiddlewareFn } from "grammy";
-import { languageFromTelegram, languageOf, translator, type Language } from "../i18n.js";
+import { savedLanguage } from "../features/onboarding/service.js";
+import { languageFromTelegram, translator, type Language } from "../i18n.js";
 import type { BotContext, BotDeps } from "./context.js";
 
 export interface FloodGuardOptions {
@@ -46,8 +47,7 @@ async function tellToSlowDown(deps: Pick<BotDeps, "db" | "logger">, ctx: BotCont
   const from = ctx.from;
   if (!from || !ctx.chat) return;
   deps.logger.info("flood guard: updates dropped", { telegramId: from.id });
-  const saved = await deps.db.person.findUnique({ where: { telegramId: BigInt(from.id) }, select: { language: true } });
-  const language: Language = saved ? languageOf(saved.language) : languageFromTelegram(from.language_code);
+  const language: Language = (await savedLanguage(deps.db, from.id)) ?? languageFromTelegram(from.language_code);
   const t = translator(language);
   if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: t("errors.slow_down") });
   else await ctx.reply(t("errors.slow_down"));

@@ -74,6 +74,12 @@ export async function getLanguage(db: Db, personId: number): Promise<Language> {
   return languageOf(person.language);
 }
 
+/** The language saved for a Telegram account, if the bot knows the account. */
+export async function savedLanguage(db: Db, telegramId: number): Promise<Language | undefined> {
+  const person = await db.person.findUnique({ where: { telegramId: BigInt(telegramId) }, select: { language: true } });
+  return person ? languageOf(person.language) : undefined;
+}
+
 /** Consent given: from now on the person's Telegram names may be kept. */
 export async function recordConsent(db: Db, personId: number, names: TelegramNames, now: Date): Promise<void> {
   await db.person.update({
