@@ -333,17 +333,22 @@ interface Measured {
  */
 function replyProbe(db: Db) {
   const latencies: number[] = [];
-  const startedAt = performance.now();
-  let due = 0;
+  let lastTick = performance.now();
   let busy = false;
+  let asked = 0;
   const timer = setInterval(() => {
-    due += 1;
+    // Each query counts from when its tick was due, 20 ms after the previous tick: a stalled
+    // event loop makes it late. (Counting from the first tick plus 20 ms per tick added up the
+    // interval's small drift under load, hundreds of milliseconds over a run, as if it were wait.)
+    const tickAt = performance.now();
+    const late = Math.max(0, tickAt - lastTick - 20);
+    lastTick = tickAt;
     // One at a time: on a loaded machine queries queued behind each other would measure the queue.
     if (busy) return;
     busy = true;
-    const dueAt = startedAt + due * 20;
-    void db.person.findFirst({ where: { id: 1 + (due % 1000) }, select: { id: true, language: true } }).then(() => {
-      latencies.push(performance.now() - dueAt);
+    asked += 1;
+    void db.person.findFirst({ where: { id: 1 + (asked % 1000) }, select: { id: true, language: true } }).then(() => {
+      latencies.push(performance.now() - tickAt + late);
       busy = false;
     });
   }, 20);
