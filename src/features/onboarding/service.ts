@@ -26,16 +26,7 @@ export function hasConsented(person: Pick<Person, "consentAt">): boolean {
  */
 export async function findOrCreatePerson(db: Db, identity: TelegramIdentity, adminTelegramIds: readonly number[]): Promise<PersonWithRoles> {
   const telegramId = BigInt(identity.telegramId);
-  const person =
-    (await findPersonWithRoles(db, telegramId)) ??
-    withRoleNames(
-      await db.person.upsert({
-        where: { telegramId },
-        create: { telegramId, chatId: BigInt(identity.chatId), language: identity.language },
-        update: {},
-        include: { roles: true },
-      }),
-    );
+  const person = (await findPersonWithRoles(db, telegramId)) ?? (await createPerson(db, identity));
   if (adminTelegramIds.includes(identity.telegramId) && !person.roles.includes("manager")) {
     await db.roleGrant.upsert({
       where: { personId_role: { personId: person.id, role: "manager" } },
@@ -61,8 +52,21 @@ async function findPersonWithRoles(db: Db, telegramId: bigint): Promise<PersonWi
   return { ...person, roles: JSON.parse(roleNames) as Role[] };
 }
 
-function withRoleNames<T extends { roles: { role: Role }[] }>(person: T): Omit<T, "roles"> & { roles: Role[] } {
-  return { ...person, roles: person.roles.map((grant) => grant.role) };
+/**
+ * A first contact: the Telegram id, chat and language, nothing else. Raw, like the lookup: a flood
+ * from hundreds of new accounts creates hundreds of people, and Prisma's upsert is a transaction
+ * of several compiled statements. Two first updates of one person at once both end up with the row.
+ */
+async function createPerson(db: Db, identity: TelegramIdentity): Promise<PersonWithRoles> {
+  const telegramId = BigInt(identity.telegramId);
+  const now = new Date();
+  await db.$executeRaw`
+    INSERT INTO "Person" ("telegramId", "chatId", "language", "createdAt", "updatedAt")
+    VALUES (${telegramId}, ${BigInt(identity.chatId)}, ${identity.language}, ${now}, ${now})
+    ON CONFLICT ("telegramId") DO NOTHING`;
+  const created = await findPersonWithRoles(db, telegramId);
+  if (!created) throw new Error(`person with Telegram id ${identity.telegramId} vanished right after it was created`);
+  return created;
 }
 
 export async function setLanguage(db: Db, personId: number, language: Language): Promise<void> {
@@ -76,7 +80,8 @@ export async function getLanguage(db: Db, personId: number): Promise<Language> {
 
 /** The language saved for a Telegram account, if the bot knows the account. */
 export async function savedLanguage(db: Db, telegramId: number): Promise<Language | undefined> {
-  const person = await db.person.findUnique({ where: { telegramId: BigInt(telegramId) }, select: { language: true } });
+  // Raw: asked once per flooding sender, when hundreds may flood at once.
+  const [person] = await db.$queryRaw<{ language: string }[]>`SELECT "language" FROM "Person" WHERE "telegramId" = ${BigInt(telegramId)}`;
   return person ? languageOf(person.language) : undefined;
 }
 
