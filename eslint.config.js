@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "src/generated/", "data/", "coverage/", "scratch/"] },
+  { ignores: ["dist/", "node_modules/", "src/generated/", "data/", "coverage/", "scratch/", ".dependency-cruiser.cjs"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -14,6 +14,7 @@ import {
   phoneKeyboard,
   registrationData,
 } from "./keyboards.js";
+import { phoneSchema } from "../../people/phone.js";
 import { getCourseSummary, register } from "./service.js";
 
 export const COURSE_REGISTRATION = "course-registration";
@@ -25,16 +26,6 @@ export const fullNameSchema = z
   .max(100)
   .regex(/^[\p{L}][\p{L}\p{M} .'’-]*$/u)
   .refine((name) => name.includes(" "), "first and last name");
-
-/** Optional phone: digits with the usual separators, 6–15 digits in all. */
-export const phoneSchema = z
-  .string()
-  .trim()
-  .regex(/^\+?[\d ()/-]+$/)
-  .refine((phone) => {
-    const digits = phone.replace(/\D/g, "").length;
-    return digits >= 6 && digits <= 15;
-  });
 
 interface Answers {
   fullName: string;

@@ -1,6 +1,6 @@
 import type { Db, Prisma } from "../../db.js";
 import type { Course, CourseCategory, CourseSession, Enrollment, GermanLevel, Outcome } from "../../generated/prisma/client.js";
-import { assertRole, hasRole, type Actor } from "../onboarding/roles.js";
+import { assertRole, hasRole, type Actor } from "../../people/roles.js";
 import { placesInLine, promoteWaiting, waitingAhead, waitingOrder, type Promotion, type WaitingLine } from "../appointments/waiting-list.js";
 import { recipientOf } from "../../people/recipient.js";
 

@@ -1,6 +1,6 @@
 import type { Db, Prisma } from "../../db.js";
 import type { Event, EventKind, Rsvp } from "../../generated/prisma/client.js";
-import { assertRole, hasRole, type Actor } from "../onboarding/roles.js";
+import { assertRole, hasRole, type Actor } from "../../people/roles.js";
 import { recipientOf } from "../../people/recipient.js";
 import { promoteWaiting, waitingAhead, waitingOrder, type Promotion, type WaitingLine } from "../appointments/waiting-list.js";
 

@@ -4,7 +4,7 @@ import { addDays, clockTimeOn, type CalendarDay } from "../../../time.js";
 import type { EditableField } from "../../appointments/fields.js";
 import { promoteWaiting, type Promotion } from "../../appointments/waiting-list.js";
 import { recipientOf, type Recipient } from "../../../people/recipient.js";
-import { assertRole, hasRole, type Actor } from "../../onboarding/roles.js";
+import { assertRole, hasRole, type Actor } from "../../../people/roles.js";
 import { freeCheckinCode, newCheckinCode } from "../checkin-service.js";
 import { assertCanOrganise, placesOf, summarize } from "../service.js";
 
