@@ -244,3 +244,12 @@ export async function findManagedCourse(db: Db, actor: Actor, courseId: number):
   if (course) assertCanManage(actor, course);
   return course ?? undefined;
 }
+
+/**
+ * Part of a person's erasure (people/erasure.ts): seats and waiting places are given up; every
+ * enrollment forgets the name and phone given at sign-up.
+ */
+export async function eraseEnrollments(tx: Tx, personId: number, now: Date): Promise<void> {
+  await tx.enrollment.updateMany({ where: { personId, status: { in: ["active", "waitlisted"] } }, data: { status: "withdrawn", endedAt: now } });
+  await tx.enrollment.updateMany({ where: { personId }, data: { fullName: null, phone: null } });
+}
