@@ -16,6 +16,7 @@ import {
 } from "./keyboards.js";
 import { phoneSchema } from "../../people/phone.js";
 import { getCourseSummary, register } from "./service.js";
+import { telegramName } from "../../people/names.js";
 
 export const COURSE_REGISTRATION = "course-registration";
 
@@ -43,7 +44,7 @@ export function courseRegistrationConversation(deps: BotDeps) {
     const loaded = await conversation.external(async () => {
       const person = await deps.db.person.findUniqueOrThrow({ where: { id: personId } });
       const summary = await getCourseSummary(deps.db, courseId, deps.clock());
-      return { language: person.language, telegramName: [person.firstName, person.lastName].filter(Boolean).join(" "), course: summary?.course };
+      return { language: person.language, telegramName: telegramName(person), course: summary?.course };
     });
     const t = translator(loaded.language);
     if (!loaded.course) {
