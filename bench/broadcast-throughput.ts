@@ -8,7 +8,7 @@
 import { createBot } from "../src/bot/create-bot.js";
 import { createDb } from "../src/db.js";
 import { createBroadcast } from "../src/features/broadcasts/service.js";
-import { createBroadcastWorker } from "../src/jobs/broadcasts.js";
+import { createBroadcastWorker } from "../src/features/broadcasts/worker.js";
 import { silentLogger } from "../src/logger.js";
 import { residents } from "../test/support/broadcasts.js";
 import { FakeTelegram } from "../test/support/fake-telegram.js";

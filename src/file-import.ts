@@ -2,7 +2,7 @@ import { CsvError, parse as parseCsv, type CsvErrorCode } from "csv-parse/sync";
 import { isMap, isNode, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";
 import type { Db } from "./db.js";
-import type { Actor } from "./features/onboarding/roles.js";
+import type { Actor } from "./people/roles.js";
 
 /** An import is started by an operator on the server, who holds the authority of a manager. */
 export const IMPORT_OPERATOR: Actor = { id: 0, roles: ["manager"] };

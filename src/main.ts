@@ -15,7 +15,7 @@ import { createDb } from "./db.js";
 import { sqliteFilePath } from "./db-url.js";
 import { seedDemoData } from "./demo/index.js";
 import { checkHealth, UpdateReceipts, UPDATES_STALE_AFTER_MS } from "./health.js";
-import { createJobs } from "./jobs/index.js";
+import { createJobs } from "./bot/jobs.js";
 import { startScheduler, type Job } from "./jobs/scheduler.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createMetrics } from "./metrics.js";

@@ -3,7 +3,7 @@ import type { Logger } from "../logger.js";
 import type { BotContext } from "./context.js";
 import { fallbackTranslator } from "./middleware.js";
 import { isBlocked } from "./notify.js";
-import { ForbiddenError } from "../features/onboarding/roles.js";
+import { ForbiddenError } from "../people/roles.js";
 
 /** /cancel leaves whatever conversation is active; mounted before the conversations run. */
 export const cancelCommand = new Composer<BotContext>();

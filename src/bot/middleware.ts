@@ -2,7 +2,7 @@ import type { Middleware, MiddlewareFn, NextFunction } from "grammy";
 import type { Role } from "../generated/prisma/client.js";
 import { languageFromTelegram, languageOf, translator, FALLBACK_LANGUAGE } from "../i18n.js";
 import { clearBlocked, findOrCreatePerson, hasConsented } from "../features/onboarding/service.js";
-import { hasRole } from "../features/onboarding/roles.js";
+import { hasRole } from "../people/roles.js";
 import { activityIsStale, recordActivity } from "../features/onboarding/retention.js";
 import type { BotContext, BotDeps } from "./context.js";
 

@@ -1,8 +1,11 @@
-import { GrammyError, type Api } from "grammy";
+import type { Api } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import { asBulk } from "./bulk.js";
 import { translator, type Language, type Translate } from "../i18n.js";
 import type { Logger } from "../logger.js";
+import { isBlocked } from "../telegram-errors.js";
+
+export { isBlocked };
 
 export interface NotifyTarget {
   chatId: bigint | null;
@@ -34,9 +37,4 @@ export async function notifyPeople(
     }
   }
   return sent;
-}
-
-/** Telegram's 403: the person blocked the bot or deleted their account. Not a fault of ours. */
-export function isBlocked(error: unknown): boolean {
-  return error instanceof GrammyError && error.error_code === 403;
 }

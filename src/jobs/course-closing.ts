@@ -1,7 +1,7 @@
-import type { BotDeps } from "../bot/context.js";
 import { closeEndedCourses, type ClosingReport } from "../features/attendance/service.js";
+import type { JobDeps } from "./deps.js";
 
-export type CourseClosingDeps = Pick<BotDeps, "db" | "timeZone" | "logger">;
+export type CourseClosingDeps = Pick<JobDeps, "db" | "timeZone" | "logger">;
 
 /**
  * The nightly closing of ended courses (see closeEndedCourses): enrollments still active after a

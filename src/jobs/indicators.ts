@@ -1,13 +1,9 @@
-import type { Api } from "grammy";
-import type { BotDeps } from "../bot/context.js";
-import { notifyPeople } from "../bot/notify.js";
-import { computeDigest, digestText } from "../features/indicators/digest.js";
 import { recomputeTallies, type RecomputeResult } from "../features/indicators/tallies.js";
 import type { TallyProgress } from "../features/indicators/tally-compute.js";
 import type { Db } from "../db.js";
-import { managerRecipients } from "../features/team/service.js";
+import type { JobDeps } from "./deps.js";
 
-type JobDeps = Pick<BotDeps, "db" | "clock" | "timeZone" | "logger">;
+type TallyJobDeps = Pick<JobDeps, "db" | "clock" | "timeZone" | "logger">;
 
 export interface TallyJobRequest {
   /** Every period rather than those that can have changed (the nightly run). */
@@ -30,7 +26,7 @@ const currentRuns = new WeakMap<Db, TallyRun>();
  * A request while a run is going joins it and gets its result, unless it asks for a full run
  * while only an incremental one is going: that full run starts once the incremental one ends.
  */
-export function runTallyJob(deps: JobDeps, request: TallyJobRequest = {}): Promise<RecomputeResult> {
+export function runTallyJob(deps: TallyJobDeps, request: TallyJobRequest = {}): Promise<RecomputeResult> {
   const current = currentRuns.get(deps.db);
   if (current && (current.full || !request.full)) {
     if (request.onProgress) current.listeners.add(request.onProgress);
@@ -53,11 +49,4 @@ export function runTallyJob(deps: JobDeps, request: TallyJobRequest = {}): Promi
   });
   currentRuns.set(deps.db, { full, listeners, result });
   return result;
-}
-
-/** Monday morning: every manager gets last week's and last month's figures against the ones before. */
-export async function sendWeeklyDigest(deps: JobDeps, api: Api): Promise<number> {
-  const digest = await computeDigest(deps.db, deps.clock(), deps.timeZone);
-  const managers = await managerRecipients(deps.db);
-  return notifyPeople(api, deps.logger, managers, (t, language) => ({ text: digestText(digest, t, language, deps.timeZone) }));
 }

@@ -1,4 +1,3 @@
-import type { InlineKeyboardMarkup } from "grammy/types";
 import { Prisma, type Db } from "../db.js";
 import type { Person, Reminder, ReminderKind } from "../generated/prisma/client.js";
 
@@ -20,6 +19,20 @@ export interface PlannedReminder {
   enrollmentId?: number;
 }
 
+/**
+ * Buttons under a message as the Bot API takes them. Sources build them with grammY's
+ * InlineKeyboard; this module only needs their shape, so it stays free of grammY.
+ */
+export interface ReplyButtons {
+  readonly inline_keyboard: readonly (readonly ReplyButton[])[];
+}
+
+export interface ReplyButton {
+  readonly text: string;
+  readonly callback_data?: string;
+  readonly url?: string;
+}
+
 export type DueReminder = Reminder & { person: Person };
 
 /** What a source says about a due reminder at send time. */
@@ -28,7 +41,7 @@ export type Review =
       send: true;
       text: string;
       /** Buttons to answer with, e.g. the sponsorship check-in's "fine / need help / ended". */
-      reply_markup?: InlineKeyboardMarkup;
+      reply_markup?: ReplyButtons;
       /** True for the few reminders that may wake people, e.g. the 2-hour reminder of an early session. */
       allowedInQuietHours: boolean;
     }

@@ -1,6 +1,3 @@
-import type { InlineKeyboardMarkup } from "grammy/types";
-import type { BotDeps } from "../bot/context.js";
-import { isBlocked } from "../bot/notify.js";
 import type { Db } from "../db.js";
 import type { Person, Reminder } from "../generated/prisma/client.js";
 import { attendanceReminders } from "../features/attendance/reminders.js";
@@ -9,8 +6,10 @@ import { eventReminders } from "../features/events/reminders.js";
 import { sponsorshipReminders } from "../features/sponsorship/reminders.js";
 import { retentionReminders } from "../features/onboarding/reminders.js";
 import { markBlockedByChat } from "../features/onboarding/service.js";
+import { isBlocked } from "../telegram-errors.js";
 import { utcToWallClock } from "../time.js";
-import { addReminders, type DueReminder, type ReminderContext, type ReminderSource, type Review } from "./reminder-source.js";
+import type { JobDeps } from "./deps.js";
+import { addReminders, type DueReminder, type ReminderContext, type ReminderSource, type ReplyButtons, type Review } from "./reminder-source.js";
 
 /**
  * One mechanism for every reminder of the bot. Each run has two phases:
@@ -23,9 +22,9 @@ import { addReminders, type DueReminder, type ReminderContext, type ReminderSour
 export const reminderSources: readonly ReminderSource[] = [courseSessionReminders, eventReminders, sponsorshipReminders, attendanceReminders, retentionReminders];
 
 /** Sends a text (with optional buttons) to a chat; rejects when Telegram did not accept it. */
-export type SendText = (chatId: number, text: string, options?: { reply_markup?: InlineKeyboardMarkup }) => Promise<unknown>;
+export type SendText = (chatId: number, text: string, options?: { reply_markup?: ReplyButtons }) => Promise<unknown>;
 
-export type ReminderJobDeps = Pick<BotDeps, "db" | "timeZone" | "logger">;
+export type ReminderJobDeps = Pick<JobDeps, "db" | "timeZone" | "logger">;
 
 export interface ReminderRunCounts {
   /** Rows created by this run. */

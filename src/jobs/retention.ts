@@ -1,8 +1,8 @@
-import type { BotDeps } from "../bot/context.js";
 import { DEFAULT_RETENTION_MONTHS } from "../features/onboarding/privacy.js";
 import { runRetention, type RetentionRunCounts } from "../features/onboarding/retention.js";
+import type { JobDeps } from "./deps.js";
 
-export type RetentionJobDeps = Pick<BotDeps, "db" | "logger" | "retentionMonths">;
+export type RetentionJobDeps = Pick<JobDeps, "db" | "logger" | "retentionMonths">;
 
 /**
  * The daily retention run (see features/onboarding/retention.ts). The notices it plans are sent by

@@ -1,4 +1,6 @@
 import { checkpointWal, type Db, type Prisma } from "../db.js";
+import { eraseEnrollments } from "../features/courses/service.js";
+import { cancelComingSignUps } from "../features/events/service.js";
 import { eraseSponsorshipData, type SponsorshipErasure } from "../features/sponsorship/service.js";
 
 type Tx = Prisma.TransactionClient;
@@ -44,20 +46,6 @@ export async function erasePersonData(db: Db, personId: number, now: Date, still
  */
 async function forgetConversation(tx: Tx, chatId: bigint): Promise<void> {
   await tx.conversationState.deleteMany({ where: { key: String(chatId) } });
-}
-
-/** Seats and waiting places are given up; every enrollment forgets the name and phone given at sign-up. */
-async function eraseEnrollments(tx: Tx, personId: number, now: Date): Promise<void> {
-  await tx.enrollment.updateMany({ where: { personId, status: { in: ["active", "waitlisted"] } }, data: { status: "withdrawn", endedAt: now } });
-  await tx.enrollment.updateMany({ where: { personId }, data: { fullName: null, phone: null } });
-}
-
-/** Only sign-ups of events still ahead are cancelled: past ones are history the figures of their month rest on. */
-async function cancelComingSignUps(tx: Tx, personId: number, now: Date): Promise<void> {
-  await tx.rsvp.updateMany({
-    where: { personId, status: { in: ["going", "waitlisted"] }, checkedInAt: null, event: { startsAt: { gt: now } } },
-    data: { status: "cancelled" },
-  });
 }
 
 /** The person row becomes an anonymous shell; the Telegram account is free for a fresh start. */

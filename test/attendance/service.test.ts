@@ -16,7 +16,7 @@ import {
 } from "../../src/features/attendance/service.js";
 import { register } from "../../src/features/courses/service.js";
 import { cancelSession, createCourse } from "../../src/features/courses/management/service.js";
-import { ForbiddenError, type Actor } from "../../src/features/onboarding/roles.js";
+import { ForbiddenError, type Actor } from "../../src/people/roles.js";
 import { runReminderJob, type SendText } from "../../src/jobs/reminders.js";
 import { silentLogger } from "../../src/logger.js";
 import { createTestDb } from "../support/db.js";
@@ -327,7 +327,7 @@ describe("outcomes", () => {
 function attendanceReminderJob() {
   const sent: { chatId: number; text: string; buttons: string[] }[] = [];
   const send: SendText = (chatId, text, options) => {
-    sent.push({ chatId, text, buttons: options?.reply_markup?.inline_keyboard.flat().map((button) => ("callback_data" in button ? button.callback_data : "")) ?? [] });
+    sent.push({ chatId, text, buttons: options?.reply_markup?.inline_keyboard.flat().map((button) => button.callback_data ?? "") ?? [] });
     return Promise.resolve();
   };
   return { sent, run: (now: Date) => runReminderJob({ db, timeZone: BERLIN, logger: silentLogger }, send, now, [attendanceReminders]) };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
-import { ForbiddenError } from "../../src/features/onboarding/roles.js";
+import { ForbiddenError } from "../../src/people/roles.js";
 import { managedCourses, myCourses, register, withdraw } from "../../src/features/courses/service.js";
 import { cancelSession, closeCourse, createCourse, moveSession, participants, removeParticipant, setCourseInstructor, updateCourse } from "../../src/features/courses/management/service.js";
 import { courseSessionReminders } from "../../src/features/courses/reminders.js";

@@ -3,7 +3,7 @@ import type { Db } from "../../src/db.js";
 import { saveAttendance } from "../../src/features/attendance/service.js";
 import { register } from "../../src/features/courses/service.js";
 import { createCourse } from "../../src/features/courses/management/service.js";
-import { createJobs } from "../../src/jobs/index.js";
+import { createJobs } from "../../src/bot/jobs.js";
 import { onboard, type RunningTestBot, startBotTestEnvironment, stopBotTestEnvironment } from "../support/app.js";
 import type { FakeTelegram } from "../support/fake-telegram.js";
 import { courseInput, makePerson, OFFICE } from "../support/fixtures.js";

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
 import { createBroadcast, deliveryCounts } from "../../src/features/broadcasts/service.js";
-import type { Actor } from "../../src/features/onboarding/roles.js";
+import type { Actor } from "../../src/people/roles.js";
 import { register } from "../../src/features/courses/service.js";
 import { createCourse } from "../../src/features/courses/management/service.js";
-import { createBroadcastWorker } from "../../src/jobs/broadcasts.js";
+import { createBroadcastWorker } from "../../src/features/broadcasts/worker.js";
 import { silentLogger } from "../../src/logger.js";
 import { onboard, type RunningTestBot, startBotTestEnvironment, stopBotTestEnvironment } from "../support/app.js";
 import { type FakeTelegram } from "../support/fake-telegram.js";

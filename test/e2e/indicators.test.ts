@@ -3,7 +3,7 @@ import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
 import { parsePeriodKey } from "../../src/features/indicators/periods.js";
-import { sendWeeklyDigest } from "../../src/jobs/indicators.js";
+import { sendWeeklyDigest } from "../../src/features/indicators/notifications.js";
 import { onboard, type RunningTestBot, startBotTestEnvironment, stopBotTestEnvironment } from "../support/app.js";
 import type { FakeTelegram } from "../support/fake-telegram.js";
 import { buildIndicatorFixture, EXPECTED_OCTOBER as expected } from "../support/indicators.js";

@@ -3,7 +3,7 @@ import de from "../../locales/de.json" with { type: "json" };
 import ru from "../../locales/ru.json" with { type: "json" };
 import type { Db } from "../../src/db.js";
 import { createBroadcast } from "../../src/features/broadcasts/service.js";
-import { createBroadcastWorker } from "../../src/jobs/broadcasts.js";
+import { createBroadcastWorker } from "../../src/features/broadcasts/worker.js";
 import { onboard, startTestBot, type RunningTestBot } from "../support/app.js";
 import { acceptedPerChat, residents } from "../support/broadcasts.js";
 import { createTestDb } from "../support/db.js";

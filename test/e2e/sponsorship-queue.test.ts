@@ -32,7 +32,7 @@ beforeAll(async () => {
 });
 afterAll(() => stopBotTestEnvironment({ fake, db, running }));
 
-const runReminders = () => runReminderJob({ db, timeZone: BERLIN, logger: running.logger }, (chatId, text, options) => running.bot.api.sendMessage(chatId, text, options), now);
+const runReminders = () => runReminderJob({ db, timeZone: BERLIN, logger: running.logger }, (chatId, text, options) => running.bot.api.sendMessage(chatId, text, options as Parameters<typeof running.bot.api.sendMessage>[2]), now);
 const personOf = (user: TelegramUser) => db.person.findUniqueOrThrow({ where: { telegramId: BigInt(user.id) } });
 const managerActor = async () => ({ id: (await personOf(petra)).id, roles: ["manager" as const] });
 const skipManagers = () => [petra, irina].forEach((manager) => manager.skipReplies());

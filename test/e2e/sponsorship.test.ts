@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
-import { ForbiddenError } from "../../src/features/onboarding/roles.js";
+import { ForbiddenError } from "../../src/people/roles.js";
 import { checkinDueAt } from "../../src/features/sponsorship/reminders.js";
 import { answerOffer, proposeSponsor } from "../../src/features/sponsorship/service.js";
 import { runReminderJob } from "../../src/jobs/reminders.js";
@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => stopBotTestEnvironment({ fake, db, running }));
 
-const runReminders = () => runReminderJob({ db, timeZone: BERLIN, logger: running.logger }, (chatId, text, options) => running.bot.api.sendMessage(chatId, text, options), now);
+const runReminders = () => runReminderJob({ db, timeZone: BERLIN, logger: running.logger }, (chatId, text, options) => running.bot.api.sendMessage(chatId, text, options as Parameters<typeof running.bot.api.sendMessage>[2]), now);
 
 /** Taps the options of a multi-select question (each press edits the buttons), then "done". */
 async function choose(user: TelegramUser, labels: readonly string[], done: string): Promise<string | undefined> {

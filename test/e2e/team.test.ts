@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
 import { revokeRole } from "../../src/features/team/service.js";
-import { ForbiddenError } from "../../src/features/onboarding/roles.js";
+import { ForbiddenError } from "../../src/people/roles.js";
 import { onboard, type RunningTestBot, startBotTestEnvironment, stopBotTestEnvironment } from "../support/app.js";
 import { type FakeTelegram } from "../support/fake-telegram.js";
 import type { TelegramUser } from "../support/user.js";

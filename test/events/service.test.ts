@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
-import { ForbiddenError } from "../../src/features/onboarding/roles.js";
+import { ForbiddenError } from "../../src/people/roles.js";
 import { cancelRsvp, getEventSummary, listUpcomingEvents, signUp } from "../../src/features/events/service.js";
 import { CHECKIN_CODE, addWalkIns, checkInByCode, checkInRsvp, closeAttendance, reopenAttendance, newCheckinCode } from "../../src/features/events/checkin-service.js";
 import { cancelEvent, createEvents, eventAttendance, type EventInput } from "../../src/features/events/management/service.js";

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
-import { ForbiddenError } from "../../src/features/onboarding/roles.js";
+import { ForbiddenError } from "../../src/people/roles.js";
 import { checkinDueAt } from "../../src/features/sponsorship/reminders.js";
 import {
   answerOffer,

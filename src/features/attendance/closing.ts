@@ -1,7 +1,7 @@
 import type { Db, Prisma } from "../../db.js";
 import type { Course, Enrollment } from "../../generated/prisma/client.js";
 import { startOfDay } from "../../time.js";
-import { assertRole, type Actor } from "../onboarding/roles.js";
+import { assertRole, type Actor } from "../../people/roles.js";
 import { ENDED_STATUSES, HELD_SESSION, NO_SESSIONS, attendanceShares, reachesThreshold, type AttendanceShare, type EndedStatus } from "./rules.js";
 
 /** Closing ended courses: undecided enrollments are decided by attendance, nightly or by a manager. */

@@ -5,7 +5,7 @@ import { waitForButton, type BotConversation } from "../../bot/conversation-help
 import { loadActor } from "../../bot/wizard.js";
 import type { AttendanceStatus } from "../../generated/prisma/client.js";
 import { formatDateTime, localized, translator, type Language, type Translate } from "../../i18n.js";
-import { ForbiddenError, hasRole } from "../onboarding/roles.js";
+import { ForbiddenError, hasRole } from "../../people/roles.js";
 import { pageCount } from "../../bot/pager.js";
 import { CHECKLIST_PAGE_SIZE, afterChecklistKeyboard, attendanceData, checklistData, checklistKeyboard } from "./keyboards.js";
 import { lockedFrom, openChecklist, saveAttendance, sessionTime, type Refusal } from "./service.js";

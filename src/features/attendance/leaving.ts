@@ -2,7 +2,7 @@ import type { Db, Prisma } from "../../db.js";
 import type { Course, Enrollment, Outcome } from "../../generated/prisma/client.js";
 import type { Promotion } from "../appointments/waiting-list.js";
 import { assertCanManage, findManagedCourse, leave } from "../courses/service.js";
-import type { Actor } from "../onboarding/roles.js";
+import type { Actor } from "../../people/roles.js";
 import { ENDED_STATUSES, NO_SESSIONS, OUTCOME_CATEGORIES, TAKING_PART, asksForOutcome, attendanceShares, byName, type AttendanceShare, type EndedStatus } from "./rules.js";
 
 /** How participants left a course (completed or dropped, with the outcome) and where they are six months later. */

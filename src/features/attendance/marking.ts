@@ -2,7 +2,7 @@ import type { Db, Prisma } from "../../db.js";
 import type { AttendanceStatus, Course, CourseSession } from "../../generated/prisma/client.js";
 import { addDays, calendarDayOf, clockTimeOn, compareDays, startOfDay } from "../../time.js";
 import { assertCanManage, findManagedCourse, managedCourseWhere } from "../courses/service.js";
-import { assertRole, hasRole, type Actor } from "../onboarding/roles.js";
+import { assertRole, hasRole, type Actor } from "../../people/roles.js";
 import { redecideClosingDecisions } from "./closing.js";
 import { EDIT_WINDOW_DAYS, ENDED_STATUSES, byName } from "./rules.js";
 

@@ -9,7 +9,7 @@ import { cancelBroadcast, retryFailed, setBroadcastsEnabled } from "./service.js
  * Broadcasts: /broadcast for managers, the one-tap "stop announcements" button under every
  * broadcast message, and the manager's buttons on a broadcast (cancel a scheduled one, retry the
  * failed deliveries). The
- * queue itself is sent by the broadcasts job (src/jobs/broadcasts.ts).
+ * queue itself is sent by the broadcasts job (src/features/broadcasts/worker.ts).
  */
 export function broadcastsFeature(deps: BotDeps) {
   const composer = new Composer<BotContext>();

@@ -34,8 +34,8 @@ import {
   createBroadcast,
   type Audience,
 } from "./service.js";
-import type { Actor } from "../onboarding/roles.js";
-import { districtLabel } from "../sponsorship/labels.js";
+import type { Actor } from "../../people/roles.js";
+import { districtLabel } from "../sponsorship/keyboards.js";
 
 export const BROADCAST_COMPOSE = "broadcast-compose";
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { Prisma, type Db } from "../../db.js";
 import type { Broadcast, DeliveryStatus } from "../../generated/prisma/client.js";
 import { FALLBACK_LANGUAGE, LANGUAGES, languageOf, type Language } from "../../i18n.js";
-import { assertRole, type Actor } from "../onboarding/roles.js";
+import { assertRole, type Actor } from "../../people/roles.js";
 
 
 // ───────────────────────────── audiences ─────────────────────────────

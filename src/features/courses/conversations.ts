@@ -14,7 +14,9 @@ import {
   phoneKeyboard,
   registrationData,
 } from "./keyboards.js";
+import { phoneSchema } from "../../people/phone.js";
 import { getCourseSummary, register } from "./service.js";
+import { telegramName } from "../../people/names.js";
 
 export const COURSE_REGISTRATION = "course-registration";
 
@@ -25,16 +27,6 @@ export const fullNameSchema = z
   .max(100)
   .regex(/^[\p{L}][\p{L}\p{M} .'’-]*$/u)
   .refine((name) => name.includes(" "), "first and last name");
-
-/** Optional phone: digits with the usual separators, 6–15 digits in all. */
-export const phoneSchema = z
-  .string()
-  .trim()
-  .regex(/^\+?[\d ()/-]+$/)
-  .refine((phone) => {
-    const digits = phone.replace(/\D/g, "").length;
-    return digits >= 6 && digits <= 15;
-  });
 
 interface Answers {
   fullName: string;
@@ -52,7 +44,7 @@ export function courseRegistrationConversation(deps: BotDeps) {
     const loaded = await conversation.external(async () => {
       const person = await deps.db.person.findUniqueOrThrow({ where: { id: personId } });
       const summary = await getCourseSummary(deps.db, courseId, deps.clock());
-      return { language: person.language, telegramName: [person.firstName, person.lastName].filter(Boolean).join(" "), course: summary?.course };
+      return { language: person.language, telegramName: telegramName(person), course: summary?.course };
     });
     const t = translator(loaded.language);
     if (!loaded.course) {

@@ -1,6 +1,6 @@
 import type { Db, Prisma } from "../../db.js";
 import type { Course, CourseCategory, CourseSession, Enrollment, GermanLevel, Outcome } from "../../generated/prisma/client.js";
-import { assertRole, hasRole, type Actor } from "../onboarding/roles.js";
+import { assertRole, hasRole, type Actor } from "../../people/roles.js";
 import { placesInLine, promoteWaiting, waitingAhead, waitingOrder, type Promotion, type WaitingLine } from "../appointments/waiting-list.js";
 import { recipientOf } from "../../people/recipient.js";
 
@@ -245,4 +245,13 @@ export async function findManagedCourse(db: Db, actor: Actor, courseId: number):
   const course = await db.course.findUnique({ where: { id: courseId } });
   if (course) assertCanManage(actor, course);
   return course ?? undefined;
+}
+
+/**
+ * Part of a person's erasure (people/erasure.ts): seats and waiting places are given up; every
+ * enrollment forgets the name and phone given at sign-up.
+ */
+export async function eraseEnrollments(tx: Tx, personId: number, now: Date): Promise<void> {
+  await tx.enrollment.updateMany({ where: { personId, status: { in: ["active", "waitlisted"] } }, data: { status: "withdrawn", endedAt: now } });
+  await tx.enrollment.updateMany({ where: { personId }, data: { fullName: null, phone: null } });
 }

@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import type { Db, Prisma } from "../../db.js";
 import type { Event, Rsvp } from "../../generated/prisma/client.js";
-import { assertRole, type Actor } from "../onboarding/roles.js";
+import { assertRole, type Actor } from "../../people/roles.js";
 import { assertCanOrganise, summarize } from "./service.js";
 
 type Tx = Prisma.TransactionClient;

@@ -2,7 +2,7 @@ import { Composer } from "grammy";
 import type { BotContext, BotDeps } from "../../bot/context.js";
 import { requireConsent } from "../../bot/middleware.js";
 import { formatDateTime, localized, type Language } from "../../i18n.js";
-import type { StartPayloadHandler, StartReply } from "../onboarding/start-payload.js";
+import type { StartPayloadHandler, StartReply } from "../../bot/start-payload.js";
 import { CHECKIN_ALPHABET, CHECKIN_CODE_LENGTH, checkInByCode, checkinWindow, type CheckInResult } from "./checkin-service.js";
 
 /** The deep link prefix: `t.me/<bot>?start=checkin_<code>`. */

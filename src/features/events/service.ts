@@ -1,6 +1,6 @@
 import type { Db, Prisma } from "../../db.js";
 import type { Event, EventKind, Rsvp } from "../../generated/prisma/client.js";
-import { assertRole, hasRole, type Actor } from "../onboarding/roles.js";
+import { assertRole, hasRole, type Actor } from "../../people/roles.js";
 import { recipientOf } from "../../people/recipient.js";
 import { promoteWaiting, waitingAhead, waitingOrder, type Promotion, type WaitingLine } from "../appointments/waiting-list.js";
 
@@ -186,4 +186,15 @@ export function canOrganise(actor: Actor, event: Pick<Event, "organiserId">): bo
 
 export function assertCanOrganise(actor: Actor, event: Pick<Event, "organiserId">): void {
   if (!canOrganise(actor, event)) assertRole(actor, "manager");
+}
+
+/**
+ * Part of a person's erasure (people/erasure.ts): only sign-ups of events still ahead are
+ * cancelled; past ones are history the figures of their month rest on.
+ */
+export async function cancelComingSignUps(tx: Tx, personId: number, now: Date): Promise<void> {
+  await tx.rsvp.updateMany({
+    where: { personId, status: { in: ["going", "waitlisted"] }, checkedInAt: null, event: { startsAt: { gt: now } } },
+    data: { status: "cancelled" },
+  });
 }

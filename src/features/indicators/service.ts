@@ -1,7 +1,7 @@
 import { stringify } from "csv-stringify/sync";
 import type { Db } from "../../db.js";
 import type { CourseCategory } from "../../generated/prisma/client.js";
-import { assertRole, type Actor } from "../onboarding/roles.js";
+import { assertRole, type Actor } from "../../people/roles.js";
 import { shiftPeriod, type Period, type TallyPeriodKind } from "./periods.js";
 import { INDICATORS, INDICATOR_NAMES, SCOPE_ALL, type Indicator } from "./tallies.js";
 

@@ -7,7 +7,7 @@ import { ONBOARDING, onboardingConversation } from "./conversations.js";
 import { notifyBackInQueue, notifyEnded } from "../sponsorship/notifications.js";
 import { erasePersonData } from "../../people/erasure.js";
 import { exportPersonData, hasConsented, setLanguage } from "./service.js";
-import { startHandlerFor, type StartPayloadHandler } from "./start-payload.js";
+import { startHandlerFor, type StartPayloadHandler } from "../../bot/start-payload.js";
 import { DEFAULT_PRIVACY_CONTACTS, DEFAULT_RETENTION_MONTHS, privacyNotice } from "./privacy.js";
 import { recordActivity } from "./retention.js";
 

@@ -4,7 +4,7 @@ import { waitForButton, type BotConversation } from "../../bot/conversation-help
 import { translator, type Language } from "../../i18n.js";
 import { consentData, consentKeyboard, mainMenuKeyboard, welcomeData, welcomeKeyboard } from "./keyboards.js";
 import { getLanguage, recordConsent, setLanguage } from "./service.js";
-import { startHandlerFor, type StartPayloadHandler } from "./start-payload.js";
+import { startHandlerFor, type StartPayloadHandler } from "../../bot/start-payload.js";
 
 export const ONBOARDING = "onboarding";
 

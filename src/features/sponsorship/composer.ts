@@ -2,7 +2,7 @@ import { Composer } from "grammy";
 import type { BotContext, BotDeps } from "../../bot/context.js";
 import { requireConsent, requireRole } from "../../bot/middleware.js";
 import { notifyPeople } from "../../bot/notify.js";
-import { hasRole } from "../onboarding/roles.js";
+import { hasRole } from "../../people/roles.js";
 import { SPONSOR_REQUEST, SPONSOR_SIGNUP, sponsorRequestConversation, sponsorSignupConversation } from "./conversations.js";
 import {
   checkinData,

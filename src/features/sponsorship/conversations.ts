@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { BotContext, BotDeps, ConversationContext } from "../../bot/context.js";
 import { askMultiSelect, waitForButton, waitForChoice, waitForTextOrButton, type BotConversation } from "../../bot/conversation-helpers.js";
 import { translator, type Translate } from "../../i18n.js";
-import { phoneSchema } from "../courses/conversations.js";
+import { phoneSchema } from "../../people/phone.js";
 import { getLanguage } from "../onboarding/service.js";
 import {
   cancelKeyboard,

@@ -2,7 +2,7 @@ import type { Db } from "../../db.js";
 import type { SponsorProfile, Sponsorship } from "../../generated/prisma/client.js";
 import { nameOf } from "../../people/names.js";
 import type { Recipient } from "../../people/recipient.js";
-import { assertRole, type Actor } from "../onboarding/roles.js";
+import { assertRole, type Actor } from "../../people/roles.js";
 import { managerRecipients } from "../team/service.js";
 import { DAY_MS, waitingSince } from "./model.js";
 import { endRunningSponsorships } from "./requests.js";

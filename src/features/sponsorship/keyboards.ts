@@ -120,3 +120,6 @@ export function cancelKeyboard(t: Translate): InlineKeyboard {
 export function submitKeyboard(t: Translate): InlineKeyboard {
   return new InlineKeyboard().text(t("sponsorship.submit"), stepData.pack("confirm")).row().text(t("courses.cancel_button"), stepData.pack("cancel"));
 }
+
+/** The district names, for other features' screens (broadcast audiences). */
+export { districtLabel } from "./labels.js";

@@ -2,7 +2,7 @@ import type { Db } from "../../db.js";
 import type { SponsorProfile } from "../../generated/prisma/client.js";
 import { nameOf } from "../../people/names.js";
 import { recipientOf, type Recipient } from "../../people/recipient.js";
-import { assertRole, type Actor } from "../onboarding/roles.js";
+import { assertRole, type Actor } from "../../people/roles.js";
 import { managerRecipients } from "../team/service.js";
 import { sponsorView, type SponsorInput, type SponsorView } from "./model.js";
 import { backInQueue, endRunningSponsorships, type BackInQueue } from "./requests.js";

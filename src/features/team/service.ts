@@ -1,6 +1,6 @@
 import type { Db, Prisma } from "../../db.js";
 import type { Role } from "../../generated/prisma/client.js";
-import { assertRole, type Actor } from "../onboarding/roles.js";
+import { assertRole, type Actor } from "../../people/roles.js";
 import { nameOf } from "../../people/names.js";
 import { recipientOf, type Recipient } from "../../people/recipient.js";
 

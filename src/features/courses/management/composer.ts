@@ -4,7 +4,7 @@ import { requireRole } from "../../../bot/middleware.js";
 import { notifyPeople } from "../../../bot/notify.js";
 import { formatDateTime, localized } from "../../../i18n.js";
 import { closeCourseNow, lastDayPassed } from "../../attendance/service.js";
-import { hasRole } from "../../onboarding/roles.js";
+import { hasRole } from "../../../people/roles.js";
 import { announcePromotions } from "../notifications.js";
 import { managedCourses, upcomingSessions } from "../service.js";
 import { COURSE_CREATION, COURSE_EDIT, COURSE_INSTRUCTOR, SESSION_MOVE, managementConversations } from "./conversations.js";

@@ -14,6 +14,7 @@ import { parseSessionTime, parseWeeklySchedule, sessionSpan, weeklySessions, typ
 import { COURSE_CATEGORIES } from "../service.js";
 import { backToCourseKeyboard } from "./keyboards.js";
 import { createCourse, findLiveSession, instructorChoices, instructorName, moveSession, setCourseInstructor, updateCourse, type CourseInput } from "./service.js";
+import { telegramName } from "../../../people/names.js";
 
 export const COURSE_CREATION = "course-creation";
 export const COURSE_EDIT = "course-edit";
@@ -48,7 +49,6 @@ const sessionTimeSchema = z.string().transform((text, ctx): SessionTime => {
 });
 
 type Instructor = { id: number; firstName: string | null; lastName: string | null };
-const fullName = (person: Omit<Instructor, "id">) => [person.firstName, person.lastName].filter(Boolean).join(" ");
 
 function askCategory(conversation: BotConversation, ctx: ConversationContext, t: Translate): Promise<CourseCategory | "default"> {
   const choices = COURSE_CATEGORIES.map((category) => ({ label: t(`courses.category.${category}`), value: category }));
@@ -58,7 +58,7 @@ function askCategory(conversation: BotConversation, ctx: ConversationContext, t:
 /** An instructor out of `instructors`, or nobody; without instructors nothing is asked. */
 async function askInstructor(conversation: BotConversation, ctx: ConversationContext, t: Translate, instructors: readonly Instructor[]): Promise<number | null> {
   if (instructors.length === 0) return null;
-  const choices = instructors.map((person) => ({ label: fullName(person) || `#${person.id}`, value: person.id }));
+  const choices = instructors.map((person) => ({ label: telegramName(person) || `#${person.id}`, value: person.id }));
   const chosen = await askChoice(conversation, ctx, t, t("manage.ask_instructor"), choices, t("manage.no_instructor"));
   return chosen === "default" ? null : chosen;
 }
@@ -121,7 +121,7 @@ function courseCreationConversation(deps: BotDeps) {
         capacity: input.capacity,
         threshold: Math.round(input.attendanceThreshold * 100),
         place: input.place,
-        instructor: instructor ? fullName(instructor) : t("manage.summary_no_instructor"),
+        instructor: instructor ? telegramName(instructor) : t("manage.summary_no_instructor"),
         weekly: input.weekly.map((slot) => `${formatWeekday(slot.weekday, language)} ${slot.from}–${slot.to}`).join(", "),
         count: sessions.length,
         first: formatDate(sessions[0]?.startsAt ?? new Date(), language, deps.timeZone),

@@ -3,7 +3,7 @@ import type { Course, CourseCategory, CourseSession } from "../../../generated/p
 import type { CalendarDay } from "../../../time.js";
 import type { EditableField } from "../../appointments/fields.js";
 import { promoteWaiting, type Promotion } from "../../appointments/waiting-list.js";
-import { assertRole, type Actor } from "../../onboarding/roles.js";
+import { assertRole, type Actor } from "../../../people/roles.js";
 import { weeklySessions, type WeeklySlot } from "../schedule.js";
 import { recipientOf, type Recipient } from "../../../people/recipient.js";
 import { assertCanManage, findManagedCourse, leave, seatsOf, type LeaveResult } from "../service.js";

@@ -2,7 +2,7 @@ import { Composer } from "grammy";
 import type { BotContext, BotDeps } from "../../../bot/context.js";
 import { requireRole } from "../../../bot/middleware.js";
 import { formatDateTime, localized, type Translate } from "../../../i18n.js";
-import { hasRole } from "../../onboarding/roles.js";
+import { hasRole } from "../../../people/roles.js";
 import { checkinLink } from "../checkin.js";
 import { addWalkIns, checkInRsvp, closeAttendance, ensureCheckinCode, reopenAttendance } from "../checkin-service.js";
 import { announceCancellation } from "../notifications.js";

@@ -4,9 +4,10 @@ import { addDays, clockTimeOn, type CalendarDay } from "../../../time.js";
 import type { EditableField } from "../../appointments/fields.js";
 import { promoteWaiting, type Promotion } from "../../appointments/waiting-list.js";
 import { recipientOf, type Recipient } from "../../../people/recipient.js";
-import { assertRole, hasRole, type Actor } from "../../onboarding/roles.js";
+import { assertRole, hasRole, type Actor } from "../../../people/roles.js";
 import { freeCheckinCode, newCheckinCode } from "../checkin-service.js";
 import { assertCanOrganise, placesOf, summarize } from "../service.js";
+import { telegramName } from "../../../people/names.js";
 
 type Tx = Prisma.TransactionClient;
 
@@ -62,7 +63,7 @@ export async function eventAttendance(db: Db, actor: Actor, eventId: number): Pr
     }),
     db.eventWalkIn.aggregate({ where: { eventId }, _sum: { count: true } }),
   ]);
-  const attendees = rsvps.map(({ person, ...rsvp }) => ({ rsvp, name: [person.firstName, person.lastName].filter(Boolean).join(" ") || undefined }));
+  const attendees = rsvps.map(({ person, ...rsvp }) => ({ rsvp, name: telegramName(person) || undefined }));
   return {
     event,
     going: attendees.filter(({ rsvp }) => rsvp.status === "going"),

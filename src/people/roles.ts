@@ -1,4 +1,4 @@
-import type { Role } from "../../generated/prisma/client.js";
+import type { Role } from "../generated/prisma/client.js";
 
 /** Who acts, as services see it: a person id and the roles they hold. */
 export interface Actor {

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { GrammyError, type Api } from "grammy";
-import { asBulk } from "../bot/bulk.js";
-import type { BotDeps } from "../bot/context.js";
-import { isBlocked } from "../bot/notify.js";
-import type { Broadcast } from "../generated/prisma/client.js";
-import { languageOf, translator } from "../i18n.js";
-import { retryKeyboard } from "../features/broadcasts/keyboards.js";
-import { sendBroadcastMessage } from "../features/broadcasts/notifications.js";
+import { asBulk } from "../../bot/bulk.js";
+import type { BotDeps } from "../../bot/context.js";
+import { isBlocked } from "../../bot/notify.js";
+import type { Broadcast } from "../../generated/prisma/client.js";
+import { languageOf, translator } from "../../i18n.js";
+import { retryKeyboard } from "./keyboards.js";
+import { sendBroadcastMessage } from "./notifications.js";
 import {
   claimDeliveries,
   claimProgressMessage,
@@ -23,8 +23,8 @@ import {
   type ClaimedDelivery,
   type DeliveryCounts,
   type DeliveryOutcome,
-} from "../features/broadcasts/service.js";
-import { markBlockedByChat } from "../features/onboarding/service.js";
+} from "./service.js";
+import { markBlockedByChat } from "../onboarding/service.js";
 
 /**
  * The broadcast queue's worker. Each run starts scheduled broadcasts that are due, then claims

@@ -1,13 +1,17 @@
 import type { Api } from "grammy";
-import { asBulk } from "../bot/bulk.js";
-import type { BotDeps } from "../bot/context.js";
-import { deleteStaleConversations } from "../bot/conversation-storage.js";
-import { createBroadcastWorker } from "./broadcasts.js";
-import { runCourseClosingJob } from "./course-closing.js";
-import { runTallyJob, sendWeeklyDigest } from "./indicators.js";
-import { runReminderJob } from "./reminders.js";
-import { runRetentionJob } from "./retention.js";
-import type { Job } from "./scheduler.js";
+import { asBulk } from "./bulk.js";
+import type { BotDeps } from "./context.js";
+import { deleteStaleConversations } from "./conversation-storage.js";
+import { createBroadcastWorker } from "../features/broadcasts/worker.js";
+import { runCourseClosingJob } from "../jobs/course-closing.js";
+import { sendWeeklyDigest } from "../features/indicators/notifications.js";
+import { runTallyJob } from "../jobs/indicators.js";
+import { runReminderJob } from "../jobs/reminders.js";
+import { runRetentionJob } from "../jobs/retention.js";
+import type { Job } from "../jobs/scheduler.js";
+
+/** The reminder sources build their buttons with grammY's InlineKeyboard; the job only knows their shape. */
+type SendOptions = Parameters<Api["sendMessage"]>[2];
 
 /** Conversations nobody continued for this long are dropped (data minimisation). */
 export const STALE_CONVERSATION_DAYS = 30;
@@ -31,7 +35,7 @@ export function createJobs(deps: BotDeps, api: Api): Job[] {
     {
       name: "reminders",
       cron: "* * * * *",
-      run: () => runReminderJob(deps, (chatId, text, options) => api.sendMessage(chatId, text, asBulk(options)), deps.clock()),
+      run: () => runReminderJob(deps, (chatId, text, options) => api.sendMessage(chatId, text, asBulk(options as SendOptions)), deps.clock()),
     },
     {
       // Every five seconds, so "send now" starts at once; a run lasts until the queue is empty.

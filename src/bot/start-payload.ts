@@ -1,4 +1,4 @@
-import type { Language } from "../../i18n.js";
+import type { Language } from "../i18n.js";
 
 /** A reply as a locale key and its values, so it can pass through `conversation.external` as JSON. */
 export interface StartReply {
