@@ -14,7 +14,21 @@ import { translator } from "../src/i18n.js";
 import { createLogger } from "../src/logger.js";
 
 const [kind = "belm", apiRoot = "", token = "", databaseFile = ""] = process.argv.slice(2);
-const botInfo = { id: 999000, is_bot: true as const, first_name: "Belm Test Bot", username: "belm_test_bot", can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false, has_topics_enabled: false, allows_users_to_create_topics: false, can_manage_bots: false, supports_join_request_queries: false };
+const botInfo = {
+  id: 999000,
+  is_bot: true as const,
+  first_name: "Belm Test Bot",
+  username: "belm_test_bot",
+  can_join_groups: true,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+  can_connect_to_business: false,
+  has_main_web_app: false,
+  has_topics_enabled: false,
+  allows_users_to_create_topics: false,
+  can_manage_bots: false,
+  supports_join_request_queries: false,
+};
 
 function bareBot(): Bot {
   const t = translator("de");
@@ -29,7 +43,15 @@ function bareBot(): Bot {
 function belmBot() {
   const db = createDb(`file:${databaseFile}`);
   const logger = createLogger("warn");
-  return createBot(token, { db, clock: () => new Date(), logger, timeZone: "Europe/Berlin", adminTelegramIds: [], apiRoot, botInfo });
+  return createBot(token, {
+    db,
+    clock: () => new Date(),
+    logger,
+    timeZone: "Europe/Berlin",
+    adminTelegramIds: [],
+    apiRoot,
+    botInfo,
+  });
 }
 
 const options = { runner: { fetch: { timeout: 1 } } };

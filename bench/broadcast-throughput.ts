@@ -20,11 +20,30 @@ async function measure(limit: number, recipients: number): Promise<void> {
   const db = createDb(`file:${databases.fresh(`bench-${limit}`)}`);
   const fake = await FakeTelegram.start();
   fake.setRateLimit({ perSecond: limit, retryAfter: 1 });
-  const manager = await db.person.create({ data: { telegramId: 1, chatId: 1, consentAt: new Date(), roles: { create: { role: "manager" } } } });
+  const manager = await db.person.create({
+    data: { telegramId: 1, chatId: 1, consentAt: new Date(), roles: { create: { role: "manager" } } },
+  });
   await residents(db, fake, recipients, 10_000, { ruEvery: 3 });
-  await createBroadcast(db, { id: manager.id, roles: ["manager"] }, { audience: { kind: "everyone" }, textDe: "Sommerfest", texts: { ru: "Летний праздник" } }, new Date());
-  const bot = createBot(fake.token, { db, clock: () => new Date(), logger: silentLogger, timeZone: "Europe/Berlin", adminTelegramIds: [], apiRoot: fake.apiRoot, botInfo: fake.botInfo, bulk: { perSecond: limit } });
-  const worker = createBroadcastWorker({ db, clock: () => new Date(), logger: silentLogger }, bot.api, { concurrency: Math.max(30, limit), batchSize: Math.max(100, limit) });
+  await createBroadcast(
+    db,
+    { id: manager.id, roles: ["manager"] },
+    { audience: { kind: "everyone" }, textDe: "Sommerfest", texts: { ru: "Летний праздник" } },
+    new Date(),
+  );
+  const bot = createBot(fake.token, {
+    db,
+    clock: () => new Date(),
+    logger: silentLogger,
+    timeZone: "Europe/Berlin",
+    adminTelegramIds: [],
+    apiRoot: fake.apiRoot,
+    botInfo: fake.botInfo,
+    bulk: { perSecond: limit },
+  });
+  const worker = createBroadcastWorker({ db, clock: () => new Date(), logger: silentLogger }, bot.api, {
+    concurrency: Math.max(30, limit),
+    batchSize: Math.max(100, limit),
+  });
   const started = performance.now();
   const counts = await worker.runOnce();
   const seconds = (performance.now() - started) / 1000;

@@ -17,7 +17,10 @@ export interface BenchDatabases {
 export function migratedDatabases(): BenchDatabases {
   const dir = mkdtempSync(join(tmpdir(), "belm-bench-"));
   const template = join(dir, "template.db");
-  execFileSync("npx", ["prisma", "migrate", "deploy"], { env: { ...process.env, DATABASE_URL: `file:${template}` }, stdio: "pipe" });
+  execFileSync("npx", ["prisma", "migrate", "deploy"], {
+    env: { ...process.env, DATABASE_URL: `file:${template}` },
+    stdio: "pipe",
+  });
   return {
     fresh(name) {
       const path = join(dir, `${name}.db`);

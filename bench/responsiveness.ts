@@ -61,8 +61,15 @@ class Harness {
     await seedDemoData(db, new Date());
     await residents(db, fake, RESIDENTS, FIRST_RESIDENT, { ruEvery: 3 });
     await db.$disconnect();
-    const execArgv = [...(underTsx ? ["--import", "tsx"] : []), ...(profile ? ["--cpu-prof", "--cpu-prof-dir=bench/profiles"] : [])];
-    const child = fork(underTsx ? "bench/bot-process.ts" : "dist/bench/bot-process.js", [kind, fake.apiRoot, fake.token, file], { execArgv, stdio: ["ignore", "inherit", "pipe", "ipc"] });
+    const execArgv = [
+      ...(underTsx ? ["--import", "tsx"] : []),
+      ...(profile ? ["--cpu-prof", "--cpu-prof-dir=bench/profiles"] : []),
+    ];
+    const child = fork(
+      underTsx ? "bench/bot-process.ts" : "dist/bench/bot-process.js",
+      [kind, fake.apiRoot, fake.token, file],
+      { execArgv, stdio: ["ignore", "inherit", "pipe", "ipc"] },
+    );
     const errors: string[] = [];
     child.stderr?.on("data", (chunk: Buffer) => {
       for (const line of chunk.toString().split("\n")) if (line.includes('"level":"error"')) errors.push(line);
@@ -129,7 +136,8 @@ async function steady(harness: Harness, perSecond: number, count: number, firstR
 /** 10,000 hostile updates from 300 senders, then a newcomer's /help: how long until it is answered. */
 async function flood(harness: Harness): Promise<string> {
   const floodStart = Date.now();
-  for (let index = 0; index < 10_000; index++) harness.user(500_000 + (index % 300)).send(index % 2 ? "spam spam spam" : "/courses");
+  for (let index = 0; index < 10_000; index++)
+    harness.user(500_000 + (index % 300)).send(index % 2 ? "spam spam spam" : "/courses");
   const newcomer = harness.user(900_001);
   const askedAt = Date.now();
   newcomer.send("/help");
@@ -166,7 +174,10 @@ async function measure(kind: Kind): Promise<Record<string, string>> {
     const burstLatencies = await harness.waitForAnswers(burst, 120_000);
     await sleep(500);
     const afterBurst = await harness.stats();
-    phase("500 at once all / p99", `${Math.max(...burstLatencies)} / ${percentile(burstLatencies, 0.99)} ms, RSS ${afterBurst.rssMb.toFixed(0)} MB`);
+    phase(
+      "500 at once all / p99",
+      `${Math.max(...burstLatencies)} / ${percentile(burstLatencies, 0.99)} ms, RSS ${afterBurst.rssMb.toFixed(0)} MB`,
+    );
 
     const newcomerAfter = await flood(harness);
     return {

@@ -13,7 +13,8 @@ const sqliteTime = (date: Date) => date.toISOString().replace("Z", "+00:00");
 export const NOW_TEXT = sqliteTime(NOW);
 const SIX_MONTHS_AGO = sqliteTime(new Date(NOW.getTime() - 183 * 86_400_000));
 const FORMAT = "'%Y-%m-%dT%H:%M:%S.000+00:00'";
-const DATETIME_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]+00:00";
+const DATETIME_GLOB =
+  "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]+00:00";
 /** Monday 6 January 2025, 08:00 UTC: day 0 of the generated calendar. */
 const DAY_ZERO = "'2025-01-06 08:00:00'";
 /** SQL text of day `days` (an SQL integer expression) after DAY_ZERO, plus `hours`, in the adapter's format. */
@@ -33,7 +34,20 @@ const SHAPE = {
   requests: 600,
 } as const;
 
-export const TABLES = ["Person", "Course", "CourseSession", "Enrollment", "Attendance", "Event", "Rsvp", "EventWalkIn", "SponsorProfile", "SponsorshipRequest", "Sponsorship", "IndicatorTally"] as const;
+export const TABLES = [
+  "Person",
+  "Course",
+  "CourseSession",
+  "Enrollment",
+  "Attendance",
+  "Event",
+  "Rsvp",
+  "EventWalkIn",
+  "SponsorProfile",
+  "SponsorshipRequest",
+  "Sponsorship",
+  "IndicatorTally",
+] as const;
 
 export interface Generated {
   seconds: number;
@@ -55,7 +69,9 @@ export async function generate(db: Db, attendanceRows: number): Promise<Generate
   await db.$queryRawUnsafe("PRAGMA synchronous = OFF");
   const { people, sponsors, courses, events, requests, rsvpsPerEvent } = SHAPE;
   await run(`CREATE TEMP TABLE n (i INTEGER PRIMARY KEY)`);
-  await run(`WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i + 1 < ${people + sponsors}) INSERT INTO n SELECT i FROM c`);
+  await run(
+    `WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i + 1 < ${people + sponsors}) INSERT INTO n SELECT i FROM c`,
+  );
 
   await run(`INSERT INTO "Person" ("id", "telegramId", "chatId", "language", "firstName", "district", "consentAt", "createdAt", "updatedAt")
     SELECT i + 1, 100000000 + i, 100000000 + i, CASE WHEN i % 4 = 0 THEN 'de' ELSE 'ru' END, 'Person ' || (i + 1),
@@ -83,10 +99,16 @@ export async function generate(db: Db, attendanceRows: number): Promise<Generate
     WHERE "cancelledAt" IS NULL AND "startsAt" < '${NOW_TEXT}'`);
 
   // Enough participants per course that held sessions × participants reaches the requested rows.
-  const heldSessions = await count(db, `SELECT COUNT(*) AS n FROM "CourseSession" WHERE "attendanceTakenAt" IS NOT NULL`);
+  const heldSessions = await count(
+    db,
+    `SELECT COUNT(*) AS n FROM "CourseSession" WHERE "attendanceTakenAt" IS NOT NULL`,
+  );
   const participants = Math.ceil(attendanceRows / heldSessions);
   const enrolled = participants + SHAPE.withdrawnPerCourse;
-  if (enrolled > people) throw new Error(`${attendanceRows} attendance rows need ${participants} participants per course, more than ${people} people`);
+  if (enrolled > people)
+    throw new Error(
+      `${attendanceRows} attendance rows need ${participants} participants per course, more than ${people} people`,
+    );
   await run(`UPDATE "Course" SET "capacity" = ${participants}`);
   // Ended courses: 72 % completed, the rest dropped out; placement outcomes for vocational and
   // school-certificate courses, six-month outcomes once half a year has passed.
@@ -178,13 +200,19 @@ export async function generate(db: Db, attendanceRows: number): Promise<Generate
 /** Every DateTime column holds exactly what Prisma itself writes; otherwise text comparisons would silently go wrong. */
 async function assertPrismaDateFormat(db: Db): Promise<void> {
   const written = await db.conversationState.create({ data: { key: "format-probe", value: "" } });
-  const [probe] = await db.$queryRaw<{ updatedAt: string }[]>`SELECT CAST("updatedAt" AS TEXT) AS "updatedAt" FROM "ConversationState" WHERE "key" = ${written.key}`;
+  const [probe] = await db.$queryRaw<
+    { updatedAt: string }[]
+  >`SELECT CAST("updatedAt" AS TEXT) AS "updatedAt" FROM "ConversationState" WHERE "key" = ${written.key}`;
   await db.conversationState.delete({ where: { key: written.key } });
-  if (probe?.updatedAt !== sqliteTime(written.updatedAt)) throw new Error(`Prisma stores ${probe?.updatedAt}, the generator ${sqliteTime(written.updatedAt)}`);
+  if (probe?.updatedAt !== sqliteTime(written.updatedAt))
+    throw new Error(`Prisma stores ${probe?.updatedAt}, the generator ${sqliteTime(written.updatedAt)}`);
   for (const table of TABLES) {
     const columns = await db.$queryRawUnsafe<{ name: string; type: string }[]>(`PRAGMA table_info("${table}")`);
     for (const { name } of columns.filter((column) => column.type === "DATETIME")) {
-      const wrong = await count(db, `SELECT COUNT(*) AS n FROM "${table}" WHERE "${name}" IS NOT NULL AND "${name}" NOT GLOB '${DATETIME_GLOB}'`);
+      const wrong = await count(
+        db,
+        `SELECT COUNT(*) AS n FROM "${table}" WHERE "${name}" IS NOT NULL AND "${name}" NOT GLOB '${DATETIME_GLOB}'`,
+      );
       if (wrong > 0) throw new Error(`${table}.${name}: ${wrong} values not in Prisma's format`);
     }
   }

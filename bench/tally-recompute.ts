@@ -177,7 +177,12 @@ function replyProbe(db: Db) {
   };
 }
 
-async function measure(label: string, sampler: ReturnType<typeof rssSampler>, db: Db, options: { full?: boolean; writerPath?: string } = {}): Promise<Measured> {
+async function measure(
+  label: string,
+  sampler: ReturnType<typeof rssSampler>,
+  db: Db,
+  options: { full?: boolean; writerPath?: string } = {},
+): Promise<Measured> {
   const { writerPath } = options;
   const other = writerPath ? child(["--writer", writerPath]) : undefined;
   if (other) await nextMessage(other);
@@ -234,7 +239,9 @@ async function measure(label: string, sampler: ReturnType<typeof rssSampler>, db
     replies,
     writer,
   };
-  const outcome = result ? `inserted ${result.inserted}, updated ${result.updated}, deleted ${result.deleted} (${result.periods} periods)` : `FAILED: ${error}`;
+  const outcome = result
+    ? `inserted ${result.inserted}, updated ${result.updated}, deleted ${result.deleted} (${result.periods} periods)`
+    : `FAILED: ${error}`;
   console.log(
     `${label}: ${seconds.toFixed(2)} s (CPU ${measured.cpuSeconds.toFixed(2)} s), ${outcome}; peak RSS ${measured.peakRssMb.toFixed(0)} MB, peak heap ${measured.peakHeapMb.toFixed(0)} MB, ` +
       `maxRSS so far ${measured.maxRssMb.toFixed(0)} MB, event loop blocked up to ${measured.longestStallMs.toFixed(0)} ms; ` +
@@ -277,19 +284,26 @@ async function main(attendanceRows: number, wal: boolean): Promise<void> {
     const db = createDb(`file:${path}`);
     if (wal) await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
     const counts: string[] = [];
-    for (const table of TABLES) counts.push(`${table} ${(await count(db, `SELECT COUNT(*) AS n FROM "${table}"`)).toLocaleString("en")}`);
+    for (const table of TABLES)
+      counts.push(`${table} ${(await count(db, `SELECT COUNT(*) AS n FROM "${table}"`)).toLocaleString("en")}`);
     console.log(`rows: ${counts.join(", ")}`);
     console.log(`file ${mb(statSync(path).size).toFixed(0)} MB`);
     const pragmas = ["journal_mode", "cache_size", "temp_store", "mmap_size", "page_size", "busy_timeout"];
-    console.log(`pragmas: ${(await Promise.all(pragmas.map(async (name) => `${name}=${await pragma(db, name)}`))).join(", ")}`);
-    console.log(`RSS: ${rssAtStart.toFixed(0)} MB at start, ${mb(process.memoryUsage().rss).toFixed(0)} MB with the database open, before the first run`);
+    console.log(
+      `pragmas: ${(await Promise.all(pragmas.map(async (name) => `${name}=${await pragma(db, name)}`))).join(", ")}`,
+    );
+    console.log(
+      `RSS: ${rssAtStart.toFixed(0)} MB at start, ${mb(process.memoryUsage().rss).toFixed(0)} MB with the database open, before the first run`,
+    );
 
     // The generated rows left change markers over the whole time: the first run recomputes everything.
     const first = await measure("1 first run", sampler, db);
-    if (!first.result || first.result.inserted === 0 || first.result.updated !== 0 || first.result.deleted !== 0) failures.push("the first run must only insert");
+    if (!first.result || first.result.inserted === 0 || first.result.updated !== 0 || first.result.deleted !== 0)
+      failures.push("the first run must only insert");
 
     const unchanged = await measure("2 full, unchanged data", sampler, db, { full: true });
-    if (!unchanged.result || unchanged.result.inserted + unchanged.result.updated + unchanged.result.deleted !== 0) failures.push("a run over unchanged data must change nothing");
+    if (!unchanged.result || unchanged.result.inserted + unchanged.result.updated + unchanged.result.deleted !== 0)
+      failures.push("a run over unchanged data must change nothing");
 
     // An instructor corrects a few hundred past marks, spread over the whole period.
     const total = await count(db, `SELECT COUNT(*) AS n FROM "Attendance"`);
@@ -298,28 +312,49 @@ async function main(attendanceRows: number, wal: boolean): Promise<void> {
        WHERE "id" % ${Math.floor(total / 300)} = 0`,
     );
     const afterCorrection = await measure(`3 full, after correcting ${corrected} marks`, sampler, db, { full: true });
-    if (!afterCorrection.result || afterCorrection.result.updated === 0) failures.push("a run after a correction must update");
+    if (!afterCorrection.result || afterCorrection.result.updated === 0)
+      failures.push("a run after a correction must update");
 
-    const contended = await measure("4 full, unchanged, another process writing", sampler, db, { full: true, writerPath: path });
+    const contended = await measure("4 full, unchanged, another process writing", sampler, db, {
+      full: true,
+      writerPath: path,
+    });
     if (!contended.result) failures.push("the run failed while another process wrote");
 
     // An instructor corrects one past session's marks: only its month and quarter (and the running ones) are recomputed.
-    const session = await count(db, `SELECT MIN("sessionId") AS n FROM "Attendance" a JOIN "CourseSession" s ON s."id" = a."sessionId" WHERE s."startsAt" < '2026-06-01'`);
+    const session = await count(
+      db,
+      `SELECT MIN("sessionId") AS n FROM "Attendance" a JOIN "CourseSession" s ON s."id" = a."sessionId" WHERE s."startsAt" < '2026-06-01'`,
+    );
     const sessionMarks = await db.$executeRawUnsafe(
       `UPDATE "Attendance" SET "status" = CASE "status" WHEN 'present' THEN 'absent' ELSE 'present' END, "markedAt" = '${NOW_TEXT}' WHERE "sessionId" = ${session}`,
     );
-    const incremental = await measure(`5 incremental, after correcting one session's ${sessionMarks} marks`, sampler, db);
-    if (!incremental.result || incremental.result.updated === 0) failures.push("an incremental run after a correction must update");
+    const incremental = await measure(
+      `5 incremental, after correcting one session's ${sessionMarks} marks`,
+      sampler,
+      db,
+    );
+    if (!incremental.result || incremental.result.updated === 0)
+      failures.push("an incremental run after a correction must update");
 
     const incrementalUnchanged = await measure("6 incremental, unchanged data", sampler, db);
-    if (!incrementalUnchanged.result || incrementalUnchanged.result.inserted + incrementalUnchanged.result.updated + incrementalUnchanged.result.deleted !== 0) {
+    if (
+      !incrementalUnchanged.result ||
+      incrementalUnchanged.result.inserted +
+        incrementalUnchanged.result.updated +
+        incrementalUnchanged.result.deleted !==
+        0
+    ) {
       failures.push("an incremental run over unchanged data must change nothing");
     }
     const full = await measure("7 full, unchanged (must agree with the incremental runs)", sampler, db, { full: true });
-    if (!full.result || full.result.inserted + full.result.updated + full.result.deleted !== 0) failures.push("a full run after incremental ones must change nothing");
+    if (!full.result || full.result.inserted + full.result.updated + full.result.deleted !== 0)
+      failures.push("a full run after incremental ones must change nothing");
 
     console.log(`load average ${loadavg()[0]?.toFixed(2)} at the end`);
-    console.log(`tallies: ${(await count(db, `SELECT COUNT(*) AS n FROM "IndicatorTally"`)).toLocaleString("en")}, file ${mb(statSync(path).size).toFixed(0)} MB`);
+    console.log(
+      `tallies: ${(await count(db, `SELECT COUNT(*) AS n FROM "IndicatorTally"`)).toLocaleString("en")}, file ${mb(statSync(path).size).toFixed(0)} MB`,
+    );
     await db.$disconnect();
   } finally {
     await sampler.stop();
@@ -342,6 +377,7 @@ if (mode === "--generate") {
 } else {
   const options = process.argv.slice(2);
   const rows = Number(options.find((option) => !option.startsWith("--")) ?? 1_000_000);
-  if (!Number.isInteger(rows) || rows < 1) throw new Error(`usage: npx tsx bench/tally-recompute.ts [attendance rows] [--wal]`);
+  if (!Number.isInteger(rows) || rows < 1)
+    throw new Error(`usage: npx tsx bench/tally-recompute.ts [attendance rows] [--wal]`);
   await main(rows, options.includes("--wal"));
 }

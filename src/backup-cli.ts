@@ -33,7 +33,8 @@ async function main(args: readonly string[]): Promise<number> {
     try {
       const safetyCopy = await restoreDatabase(backupFile, databasePath, backupDir, new Date());
       console.log(`Restored ${databasePath} from ${backupFile}.`);
-      if (safetyCopy) console.log(`The database as it was before is in ${safetyCopy}; delete it once the restore is confirmed.`);
+      if (safetyCopy)
+        console.log(`The database as it was before is in ${safetyCopy}; delete it once the restore is confirmed.`);
       return 0;
     } catch (error) {
       if (!(error instanceof RestoreRefused)) throw error;

@@ -70,7 +70,9 @@ export function pruneBackups(backupDir: string, now: Date): string[] {
   const removed = files.filter((file) => {
     const daily = DAILY_NAME.exec(file)?.[1];
     if (daily) return !keep.has(daily);
-    return BEFORE_RESTORE_NAME.test(file) && now.getTime() - statSync(join(backupDir, file)).mtimeMs > BEFORE_RESTORE_KEEP_MS;
+    return (
+      BEFORE_RESTORE_NAME.test(file) && now.getTime() - statSync(join(backupDir, file)).mtimeMs > BEFORE_RESTORE_KEEP_MS
+    );
   });
   for (const file of removed) rmSync(join(backupDir, file));
   return removed;
@@ -106,7 +108,9 @@ function checkBackupFile(backupFile: string): void {
     if (!hasMigrations) throw new RestoreRefused(`${backupFile} is not a backup of this bot's database.`);
   } catch (error) {
     if (error instanceof RestoreRefused) throw error;
-    throw new RestoreRefused(`${backupFile} cannot be read as a SQLite database: ${error instanceof Error ? error.message : String(error)}`);
+    throw new RestoreRefused(
+      `${backupFile} cannot be read as a SQLite database: ${error instanceof Error ? error.message : String(error)}`,
+    );
   } finally {
     db.close();
   }
@@ -117,10 +121,17 @@ function checkBackupFile(backupFile: string): void {
  * the current database is first copied to belm-before-restore-….db in the backup folder.
  * Returns that copy's path, if there was a database to copy.
  */
-export async function restoreDatabase(backupFile: string, databasePath: string, backupDir: string, now: Date): Promise<string | undefined> {
+export async function restoreDatabase(
+  backupFile: string,
+  databasePath: string,
+  backupDir: string,
+  now: Date,
+): Promise<string | undefined> {
   checkBackupFile(backupFile);
   if (!nobodyElseUses(databasePath)) {
-    throw new RestoreRefused(`The database ${databasePath} is in use (is the bot running?). Stop the bot, then restore.`);
+    throw new RestoreRefused(
+      `The database ${databasePath} is in use (is the bot running?). Stop the bot, then restore.`,
+    );
   }
   let safetyCopy: string | undefined;
   if (existsSync(databasePath)) {

@@ -34,7 +34,10 @@ function fold(line: string): string {
 }
 
 function utcStamp(instant: Date): string {
-  return instant.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  return instant
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
 }
 
 /** The entries as an .ics file that calendar apps import. */
@@ -52,6 +55,13 @@ export function calendarFile(entries: readonly CalendarEntry[], now: Date): stri
     `LOCATION:${escapeText(entry.place)}`,
     "END:VEVENT",
   ]);
-  const lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Quartiersmanagement Belm//Integration Bot//DE", "CALSCALE:GREGORIAN", ...events, "END:VCALENDAR"];
+  const lines = [
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    "PRODID:-//Quartiersmanagement Belm//Integration Bot//DE",
+    "CALSCALE:GREGORIAN",
+    ...events,
+    "END:VCALENDAR",
+  ];
   return lines.map(fold).join("\r\n") + "\r\n";
 }

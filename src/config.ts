@@ -1,7 +1,11 @@
 import { z } from "zod";
 import { backupDirFor, DEFAULT_DATABASE_URL } from "./db-url.js";
 import { LOG_LEVELS } from "./logger.js";
-import { DEFAULT_PRIVACY_CONTACTS, DEFAULT_RETENTION_MONTHS, type PrivacyContacts } from "./features/onboarding/privacy.js";
+import {
+  DEFAULT_PRIVACY_CONTACTS,
+  DEFAULT_RETENTION_MONTHS,
+  type PrivacyContacts,
+} from "./features/onboarding/privacy.js";
 
 export function isTimeZone(value: string): boolean {
   try {
@@ -19,7 +23,10 @@ const telegramIdList = z
     const parts = value === "" ? [] : value.split(",").map((part) => part.trim());
     const invalid = parts.filter((part) => !/^[1-9]\d{0,15}$/.test(part));
     if (invalid.length > 0) {
-      ctx.addIssue({ code: "custom", message: `contains something that is not a Telegram user id: ${invalid.map((part) => `"${part}"`).join(", ")}` });
+      ctx.addIssue({
+        code: "custom",
+        message: `contains something that is not a Telegram user id: ${invalid.map((part) => `"${part}"`).join(", ")}`,
+      });
       return z.NEVER;
     }
     return parts.map(Number);
@@ -34,19 +41,32 @@ const configSchema = z
   .object({
     BOT_TOKEN: z
       .string({ error: "is required (the token from @BotFather)" })
-      .regex(/^\d{1,20}:[A-Za-z0-9_-]{30,}$/, "does not look like a bot token (digits, a colon, then 30+ letters, digits, _ or -)"),
+      .regex(
+        /^\d{1,20}:[A-Za-z0-9_-]{30,}$/,
+        "does not look like a bot token (digits, a colon, then 30+ letters, digits, _ or -)",
+      ),
     DATABASE_URL: z
       .string()
       .default(DEFAULT_DATABASE_URL)
-      .refine((value) => value.startsWith("file:") && value.length > "file:".length, 'must be a SQLite file URL of the form "file:<path>", e.g. "file:./data/belm.db"'),
+      .refine(
+        (value) => value.startsWith("file:") && value.length > "file:".length,
+        'must be a SQLite file URL of the form "file:<path>", e.g. "file:./data/belm.db"',
+      ),
     BOT_API_ROOT: httpUrl.optional(),
     MODE: z.enum(["polling", "webhook"], { error: 'must be "polling" or "webhook"' }).default("polling"),
-    WEBHOOK_URL: z.url({ protocol: /^https$/, error: "must be an https URL (Telegram only calls https webhooks)" }).optional(),
+    WEBHOOK_URL: z
+      .url({ protocol: /^https$/, error: "must be an https URL (Telegram only calls https webhooks)" })
+      .optional(),
     WEBHOOK_SECRET: z
       .string()
       .regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16–256 characters of A–Z, a–z, 0–9, _ or -")
       .optional(),
-    PORT: z.coerce.number({ error: "must be a port number" }).int().min(0, "must be a port number").max(65535, "must be a port number").default(8080),
+    PORT: z.coerce
+      .number({ error: "must be a port number" })
+      .int()
+      .min(0, "must be a port number")
+      .max(65535, "must be a port number")
+      .default(8080),
     ADMIN_TELEGRAM_IDS: telegramIdList.default([]),
     TIME_ZONE: z.string().refine(isTimeZone, "is not a known IANA time zone").default("Europe/Berlin"),
     DEMO_DATA: z.enum(["true", "false", "1", "0"], { error: 'must be "true" or "false"' }).default("false"),
@@ -64,8 +84,10 @@ const configSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.MODE !== "webhook") return;
-    if (!env.WEBHOOK_URL) ctx.addIssue({ code: "custom", path: ["WEBHOOK_URL"], message: "is required when MODE=webhook" });
-    if (!env.WEBHOOK_SECRET) ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "is required when MODE=webhook" });
+    if (!env.WEBHOOK_URL)
+      ctx.addIssue({ code: "custom", path: ["WEBHOOK_URL"], message: "is required when MODE=webhook" });
+    if (!env.WEBHOOK_SECRET)
+      ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "is required when MODE=webhook" });
   });
 
 type ParsedEnv = z.infer<typeof configSchema>;
@@ -101,10 +123,14 @@ export class ConfigError extends Error {
 
 /** Reads the configuration from environment variables; empty values count as unset. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""),
+  );
   const result = configSchema.safeParse(present);
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`));
+    throw new ConfigError(
+      result.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`),
+    );
   }
   const parsed = result.data;
   return {

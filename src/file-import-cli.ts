@@ -10,7 +10,11 @@ export interface ImportCommand<Parsed> {
   usage: string;
   parse(path: string, content: string): { ok: true; value: Parsed } | { ok: false; problems: ImportProblem[] };
   /** Stores all or nothing; the summary is printed on success. */
-  store(db: Db, parsed: Parsed, timeZone: string): Promise<{ ok: true; summary: string } | { ok: false; problems: ImportProblem[] }>;
+  store(
+    db: Db,
+    parsed: Parsed,
+    timeZone: string,
+  ): Promise<{ ok: true; summary: string } | { ok: false; problems: ImportProblem[] }>;
 }
 
 function reportProblems(problems: readonly ImportProblem[]): number {
@@ -32,18 +36,25 @@ function readImportFile(path: string): { content: string } | { problem: ImportPr
   try {
     return { content: readFileSync(path, "utf8") };
   } catch (error) {
-    return { problem: { line: 0, message: `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}` } };
+    return {
+      problem: { line: 0, message: `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}` },
+    };
   }
 }
 
 function settingProblems(databaseUrl: string, timeZone: string): ImportProblem[] {
   const problems: ImportProblem[] = [];
-  if (!isTimeZone(timeZone)) problems.push({ line: 0, message: `TIME_ZONE "${timeZone}" is not a known IANA time zone` });
-  if (!databaseUrl.startsWith("file:")) problems.push({ line: 0, message: `DATABASE_URL must be a SQLite "file:" URL, got "${databaseUrl}"` });
+  if (!isTimeZone(timeZone))
+    problems.push({ line: 0, message: `TIME_ZONE "${timeZone}" is not a known IANA time zone` });
+  if (!databaseUrl.startsWith("file:"))
+    problems.push({ line: 0, message: `DATABASE_URL must be a SQLite "file:" URL, got "${databaseUrl}"` });
   const path = sqliteFilePath(databaseUrl);
   // Opening a missing file would create an empty database without tables.
   if (databaseUrl.startsWith("file:") && path && !existsSync(path)) {
-    problems.push({ line: 0, message: `there is no database at ${path} (DATABASE_URL); run "npm run db:migrate" first` });
+    problems.push({
+      line: 0,
+      message: `there is no database at ${path} (DATABASE_URL); run "npm run db:migrate" first`,
+    });
   }
   return problems;
 }
@@ -75,7 +86,12 @@ export async function runImportCli<Parsed>(command: ImportCommand<Parsed>, args:
     console.log(result.summary);
     return 0;
   } catch (error) {
-    return reportProblems([{ line: 0, message: `the database refused the import: ${error instanceof Error ? error.message : String(error)}` }]);
+    return reportProblems([
+      {
+        line: 0,
+        message: `the database refused the import: ${error instanceof Error ? error.message : String(error)}`,
+      },
+    ]);
   } finally {
     await db.$disconnect();
   }

@@ -41,7 +41,12 @@ async function databaseAnswers(db: Db): Promise<boolean> {
 }
 
 /** 200 only when the database answers and updates are arriving; otherwise the first reason why not. */
-export async function checkHealth({ db, databasePath, receipts, staleAfterMs = UPDATES_STALE_AFTER_MS }: HealthSources): Promise<HealthReport> {
+export async function checkHealth({
+  db,
+  databasePath,
+  receipts,
+  staleAfterMs = UPDATES_STALE_AFTER_MS,
+}: HealthSources): Promise<HealthReport> {
   if (databasePath && !existsSync(databasePath)) return { ok: false, reason: "database file missing" };
   if (!(await databaseAnswers(db))) return { ok: false, reason: "database not answering" };
   const age = receipts.ageMs();

@@ -16,7 +16,10 @@ const LOCALES = {
   ru: { resources: ru, tag: "ru-RU", telegram: ["ru", "kk", "be", "ky"], content: "Ru" },
   uk: { resources: uk, tag: "uk-UA", telegram: ["uk"], content: "De" },
   en: { resources: en, tag: "en-GB", telegram: ["en"], content: "De" },
-} as const satisfies Record<string, { resources: object; tag: string; telegram: readonly string[]; content: "De" | "Ru" }>;
+} as const satisfies Record<
+  string,
+  { resources: object; tag: string; telegram: readonly string[]; content: "De" | "Ru" }
+>;
 
 export type Language = keyof typeof LOCALES;
 export const LANGUAGES = Object.keys(LOCALES) as Language[];
@@ -27,7 +30,9 @@ export const OTHER_TELEGRAM_LANGUAGE: Language = "en";
 
 export type Translate = TFunction;
 
-export const localeResources = Object.fromEntries(LANGUAGES.map((language) => [language, LOCALES[language].resources])) as {
+export const localeResources = Object.fromEntries(
+  LANGUAGES.map((language) => [language, LOCALES[language].resources]),
+) as {
   [L in Language]: (typeof LOCALES)[L]["resources"];
 };
 
@@ -95,7 +100,11 @@ export function formatDateTime(instant: Date, language: string, timeZone: string
  * titleRu. Languages other than Russian read the German text (a Ukrainian reader is not given
  * Russian).
  */
-export function localized<F extends string>(row: Record<`${F}De` | `${F}Ru`, string>, field: F, language: string): string {
+export function localized<F extends string>(
+  row: Record<`${F}De` | `${F}Ru`, string>,
+  field: F,
+  language: string,
+): string {
   return row[`${field}${LOCALES[languageOf(language)].content}`];
 }
 
@@ -111,12 +120,15 @@ export function formatNumber(value: number, language: string, maximumFractionDig
 
 /** A share 0..1 as a percentage with one decimal ("67,1 %"). */
 export function formatPercent(share: number, language: string): string {
-  return numberFormat(tag(language), { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(share);
+  return numberFormat(tag(language), { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(
+    share,
+  );
 }
 
 /** The month of `instant`, long ("Oktober 2026") or short ("Okt. 26"), in the office's time zone. */
 export function formatMonth(instant: Date, language: string, timeZone: string, style: "long" | "short"): string {
-  if (style === "long") return dateTimeFormat(tag(language), { timeZone, month: "long", year: "numeric" }).format(instant);
+  if (style === "long")
+    return dateTimeFormat(tag(language), { timeZone, month: "long", year: "numeric" }).format(instant);
   const month = dateTimeFormat(tag(language), { timeZone, month: "short" }).format(instant);
   const year = dateTimeFormat(tag(language), { timeZone, year: "2-digit" }).format(instant);
   return `${month} ${year}`;
@@ -135,5 +147,7 @@ export function formatDate(instant: Date, language: string, timeZone: string): s
 /** A weekday (1 = Monday … 7 = Sunday) short, as in a weekly schedule ("Mo.", "пн"). */
 export function formatWeekday(weekday: number, language: string): string {
   // 1 January 2024 was a Monday.
-  return dateTimeFormat(tag(language), { timeZone: "UTC", weekday: "short" }).format(new Date(Date.UTC(2024, 0, weekday, 12)));
+  return dateTimeFormat(tag(language), { timeZone: "UTC", weekday: "short" }).format(
+    new Date(Date.UTC(2024, 0, weekday, 12)),
+  );
 }

@@ -11,12 +11,17 @@ export interface Logger {
 }
 
 /** One JSON line per entry on stderr, so log collectors can parse it and stdout stays free. */
-export function createLogger(level: LogLevel, write: (line: string) => void = (line) => process.stderr.write(line + "\n")): Logger {
+export function createLogger(
+  level: LogLevel,
+  write: (line: string) => void = (line) => process.stderr.write(line + "\n"),
+): Logger {
   const threshold = LOG_LEVELS.indexOf(level);
-  const log = (entryLevel: LogLevel) => (message: string, fields: LogFields = {}) => {
-    if (LOG_LEVELS.indexOf(entryLevel) < threshold) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level: entryLevel, message, ...fields }, jsonSafe));
-  };
+  const log =
+    (entryLevel: LogLevel) =>
+    (message: string, fields: LogFields = {}) => {
+      if (LOG_LEVELS.indexOf(entryLevel) < threshold) return;
+      write(JSON.stringify({ time: new Date().toISOString(), level: entryLevel, message, ...fields }, jsonSafe));
+    };
   return { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
 }
 

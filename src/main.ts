@@ -73,7 +73,10 @@ function nightlyBackupJob(config: Config, deps: BotDeps): Job[] {
     {
       name: "backup",
       cron: "15 3 * * *",
-      run: async () => deps.logger.info("backup written", { file: await backupDatabase(databasePath, config.backupDir, deps.clock()) }),
+      run: async () =>
+        deps.logger.info("backup written", {
+          file: await backupDatabase(databasePath, config.backupDir, deps.clock()),
+        }),
     },
   ];
 }
@@ -98,8 +101,16 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   const inFlight = new InFlightUpdates();
   const metrics = createMetrics(db);
   const receipts = new UpdateReceipts();
-  const bot = createBot(config.botToken, { ...deps, apiRoot: config.botApiRoot, botInfo: options.botInfo, inFlight, metrics });
-  bot.catch((error) => logger.error("unhandled bot error", { updateId: error.ctx.update.update_id, error: error.error }));
+  const bot = createBot(config.botToken, {
+    ...deps,
+    apiRoot: config.botApiRoot,
+    botInfo: options.botInfo,
+    inFlight,
+    metrics,
+  });
+  bot.catch((error) =>
+    logger.error("unhandled bot error", { updateId: error.ctx.update.update_id, error: error.error }),
+  );
   bot.api.config.use(recordPolls(receipts, metrics.updatesReceived));
   await bot.init();
   await publishCommands(bot);
@@ -107,7 +118,13 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   const webhookUrl = config.mode === "webhook" ? new URL(config.webhookUrl ?? "") : undefined;
   const server = createHttpServer(
     {
-      health: () => checkHealth({ db, databasePath: sqliteFilePath(config.databaseUrl), receipts, staleAfterMs: options.updatesStaleAfterMs ?? UPDATES_STALE_AFTER_MS }),
+      health: () =>
+        checkHealth({
+          db,
+          databasePath: sqliteFilePath(config.databaseUrl),
+          receipts,
+          staleAfterMs: options.updatesStaleAfterMs ?? UPDATES_STALE_AFTER_MS,
+        }),
       metrics,
       webhook: webhookUrl && {
         bot,
@@ -126,12 +143,16 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
 
   let stopUpdates: () => Promise<void>;
   if (webhookUrl) {
-    await bot.api.setWebhook(webhookUrl.href, { secret_token: config.webhookSecret, allowed_updates: [...ALLOWED_UPDATES] });
+    await bot.api.setWebhook(webhookUrl.href, {
+      secret_token: config.webhookSecret,
+      allowed_updates: [...ALLOWED_UPDATES],
+    });
     receipts.mark();
     const check = setInterval(() => {
       bot.api.getWebhookInfo().then(
         (info) => {
-          const recentError = info.last_error_date !== undefined && Date.now() - info.last_error_date * 1000 < WEBHOOK_CHECK_MS * 2;
+          const recentError =
+            info.last_error_date !== undefined && Date.now() - info.last_error_date * 1000 < WEBHOOK_CHECK_MS * 2;
           if (info.url === webhookUrl.href && !recentError) receipts.mark();
         },
         (error: unknown) => logger.warn("webhook check failed", { error }),
@@ -143,19 +164,29 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     };
   } else {
     await bot.api.deleteWebhook();
-    const runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } }, sink: { concurrency: UPDATES_IN_PARALLEL } });
+    const runner = run(bot, {
+      runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } },
+      sink: { concurrency: UPDATES_IN_PARALLEL },
+    });
     stopUpdates = async () => {
       await runner.stop();
     };
   }
-  const scheduler = startScheduler([...createJobs(deps, bot.api), ...nightlyBackupJob(config, deps)], config.timeZone, logger, metrics.jobRun);
+  const scheduler = startScheduler(
+    [...createJobs(deps, bot.api), ...nightlyBackupJob(config, deps)],
+    config.timeZone,
+    logger,
+    metrics.jobRun,
+  );
   logger.info("bot started", { username: bot.botInfo.username, mode: config.mode, port });
 
   return {
     port,
     async stop() {
-      if (!(await settlesWithin(stopUpdates(), UPDATES_GRACE_MS / 2))) logger.warn("update source did not stop in time");
-      if (!(await settlesWithin(inFlight.idle(), UPDATES_GRACE_MS))) logger.warn("updates still in flight at stop", { graceMs: UPDATES_GRACE_MS });
+      if (!(await settlesWithin(stopUpdates(), UPDATES_GRACE_MS / 2)))
+        logger.warn("update source did not stop in time");
+      if (!(await settlesWithin(inFlight.idle(), UPDATES_GRACE_MS)))
+        logger.warn("updates still in flight at stop", { graceMs: UPDATES_GRACE_MS });
       await scheduler.stop(JOBS_GRACE_MS);
       server.closeAllConnections();
       await closeServer(server);

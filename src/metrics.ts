@@ -29,9 +29,22 @@ export function createMetrics(db: Db): BotMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
-  const updates = new Counter({ name: "belm_updates_handled_total", help: "Updates handled, by kind", labelNames: ["kind"], registers: [registry] });
-  const received = new Counter({ name: "belm_updates_received_total", help: "Updates received from Telegram", registers: [registry] });
-  const errors = new Counter({ name: "belm_handler_errors_total", help: "Updates whose handling failed (the person got the generic error message)", registers: [registry] });
+  const updates = new Counter({
+    name: "belm_updates_handled_total",
+    help: "Updates handled, by kind",
+    labelNames: ["kind"],
+    registers: [registry],
+  });
+  const received = new Counter({
+    name: "belm_updates_received_total",
+    help: "Updates received from Telegram",
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: "belm_handler_errors_total",
+    help: "Updates whose handling failed (the person got the generic error message)",
+    registers: [registry],
+  });
   const latency = new Histogram({
     name: "belm_update_duration_seconds",
     help: "Time from an update reaching the bot to the end of its handling, replies included",
@@ -39,9 +52,24 @@ export function createMetrics(db: Db): BotMetrics {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   });
-  const jobLastRun = new Gauge({ name: "belm_job_last_run_timestamp_seconds", help: "Start of the last run of each scheduled job (indicator-tallies, reminders, …)", labelNames: ["job"], registers: [registry] });
-  const jobDuration = new Gauge({ name: "belm_job_last_duration_seconds", help: "Duration of the last run of each scheduled job", labelNames: ["job"], registers: [registry] });
-  const jobFailures = new Counter({ name: "belm_job_failures_total", help: "Failed job runs", labelNames: ["job"], registers: [registry] });
+  const jobLastRun = new Gauge({
+    name: "belm_job_last_run_timestamp_seconds",
+    help: "Start of the last run of each scheduled job (indicator-tallies, reminders, …)",
+    labelNames: ["job"],
+    registers: [registry],
+  });
+  const jobDuration = new Gauge({
+    name: "belm_job_last_duration_seconds",
+    help: "Duration of the last run of each scheduled job",
+    labelNames: ["job"],
+    registers: [registry],
+  });
+  const jobFailures = new Counter({
+    name: "belm_job_failures_total",
+    help: "Failed job runs",
+    labelNames: ["job"],
+    registers: [registry],
+  });
 
   new Gauge({
     name: "belm_reminders_pending",
@@ -51,7 +79,10 @@ export function createMetrics(db: Db): BotMetrics {
     async collect() {
       const open = { sentAt: null, cancelledAt: null, failedAt: null };
       const now = new Date();
-      const [due, later] = await Promise.all([db.reminder.count({ where: { ...open, dueAt: { lte: now } } }), db.reminder.count({ where: { ...open, dueAt: { gt: now } } })]);
+      const [due, later] = await Promise.all([
+        db.reminder.count({ where: { ...open, dueAt: { lte: now } } }),
+        db.reminder.count({ where: { ...open, dueAt: { gt: now } } }),
+      ]);
       this.set({ state: "due" }, due);
       this.set({ state: "scheduled" }, later);
     },
@@ -62,7 +93,11 @@ export function createMetrics(db: Db): BotMetrics {
     labelNames: ["status"],
     registers: [registry],
     async collect() {
-      const groups = await db.broadcastDelivery.groupBy({ by: ["status"], where: { status: { in: ["pending", "claimed"] } }, _count: true });
+      const groups = await db.broadcastDelivery.groupBy({
+        by: ["status"],
+        where: { status: { in: ["pending", "claimed"] } },
+        _count: true,
+      });
       this.set({ status: "pending" }, 0);
       this.set({ status: "claimed" }, 0);
       for (const group of groups) this.set({ status: group.status }, group._count);

@@ -9,7 +9,12 @@ const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
  * One formatter per locale and options, built once and kept: building an Intl formatter costs
  * far more than formatting with it, and one screen formats many dates.
  */
-export function cachedFormatter<F, O>(cache: Map<string, F>, locale: string, options: O, build: (locale: string, options: O) => F): F {
+export function cachedFormatter<F, O>(
+  cache: Map<string, F>,
+  locale: string,
+  options: O,
+  build: (locale: string, options: O) => F,
+): F {
   const key = `${locale}|${JSON.stringify(options)}`;
   let formatter = cache.get(key);
   if (!formatter) {
@@ -35,9 +40,15 @@ export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
     minute: "2-digit",
     second: "2-digit",
   }).formatToParts(instant);
-  const field = (type: Intl.DateTimeFormatPartTypes): number =>
-    Number(parts.find((part) => part.type === type)?.value);
-  const asUtc = Date.UTC(field("year"), field("month") - 1, field("day"), field("hour"), field("minute"), field("second"));
+  const field = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((part) => part.type === type)?.value);
+  const asUtc = Date.UTC(
+    field("year"),
+    field("month") - 1,
+    field("day"),
+    field("hour"),
+    field("minute"),
+    field("second"),
+  );
   return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
 }
 
@@ -155,7 +166,13 @@ export async function settlesWithin(promise: Promise<unknown>, ms: number): Prom
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
   try {
-    return await Promise.race([promise.then(() => true, () => true), timedOut]);
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      timedOut,
+    ]);
   } finally {
     clearTimeout(timer);
   }

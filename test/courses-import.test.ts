@@ -4,12 +4,23 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Db } from "../src/db.js";
-import { importCourseFile, importCourses, importCoursesWithin, parseCourseFile, type ImportedCourse } from "../src/features/courses/import.js";
+import {
+  importCourseFile,
+  importCourses,
+  importCoursesWithin,
+  parseCourseFile,
+  type ImportedCourse,
+} from "../src/features/courses/import.js";
 import { createTestDb } from "./support/db.js";
 
 const TIME_ZONE = "Europe/Berlin";
 
-const BERLIN_CLOCK = new Intl.DateTimeFormat("en-GB", { timeZone: TIME_ZONE, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+const BERLIN_CLOCK = new Intl.DateTimeFormat("en-GB", {
+  timeZone: TIME_ZONE,
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+});
 const BERLIN_DATE = new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE });
 
 /** "2027-03-15 09:00–12:00" on Belm's clock */
@@ -52,7 +63,8 @@ courses:
     instructorTelegramId: 4242
 `;
 
-const CSV_HEADER = "titleDe,titleRu,descriptionDe,descriptionRu,category,capacity,attendanceThreshold,place,firstDay,lastDay,weekly,instructorTelegramId";
+const CSV_HEADER =
+  "titleDe,titleRu,descriptionDe,descriptionRu,category,capacity,attendanceThreshold,place,firstDay,lastDay,weekly,instructorTelegramId";
 
 // The first course runs across the switch back to winter time on 31 October 2027.
 const VALID_CSV_LINES = [
@@ -106,7 +118,10 @@ afterEach(async () => {
 });
 
 async function storedCourses() {
-  return db.course.findMany({ include: { sessions: { orderBy: { startsAt: "asc" } }, instructor: true }, orderBy: { id: "asc" } });
+  return db.course.findMany({
+    include: { sessions: { orderBy: { startsAt: "asc" } }, instructor: true },
+    orderBy: { id: "asc" },
+  });
 }
 
 describe("a valid file", () => {
@@ -136,9 +151,28 @@ describe("a valid file", () => {
       "2027-04-05 09:00–12:00",
       "2027-04-07 09:00–12:00",
     ]);
-    expect(german?.sessions.map((session) => utcHour(session.startsAt))).toEqual(["08:00", "08:00", "08:00", "08:00", "07:00", "07:00", "07:00", "07:00"]);
-    expect(training).toMatchObject({ category: "vocational", capacity: 10, attendanceThreshold: 0.75, instructorId: instructor.id });
-    expect(training?.sessions.map(berlinSpan)).toEqual(["2027-02-02 14:00–17:00", "2027-02-09 14:00–17:00", "2027-02-16 14:00–17:00", "2027-02-23 14:00–17:00"]);
+    expect(german?.sessions.map((session) => utcHour(session.startsAt))).toEqual([
+      "08:00",
+      "08:00",
+      "08:00",
+      "08:00",
+      "07:00",
+      "07:00",
+      "07:00",
+      "07:00",
+    ]);
+    expect(training).toMatchObject({
+      category: "vocational",
+      capacity: 10,
+      attendanceThreshold: 0.75,
+      instructorId: instructor.id,
+    });
+    expect(training?.sessions.map(berlinSpan)).toEqual([
+      "2027-02-02 14:00–17:00",
+      "2027-02-09 14:00–17:00",
+      "2027-02-16 14:00–17:00",
+      "2027-02-23 14:00–17:00",
+    ]);
   });
 
   it("creates the courses of a CSV file with quoted commas, semicolons and line breaks, across the autumn change", async () => {
@@ -146,8 +180,16 @@ describe("a valid file", () => {
 
     expect(result).toEqual({ ok: true, created: 2, updated: 0, unchanged: 0, sessions: 7 });
     const [evening, forklift] = await storedCourses();
-    expect(evening).toMatchObject({ titleDe: "Deutsch B1 am Abend", descriptionDe: "Briefe, Prüfung; Hörverstehen", place: "Raum 2, Marktring 8" });
-    expect(evening?.sessions.map(berlinSpan)).toEqual(["2027-10-22 18:00–20:30", "2027-10-29 18:00–20:30", "2027-11-05 18:00–20:30"]);
+    expect(evening).toMatchObject({
+      titleDe: "Deutsch B1 am Abend",
+      descriptionDe: "Briefe, Prüfung; Hörverstehen",
+      place: "Raum 2, Marktring 8",
+    });
+    expect(evening?.sessions.map(berlinSpan)).toEqual([
+      "2027-10-22 18:00–20:30",
+      "2027-10-29 18:00–20:30",
+      "2027-11-05 18:00–20:30",
+    ]);
     expect(evening?.sessions.map((session) => utcHour(session.startsAt))).toEqual(["16:00", "16:00", "17:00"]);
     expect(forklift).toMatchObject({
       titleDe: "Staplerschein",
@@ -197,7 +239,10 @@ describe("a file with problems imports nothing", () => {
   it("names the line and the problem of the one bad CSV record among good ones", async () => {
     const result = await importCourseFile(db, "kurse.csv", CSV_WITH_ONE_BAD_LINE, TIME_ZONE);
 
-    expect(result).toEqual({ ok: false, problems: [{ line: 4, message: 'capacity must be a whole number from 1 to 500 (got "zwölf")' }] });
+    expect(result).toEqual({
+      ok: false,
+      problems: [{ line: 4, message: 'capacity must be a whole number from 1 to 500 (got "zwölf")' }],
+    });
     expect(await db.course.count()).toBe(0);
     expect(await db.courseSession.count()).toBe(0);
   });
@@ -212,7 +257,9 @@ describe("a file with problems imports nothing", () => {
 
     expect(parseCourseFile("kurse.csv", csv)).toEqual({
       ok: false,
-      problems: [{ line: 5, message: 'category must be one of language, vocational, school_certificate, other (got "sport")' }],
+      problems: [
+        { line: 5, message: 'category must be one of language, vocational, school_certificate, other (got "sport")' },
+      ],
     });
   });
 
@@ -221,7 +268,10 @@ describe("a file with problems imports nothing", () => {
 
     const result = await importCourseFile(db, "kurse.yaml", yaml, TIME_ZONE);
 
-    expect(result).toEqual({ ok: false, problems: [{ line: 12, message: 'lastDay must be a date written as YYYY-MM-DD (got "2027-13-01")' }] });
+    expect(result).toEqual({
+      ok: false,
+      problems: [{ line: 12, message: 'lastDay must be a date written as YYYY-MM-DD (got "2027-13-01")' }],
+    });
     expect(await db.course.count()).toBe(0);
   });
 
@@ -244,13 +294,24 @@ describe("a file with problems imports nothing", () => {
       problems: [
         { line: 2, message: "titleRu is missing" },
         { line: 2, message: 'category must be one of language, vocational, school_certificate, other (got "sport")' },
-        { line: 2, message: 'attendanceThreshold must be a share from 0 to 1 such as 0.75, or a percentage such as "75%" (got 1.5)' },
-        { line: 2, message: 'weekly entry 1: weekday must be one of Mo, Di, Mi, Do, Fr, Sa, So, or mon … sun, or 1 … 7 (got "Mx")' },
+        {
+          line: 2,
+          message:
+            'attendanceThreshold must be a share from 0 to 1 such as 0.75, or a percentage such as "75%" (got 1.5)',
+        },
+        {
+          line: 2,
+          message:
+            'weekly entry 1: weekday must be one of Mo, Di, Mi, Do, Fr, Sa, So, or mon … sun, or 1 … 7 (got "Mx")',
+        },
         { line: 2, message: "weekly entry 2: to (09:00) must be later than from (12:00)" },
         { line: 13, message: 'unknown field "caapcity"' },
         { line: 13, message: "capacity must be a whole number from 1 to 500 (got 0)" },
         { line: 13, message: "lastDay (2027-01-01) is before firstDay (2027-02-01)" },
-        { line: 24, message: "the weekly schedule has no session between firstDay (2027-01-12) and lastDay (2027-01-17)" },
+        {
+          line: 24,
+          message: "the weekly schedule has no session between firstDay (2027-01-12) and lastDay (2027-01-17)",
+        },
       ],
     });
   });
@@ -265,7 +326,11 @@ describe("a file with problems imports nothing", () => {
   });
 
   it("names the record of an unclosed quote in a CSV file", () => {
-    const csv = [CSV_HEADER, VALID_CSV_LINES[1], 'Kurs,Курс,"Beschreibung ohne Ende,Описание,language,8,,Ort,2027-01-11,2027-01-29,Mo 09:00-12:00,'].join("\n");
+    const csv = [
+      CSV_HEADER,
+      VALID_CSV_LINES[1],
+      'Kurs,Курс,"Beschreibung ohne Ende,Описание,language,8,,Ort,2027-01-11,2027-01-29,Mo 09:00-12:00,',
+    ].join("\n");
 
     expect(parseCourseFile("kurse.csv", csv)).toEqual({
       ok: false,
@@ -283,7 +348,10 @@ describe("a file with problems imports nothing", () => {
 
   it("reports an unknown instructor with the line of the course", async () => {
     await db.person.create({ data: { telegramId: 4242n } });
-    const yaml = yamlFile(yamlCourse({ instructorTelegramId: "4242" }), yamlCourse({ titleDe: "Deutsch A2", instructorTelegramId: "999" }));
+    const yaml = yamlFile(
+      yamlCourse({ instructorTelegramId: "4242" }),
+      yamlCourse({ titleDe: "Deutsch A2", instructorTelegramId: "999" }),
+    );
     const parsed = parseCourseFile("kurse.yaml", yaml);
     if (!parsed.ok) throw new Error(`the file should parse: ${JSON.stringify(parsed.problems)}`);
 
@@ -291,7 +359,12 @@ describe("a file with problems imports nothing", () => {
 
     expect(result).toEqual({
       ok: false,
-      problems: [{ line: 13, message: "instructorTelegramId 999 is not a person known to the bot (they must have written to it first)" }],
+      problems: [
+        {
+          line: 13,
+          message: "instructorTelegramId 999 is not a person known to the bot (they must have written to it first)",
+        },
+      ],
     });
     expect(await db.course.count()).toBe(0);
   });
@@ -301,7 +374,12 @@ describe("a file with problems imports nothing", () => {
     if (!parsed.ok) throw new Error(`the file should parse: ${JSON.stringify(parsed.problems)}`);
     const [good] = parsed.courses as [ImportedCourse];
     // A Sunday-only schedule within Monday to Friday has no session, so the service refuses it.
-    const noSessions: ImportedCourse = { ...good, weekly: [{ weekday: 7, from: "10:00", to: "11:00" }], firstDay: { year: 2027, month: 1, day: 11 }, lastDay: { year: 2027, month: 1, day: 15 } };
+    const noSessions: ImportedCourse = {
+      ...good,
+      weekly: [{ weekday: 7, from: "10:00", to: "11:00" }],
+      firstDay: { year: 2027, month: 1, day: 11 },
+      lastDay: { year: 2027, month: 1, day: 15 },
+    };
 
     await expect(importCourses(db, [good, noSessions], TIME_ZONE)).rejects.toThrow(/no session/);
     expect(await db.course.count()).toBe(0);
@@ -331,12 +409,32 @@ describe("a file with problems imports nothing", () => {
 describe("running the same file again", () => {
   it("creates nothing twice: the same YAML and CSV file again leave every course and session as it was", async () => {
     await db.person.create({ data: { telegramId: 4242n } });
-    expect(await importCourseFile(db, "spring.yaml", VALID_YAML, TIME_ZONE)).toMatchObject({ created: 2, updated: 0, unchanged: 0 });
-    expect(await importCourseFile(db, "autumn.csv", VALID_CSV, TIME_ZONE)).toMatchObject({ created: 2, updated: 0, unchanged: 0 });
+    expect(await importCourseFile(db, "spring.yaml", VALID_YAML, TIME_ZONE)).toMatchObject({
+      created: 2,
+      updated: 0,
+      unchanged: 0,
+    });
+    expect(await importCourseFile(db, "autumn.csv", VALID_CSV, TIME_ZONE)).toMatchObject({
+      created: 2,
+      updated: 0,
+      unchanged: 0,
+    });
     const before = await storedCourses();
 
-    expect(await importCourseFile(db, "spring.yaml", VALID_YAML, TIME_ZONE)).toEqual({ ok: true, created: 0, updated: 0, unchanged: 2, sessions: 0 });
-    expect(await importCourseFile(db, "autumn.csv", VALID_CSV, TIME_ZONE)).toEqual({ ok: true, created: 0, updated: 0, unchanged: 2, sessions: 0 });
+    expect(await importCourseFile(db, "spring.yaml", VALID_YAML, TIME_ZONE)).toEqual({
+      ok: true,
+      created: 0,
+      updated: 0,
+      unchanged: 2,
+      sessions: 0,
+    });
+    expect(await importCourseFile(db, "autumn.csv", VALID_CSV, TIME_ZONE)).toEqual({
+      ok: true,
+      created: 0,
+      updated: 0,
+      unchanged: 2,
+      sessions: 0,
+    });
 
     expect(await storedCourses()).toEqual(before);
   });
@@ -348,15 +446,34 @@ describe("running the same file again", () => {
     const session = course?.sessions[0];
     if (!course || !session) throw new Error("the course should exist");
     const person = await db.person.create({ data: { telegramId: 7n, firstName: "Olga" } });
-    const enrollment = await db.enrollment.create({ data: { courseId: course.id, personId: person.id, status: "active" } });
+    const enrollment = await db.enrollment.create({
+      data: { courseId: course.id, personId: person.id, status: "active" },
+    });
     await db.attendance.create({ data: { sessionId: session.id, enrollmentId: enrollment.id, status: "present" } });
-    await db.courseSession.update({ where: { id: session.id }, data: { attendanceTakenAt: new Date("2027-01-11T12:00:00Z") } });
+    await db.courseSession.update({
+      where: { id: session.id },
+      data: { attendanceTakenAt: new Date("2027-01-11T12:00:00Z") },
+    });
 
-    const changed = yamlFile(yamlCourse({ descriptionDe: "Kurs mit Kinderbetreuung", capacity: "15" }), yamlCourse({ titleDe: "Deutsch A2", titleRu: "Немецкий A2" }));
-    expect(await importCourseFile(db, "kurse.yaml", changed, TIME_ZONE)).toEqual({ ok: true, created: 0, updated: 1, unchanged: 1, sessions: 0 });
+    const changed = yamlFile(
+      yamlCourse({ descriptionDe: "Kurs mit Kinderbetreuung", capacity: "15" }),
+      yamlCourse({ titleDe: "Deutsch A2", titleRu: "Немецкий A2" }),
+    );
+    expect(await importCourseFile(db, "kurse.yaml", changed, TIME_ZONE)).toEqual({
+      ok: true,
+      created: 0,
+      updated: 1,
+      unchanged: 1,
+      sessions: 0,
+    });
 
     const [after] = await storedCourses();
-    expect(after).toMatchObject({ id: course.id, descriptionDe: "Kurs mit Kinderbetreuung", capacity: 15, titleRu: "Немецкий A1" });
+    expect(after).toMatchObject({
+      id: course.id,
+      descriptionDe: "Kurs mit Kinderbetreuung",
+      capacity: 15,
+      titleRu: "Немецкий A1",
+    });
     expect(after?.sessions.map((kept) => kept.id)).toEqual(course.sessions.map((kept) => kept.id));
     expect(await db.attendance.count({ where: { sessionId: session.id } })).toBe(1);
     expect(await db.course.count()).toBe(2);
@@ -366,10 +483,18 @@ describe("running the same file again", () => {
     await importCourseFile(db, "kurse.yaml", yamlFile(yamlCourse({ key: "A1-2027" })), TIME_ZONE);
     const moved = yamlFile(yamlCourse({ key: "A1-2027", titleDe: "Deutsch A1 (neu)", place: "Rathaus Belm" }));
 
-    expect(await importCourseFile(db, "kurse.yaml", moved, TIME_ZONE)).toEqual({ ok: true, created: 0, updated: 1, unchanged: 0, sessions: 0 });
+    expect(await importCourseFile(db, "kurse.yaml", moved, TIME_ZONE)).toEqual({
+      ok: true,
+      created: 0,
+      updated: 1,
+      unchanged: 0,
+      sessions: 0,
+    });
 
     // The title is part of what people recognise and stays; the place follows the file.
-    expect(await db.course.findMany({ select: { titleDe: true, place: true } })).toEqual([{ titleDe: "Deutsch A1", place: "Rathaus Belm" }]);
+    expect(await db.course.findMany({ select: { titleDe: true, place: true } })).toEqual([
+      { titleDe: "Deutsch A1", place: "Rathaus Belm" },
+    ]);
   });
 
   it("refuses a capacity below the seats taken and one that would move waiting people up unseen, changing nothing", async () => {
@@ -382,14 +507,23 @@ describe("running the same file again", () => {
     const raised = yamlFile(yamlCourse({ capacity: "2", descriptionDe: "Neu" }));
     expect(await importCourseFile(db, "kurse.yaml", raised, TIME_ZONE)).toEqual({
       ok: false,
-      problems: [{ line: 2, message: "capacity: 1 people are waiting for this course; raise its places in the bot, which tells those who move up" }],
+      problems: [
+        {
+          line: 2,
+          message:
+            "capacity: 1 people are waiting for this course; raise its places in the bot, which tells those who move up",
+        },
+      ],
     });
     expect(await db.course.findFirstOrThrow()).toMatchObject({ capacity: 1, descriptionDe: "Kurs" });
   });
 
   it("refuses two rows of one file that are the same course", () => {
     const parsed = parseCourseFile("kurse.yaml", yamlFile(yamlCourse(), yamlCourse({ capacity: "20" })));
-    expect(parsed).toEqual({ ok: false, problems: [{ line: 12, message: 'is the same course as line 2; give each course its own "key"' }] });
+    expect(parsed).toEqual({
+      ok: false,
+      problems: [{ line: 12, message: 'is the same course as line 2; give each course its own "key"' }],
+    });
   });
 });
 
@@ -401,9 +535,13 @@ describe("npm run courses:import", () => {
   }
 
   function runCli(...args: string[]): Promise<CliRun> {
-    const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "src/features/courses/import-cli.ts", ...args], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, TIME_ZONE },
-    });
+    const child = spawn(
+      process.execPath,
+      ["node_modules/tsx/dist/cli.mjs", "src/features/courses/import-cli.ts", ...args],
+      {
+        env: { ...process.env, DATABASE_URL: databaseUrl, TIME_ZONE },
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -426,9 +564,17 @@ describe("npm run courses:import", () => {
     const path = fileWith("kurse.yaml", VALID_YAML);
     const run = await runCli(path);
 
-    expect(run).toEqual({ code: 0, stdout: "2 courses created, 0 updated, 0 unchanged (the new ones with 12 sessions).\n", stderr: "" });
+    expect(run).toEqual({
+      code: 0,
+      stdout: "2 courses created, 0 updated, 0 unchanged (the new ones with 12 sessions).\n",
+      stderr: "",
+    });
     expect(await db.course.count()).toBe(2);
-    expect(await runCli(path)).toEqual({ code: 0, stdout: "0 courses created, 0 updated, 2 unchanged (the new ones with 0 sessions).\n", stderr: "" });
+    expect(await runCli(path)).toEqual({
+      code: 0,
+      stdout: "0 courses created, 0 updated, 2 unchanged (the new ones with 0 sessions).\n",
+      stderr: "",
+    });
     expect(await db.course.count()).toBe(2);
   });
 
@@ -436,7 +582,9 @@ describe("npm run courses:import", () => {
     const run = await runCli(fileWith("kurse.csv", CSV_WITH_ONE_BAD_LINE));
 
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe('Nothing was imported. Problems:\n  line 4: capacity must be a whole number from 1 to 500 (got "zwölf")\n');
+    expect(run.stderr).toBe(
+      'Nothing was imported. Problems:\n  line 4: capacity must be a whole number from 1 to 500 (got "zwölf")\n',
+    );
     expect(run.stdout).toBe("");
     expect(await db.course.count()).toBe(0);
   });

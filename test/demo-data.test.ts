@@ -199,7 +199,12 @@ describe("seedDemoData in spring", () => {
     expect(profiles.filter((profile) => profile.status === "active").length).toBeGreaterThanOrEqual(3);
     expect(profiles.filter((profile) => profile.status === "pending").length).toBeGreaterThanOrEqual(1);
     // The sponsorship feature's own codes: anything else it would silently drop when reading the profile.
-    const codes = { languages: SPONSOR_LANGUAGES, areas: HELP_AREAS, districts: DISTRICTS, availability: TIMES } as const;
+    const codes = {
+      languages: SPONSOR_LANGUAGES,
+      areas: HELP_AREAS,
+      districts: DISTRICTS,
+      availability: TIMES,
+    } as const;
     for (const profile of profiles) {
       for (const [field, allowed] of Object.entries(codes)) {
         const list = JSON.parse(profile[field as keyof typeof codes]) as unknown;
@@ -217,7 +222,9 @@ describe("seedDemoData in spring", () => {
     const courses = await db.course.findMany({ where: { endsOn: { gt: SPRING_NOW } }, include: { enrollments: true } });
     expect(courses.length).toBeGreaterThan(0);
     for (const course of courses) {
-      expect(course.enrollments.filter((enrollment) => enrollment.status === "active").length).toBeLessThan(course.capacity);
+      expect(course.enrollments.filter((enrollment) => enrollment.status === "active").length).toBeLessThan(
+        course.capacity,
+      );
       expect(course.enrollments.filter((enrollment) => enrollment.status === "waitlisted")).toEqual([]);
     }
     expect(await db.rsvp.count({ where: { event: { startsAt: { gt: SPRING_NOW } } } })).toBe(0);
@@ -330,7 +337,9 @@ describe("seedDemoData's past in late November", () => {
   });
 
   it("has attendance for everyone enrolled in every session of a course that is over, and none in sessions ahead", async () => {
-    const courses = await db.course.findMany({ include: { sessions: { include: { attendance: true } }, enrollments: true } });
+    const courses = await db.course.findMany({
+      include: { sessions: { include: { attendance: true } }, enrollments: true },
+    });
     const running = courses.filter((course) => course.startsOn < ADVENT_NOW && !isOver(course));
     expect(running.length).toBeGreaterThanOrEqual(2);
     for (const course of courses) {
@@ -356,7 +365,9 @@ describe("seedDemoData's past in late November", () => {
     });
     expect(courses.map((course) => course.category).sort()).toEqual(["language", "vocational"]);
     for (const course of courses) {
-      expect(new Set(course.enrollments.map((enrollment) => enrollment.status))).toEqual(new Set(["completed", "dropped"]));
+      expect(new Set(course.enrollments.map((enrollment) => enrollment.status))).toEqual(
+        new Set(["completed", "dropped"]),
+      );
       for (const enrollment of course.enrollments) {
         const present = enrollment.attendance.filter((mark) => mark.status === "present").length;
         const share = present / enrollment.attendance.length;
@@ -369,7 +380,10 @@ describe("seedDemoData's past in late November", () => {
   });
 
   it("knows where the vocational course's people went, and six months on where the course ended that long ago", async () => {
-    const courses = await db.course.findMany({ where: { endsOn: { lte: ADVENT_NOW } }, include: { enrollments: true } });
+    const courses = await db.course.findMany({
+      where: { endsOn: { lte: ADVENT_NOW } },
+      include: { enrollments: true },
+    });
     const vocational = courses.find((course) => course.category === "vocational");
     const language = courses.find((course) => course.category === "language");
     expect(ADVENT_NOW.getTime() - vocational!.endsOn.getTime()).toBeGreaterThan(26 * WEEK_MS);
@@ -399,7 +413,9 @@ describe("seedDemoData's past in late November", () => {
     const months = new Set(events.map((event) => berlinDate(event.startsAt).slice(0, 7)));
     expect(months.size).toBeGreaterThanOrEqual(7);
     for (const event of events) expect(event.endsAt.getTime()).toBeLessThanOrEqual(ADVENT_NOW.getTime());
-    expect(new Set(events.map((event) => event.kind))).toEqual(new Set(["club", "circus", "children", "information", "other"]));
+    expect(new Set(events.map((event) => event.kind))).toEqual(
+      new Set(["club", "circus", "children", "information", "other"]),
+    );
   });
 
   it("has residents sign up after they joined, check in during the event and walk-ins counted there", async () => {
@@ -428,13 +444,17 @@ describe("seedDemoData's past in late November", () => {
 
   it("has a past event where nobody took check-ins: sign-ups, but neither check-ins nor walk-ins", async () => {
     const events = await pastEvents();
-    const unchecked = events.filter((event) => event.rsvps.every((rsvp) => rsvp.checkedInAt === null) && event.walkIns.length === 0);
+    const unchecked = events.filter(
+      (event) => event.rsvps.every((rsvp) => rsvp.checkedInAt === null) && event.walkIns.length === 0,
+    );
     expect(unchecked).toHaveLength(1);
     expect(unchecked[0]!.rsvps.reduce((sum, rsvp) => sum + rsvp.partySize, 0)).toBeGreaterThan(10);
   });
 
   it("matched sponsor requests after some days, to active sponsors only, never above their number of families", async () => {
-    const sponsorships = await db.sponsorship.findMany({ include: { sponsor: true, request: { include: { person: true } } } });
+    const sponsorships = await db.sponsorship.findMany({
+      include: { sponsor: true, request: { include: { person: true } } },
+    });
     expect(new Set(sponsorships.map((sponsorship) => sponsorship.status))).toEqual(new Set(["active", "ended"]));
     for (const { sponsor, request, ...sponsorship } of sponsorships) {
       expect(sponsor.status).toBe("active");
@@ -442,7 +462,9 @@ describe("seedDemoData's past in late November", () => {
       expect(sponsorship.proposedAt.getTime()).toBeGreaterThan(request.createdAt.getTime());
       expect(request.person.consentAt!.getTime()).toBeLessThan(request.createdAt.getTime());
       expect(request.matchedAt).toEqual(sponsorship.startedAt);
-      expect(request.matchedAt!.getTime() - request.createdAt.getTime()).toBeGreaterThanOrEqual(3 * 24 * 60 * 60 * 1000);
+      expect(request.matchedAt!.getTime() - request.createdAt.getTime()).toBeGreaterThanOrEqual(
+        3 * 24 * 60 * 60 * 1000,
+      );
       expect(request.status).toBe(sponsorship.status === "active" ? "matched" : "closed");
       expect(request.closedAt).toEqual(sponsorship.endedAt);
       const runningThen = sponsorships.filter(
@@ -462,7 +484,10 @@ describe("seedDemoData's past in late November", () => {
   it("has the police figures of the last full quarter and of the same quarter a year earlier", async () => {
     const values = await db.manualIndicatorValue.findMany({ orderBy: { periodStart: "asc" } });
     const quarter = periodContaining("quarter", ADVENT_NOW, BERLIN);
-    expect(values.map((value) => value.periodStart)).toEqual([shiftPeriod(quarter, -5, BERLIN).start, shiftPeriod(quarter, -1, BERLIN).start]);
+    expect(values.map((value) => value.periodStart)).toEqual([
+      shiftPeriod(quarter, -5, BERLIN).start,
+      shiftPeriod(quarter, -1, BERLIN).start,
+    ]);
     for (const value of values) {
       expect([value.indicator, value.periodKind]).toEqual(["offences", "quarter"]);
       expect(value.source).toContain("Beispielwert");
@@ -474,7 +499,14 @@ describe("seedDemoData's past in late November", () => {
   const lastFullMonth = shiftPeriod(monthOf(ADVENT_NOW), -1, BERLIN);
   const figure = (indicator: string, month: Period, scopeKey = "all") =>
     db.indicatorTally.findUnique({
-      where: { indicator_periodKind_periodStart_scopeKey: { indicator, periodKind: "month", periodStart: month.start, scopeKey } },
+      where: {
+        indicator_periodKind_periodStart_scopeKey: {
+          indicator,
+          periodKind: "month",
+          periodStart: month.start,
+          scopeKey,
+        },
+      },
     });
 
   it("stores the figures of /indicators while seeding, so a recomputation finds nothing to change", async () => {
@@ -523,7 +555,10 @@ describe("seedDemoData's past in late November", () => {
   });
 
   it("shows the sign-ups of the event where nobody took check-ins, not zero people", async () => {
-    const festival = await db.event.findFirstOrThrow({ where: { kind: "other", startsAt: { lt: ADVENT_NOW } }, include: { rsvps: true } });
+    const festival = await db.event.findFirstOrThrow({
+      where: { kind: "other", startsAt: { lt: ADVENT_NOW } },
+      include: { rsvps: true },
+    });
     const month = monthOf(festival.startsAt);
     const signedUp = festival.rsvps.reduce((sum, rsvp) => sum + rsvp.partySize, 0);
     const registrations = (await figure("event_registrations", month))!.numerator;

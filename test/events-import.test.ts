@@ -19,7 +19,12 @@ describe("events from a file", () => {
   it("creates the example's weekly series and single event, each date with its own code", async () => {
     const parsed = parseEventFile("events.yaml", readFileSync("examples/events.yaml", "utf8"));
     if (!parsed.ok) throw new Error(parsed.problems.map(formatProblem).join("\n"));
-    expect(await importEvents(db, parsed.events, TIME_ZONE)).toEqual({ ok: true, created: 13, updated: 0, unchanged: 0 });
+    expect(await importEvents(db, parsed.events, TIME_ZONE)).toEqual({
+      ok: true,
+      created: 13,
+      updated: 0,
+      unchanged: 0,
+    });
     const series = await db.event.findMany({ where: { kind: "children" }, orderBy: { startsAt: "asc" } });
     expect(series).toHaveLength(12);
     expect(new Set(series.map((event) => event.seriesKey)).size).toBe(1);
@@ -36,7 +41,13 @@ describe("events from a file", () => {
       "Infoabend;Инфовечер;Anerkennung von Abschlüssen;Признание дипломов;information;Rathaus Belm;40;nein;2027-02-09;18:00;20:00",
     ].join("\n");
     const parsed = parseEventFile("events.csv", csv);
-    expect(parsed.ok && parsed.events[0]).toMatchObject({ titleDe: "Infoabend", capacity: 40, asksPartySize: false, weeks: 1, line: 2 });
+    expect(parsed.ok && parsed.events[0]).toMatchObject({
+      titleDe: "Infoabend",
+      capacity: 40,
+      asksPartySize: false,
+      weeks: 1,
+      line: 2,
+    });
   });
 
   it("reports every problem with its line and imports nothing", async () => {
@@ -65,15 +76,31 @@ describe("events from a file", () => {
   });
 
   it("refuses an organiser the bot does not know and stores nothing", async () => {
-    const parsed = parseEventFile("events.yaml", readFileSync("examples/events.yaml", "utf8").replace("    weeks: 12", "    weeks: 12\n    organiserTelegramId: 4242"));
+    const parsed = parseEventFile(
+      "events.yaml",
+      readFileSync("examples/events.yaml", "utf8").replace(
+        "    weeks: 12",
+        "    weeks: 12\n    organiserTelegramId: 4242",
+      ),
+    );
     if (!parsed.ok) throw new Error("the file should be valid");
     expect(await importEvents(db, parsed.events, TIME_ZONE)).toEqual({
       ok: false,
-      problems: [{ line: 9, message: "organiserTelegramId 4242 is not a person known to the bot (they must have written to it first)" }],
+      problems: [
+        {
+          line: 9,
+          message: "organiserTelegramId 4242 is not a person known to the bot (they must have written to it first)",
+        },
+      ],
     });
     expect(await db.event.count()).toBe(0);
     await db.person.create({ data: { telegramId: 4242n, firstName: "Petra" } });
-    expect(await importEvents(db, parsed.events, TIME_ZONE)).toEqual({ ok: true, created: 13, updated: 0, unchanged: 0 });
+    expect(await importEvents(db, parsed.events, TIME_ZONE)).toEqual({
+      ok: true,
+      created: 13,
+      updated: 0,
+      unchanged: 0,
+    });
   });
 
   it("creates nothing twice: the example again leaves every event and its check-in code as it was", async () => {
@@ -82,7 +109,12 @@ describe("events from a file", () => {
     await importEvents(db, parsed.events, TIME_ZONE);
     const before = await db.event.findMany({ orderBy: { id: "asc" } });
 
-    expect(await importEvents(db, parsed.events, TIME_ZONE)).toEqual({ ok: true, created: 0, updated: 0, unchanged: 13 });
+    expect(await importEvents(db, parsed.events, TIME_ZONE)).toEqual({
+      ok: true,
+      created: 0,
+      updated: 0,
+      unchanged: 13,
+    });
 
     expect(await db.event.findMany({ orderBy: { id: "asc" } })).toEqual(before);
   });
@@ -103,7 +135,12 @@ describe("events from a file", () => {
 
     const second = parseEventFile("events.csv", csv("Familienzentrum", 3));
     if (!second.ok) throw new Error(second.problems.map(formatProblem).join("\n"));
-    expect(await importEvents(db, second.events, TIME_ZONE)).toEqual({ ok: true, created: 1, updated: 2, unchanged: 1 });
+    expect(await importEvents(db, second.events, TIME_ZONE)).toEqual({
+      ok: true,
+      created: 1,
+      updated: 2,
+      unchanged: 1,
+    });
 
     const series = await db.event.findMany({ where: { kind: "children" }, orderBy: { startsAt: "asc" } });
     expect(series.map((event) => event.place)).toEqual(["Familienzentrum", "Familienzentrum", "Familienzentrum"]);
@@ -159,7 +196,12 @@ describe("events from a file", () => {
     const parsed = parseEventFile("events.yaml", readFileSync("examples/events.yaml", "utf8"));
     if (!parsed.ok) throw new Error(parsed.problems.map(formatProblem).join("\n"));
     const failing = db.$transaction(async (tx) => {
-      expect(await importEventsWithin(tx, parsed.events, TIME_ZONE)).toEqual({ ok: true, created: 13, updated: 0, unchanged: 0 });
+      expect(await importEventsWithin(tx, parsed.events, TIME_ZONE)).toEqual({
+        ok: true,
+        created: 13,
+        updated: 0,
+        unchanged: 0,
+      });
       expect(await tx.event.count()).toBe(13);
       throw new Error("a later step fails");
     });

@@ -42,9 +42,13 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const source = sourceFiles("src").map((path) => readFileSync(path, "utf8")).join("\n");
+const source = sourceFiles("src")
+  .map((path) => readFileSync(path, "utf8"))
+  .join("\n");
 /** Keys written out in code, e.g. t("menu.title") or labelKey: "menu.help". */
-const literalKeys = new Set([...source.matchAll(/["'`]([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)["'`]/g)].map((match) => match[1] ?? ""));
+const literalKeys = new Set(
+  [...source.matchAll(/["'`]([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)["'`]/g)].map((match) => match[1] ?? ""),
+);
 /**
  * Prefixes of keys built in code, e.g. t(`commands.${command}`) or a constant "sponsorship.area."
  * joined with a code. Keep such prefixes narrow: a bare namespace marks all of its keys used.
@@ -70,22 +74,41 @@ describe("locales", () => {
   });
 
   it.each(LANGUAGES)("%s has no empty texts", (language) => {
-    const empty = [...flatten(localeResources[language] as Tree)].filter(([, text]) => text.trim() === "").map(([key]) => key);
+    const empty = [...flatten(localeResources[language] as Tree)]
+      .filter(([, text]) => text.trim() === "")
+      .map(([key]) => key);
     expect(empty).toEqual([]);
   });
 
   /** The plural forms each language needs, by Intl's rules (the ones i18next uses); `_zero` may come in addition. */
-  it.each(LANGUAGES)("%s has every plural form its language needs, each with {{count}} where the number varies", (language) => {
-    const needed = new Intl.PluralRules(language).resolvedOptions().pluralCategories;
-    const keys = [...flatten(localeResources[language])];
-    const pluralBases = new Set(keys.map(([key]) => key).filter((key) => PLURAL_SUFFIX.test(key)).map((key) => key.replace(PLURAL_SUFFIX, "")));
-    const missing = [...pluralBases].flatMap((base) => needed.filter((form) => !keys.some(([key]) => key === `${base}_${form}`)).map((form) => `${base}_${form}`));
-    expect(missing).toEqual([]);
-    // Russian and Ukrainian "one" also covers 21, 31, …: the number must be in the text.
-    const manyNumbers = (form: string) => form !== "one" || language === "ru" || language === "uk";
-    const withoutCount = keys.filter(([key, text]) => /_(one|few|many|other)$/.test(key) && manyNumbers(key.split("_").pop() ?? "") && !text.includes("{{count}}")).map(([key]) => key);
-    expect(withoutCount).toEqual([]);
-  });
+  it.each(LANGUAGES)(
+    "%s has every plural form its language needs, each with {{count}} where the number varies",
+    (language) => {
+      const needed = new Intl.PluralRules(language).resolvedOptions().pluralCategories;
+      const keys = [...flatten(localeResources[language])];
+      const pluralBases = new Set(
+        keys
+          .map(([key]) => key)
+          .filter((key) => PLURAL_SUFFIX.test(key))
+          .map((key) => key.replace(PLURAL_SUFFIX, "")),
+      );
+      const missing = [...pluralBases].flatMap((base) =>
+        needed.filter((form) => !keys.some(([key]) => key === `${base}_${form}`)).map((form) => `${base}_${form}`),
+      );
+      expect(missing).toEqual([]);
+      // Russian and Ukrainian "one" also covers 21, 31, …: the number must be in the text.
+      const manyNumbers = (form: string) => form !== "one" || language === "ru" || language === "uk";
+      const withoutCount = keys
+        .filter(
+          ([key, text]) =>
+            /_(one|few|many|other)$/.test(key) &&
+            manyNumbers(key.split("_").pop() ?? "") &&
+            !text.includes("{{count}}"),
+        )
+        .map(([key]) => key);
+      expect(withoutCount).toEqual([]);
+    },
+  );
 
   it.each(["ru", "uk"] as Language[])("%s shows no German or English words outside the allow-list", (language) => {
     const foreign = [...flatten(localeResources[language] as Tree)]
@@ -95,7 +118,9 @@ describe("locales", () => {
   });
 
   it("has no key that the code never uses", () => {
-    const unused = [...german.keys()].filter((key) => !literalKeys.has(key) && !dynamicPrefixes.some((prefix) => key.startsWith(prefix)));
+    const unused = [...german.keys()].filter(
+      (key) => !literalKeys.has(key) && !dynamicPrefixes.some((prefix) => key.startsWith(prefix)),
+    );
     expect(unused).toEqual([]);
   });
 

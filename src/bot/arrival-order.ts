@@ -83,6 +83,10 @@ export class ArrivalOrder {
 }
 
 /** Runs a seat decision in its update's turn when the bot keeps an arrival order, directly otherwise. */
-export function inArrivalOrder<T>(order: ArrivalOrder | undefined, updateId: number, decide: () => Promise<T>): Promise<T> {
+export function inArrivalOrder<T>(
+  order: ArrivalOrder | undefined,
+  updateId: number,
+  decide: () => Promise<T>,
+): Promise<T> {
   return order ? order.inTurn(updateId, decide) : decide();
 }

@@ -31,7 +31,7 @@ export function defineCallbackData<Schema extends z.ZodTuple>(
       const [head, ...rest] = data.split(":");
       if (head !== prefix) return undefined;
       const parsed = schema.safeParse(rest);
-      return parsed.success ? (parsed.data) : undefined;
+      return parsed.success ? parsed.data : undefined;
     },
   };
 }

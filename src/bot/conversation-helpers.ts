@@ -31,7 +31,8 @@ export async function waitForButton<Values extends readonly unknown[]>(
   }
 }
 
-export type TextOrButton<T, Values> = { kind: "text"; value: T; ctx: ConversationContext } | { kind: "button"; values: Values; ctx: ConversationContext };
+export type TextOrButton<T, Values> =
+  { kind: "text"; value: T; ctx: ConversationContext } | { kind: "button"; values: Values; ctx: ConversationContext };
 
 /**
  * Waits for a text answer that passes `schema`, or a press of one of the step's buttons. A
@@ -101,8 +102,11 @@ export interface MultiSelect<Code extends string> {
 
 function multiSelectKeyboard<Code extends string>(options: MultiSelect<Code>, chosen: readonly Code[]): InlineKeyboard {
   const keyboard = new InlineKeyboard();
-  for (const code of options.codes) keyboard.text(`${chosen.includes(code) ? "✅ " : ""}${options.label(code)}`, toggleData.pack(code)).row();
-  return keyboard.text(options.doneLabel, pickEndData.pack("done")).text(options.cancelLabel, pickEndData.pack("cancel"));
+  for (const code of options.codes)
+    keyboard.text(`${chosen.includes(code) ? "✅ " : ""}${options.label(code)}`, toggleData.pack(code)).row();
+  return keyboard
+    .text(options.doneLabel, pickEndData.pack("done"))
+    .text(options.cancelLabel, pickEndData.pack("cancel"));
 }
 
 /**

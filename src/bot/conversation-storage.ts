@@ -1,4 +1,9 @@
-import type { ConversationData, ConversationState, VersionedState, VersionedStateStorage } from "@grammyjs/conversations";
+import type {
+  ConversationData,
+  ConversationState,
+  VersionedState,
+  VersionedStateStorage,
+} from "@grammyjs/conversations";
 import type { Db } from "../db.js";
 
 /** Telegram user/chat fields that are personal; stored Telegram payloads keep only the ids. */
@@ -46,7 +51,9 @@ function withoutTelegramNames(state: ConversationState): ConversationState {
 }
 
 function forStorage(versioned: VersionedState<ConversationData>): VersionedState<ConversationData> {
-  const state = Object.fromEntries(Object.entries(versioned.state).map(([name, states]) => [name, states.map(withoutTelegramNames)]));
+  const state = Object.fromEntries(
+    Object.entries(versioned.state).map(([name, states]) => [name, states.map(withoutTelegramNames)]),
+  );
   return { ...versioned, state };
 }
 
@@ -59,7 +66,8 @@ function forStorage(versioned: VersionedState<ConversationData>): VersionedState
  */
 export function prismaConversationStorage(db: Db): VersionedStateStorage<string, ConversationData> {
   let stored: Promise<Set<string>> | undefined;
-  const load = async () => new Set((await db.conversationState.findMany({ select: { key: true } })).map((row) => row.key));
+  const load = async () =>
+    new Set((await db.conversationState.findMany({ select: { key: true } })).map((row) => row.key));
   const storedKeys = () =>
     (stored ??= load().catch((error: unknown) => {
       stored = undefined; // try again with the next update

@@ -46,7 +46,20 @@ export interface CreateBotOptions extends BotDeps {
  */
 export const UPDATES_IN_PARALLEL = 32;
 
-const COMMANDS = ["start", "courses", "mycourses", "events", "sponsorship", "attendance", "help", "language", "mydata", "deleteme", "privacy", "cancel"] as const;
+const COMMANDS = [
+  "start",
+  "courses",
+  "mycourses",
+  "events",
+  "sponsorship",
+  "attendance",
+  "help",
+  "language",
+  "mydata",
+  "deleteme",
+  "privacy",
+  "cancel",
+] as const;
 
 /** Builds the whole bot from its dependencies, without globals, so tests can build their own. */
 export function createBot(token: string, options: CreateBotOptions): Bot<BotContext> {
@@ -91,8 +104,26 @@ export function createBot(token: string, options: CreateBotOptions): Bot<BotCont
     }),
   );
   features.use(cancelCommand, onboarding.interrupts);
-  features.use(...onboarding.conversations, ...courses.conversations, ...events.conversations, ...team.conversations, ...broadcasts.conversations, ...sponsorship.conversations, ...attendance.conversations, ...indicators.conversations);
-  features.use(onboarding.composer, courses.composer, events.composer, team.composer, broadcasts.composer, sponsorship.composer, attendance.composer, indicators.composer);
+  features.use(
+    ...onboarding.conversations,
+    ...courses.conversations,
+    ...events.conversations,
+    ...team.conversations,
+    ...broadcasts.conversations,
+    ...sponsorship.conversations,
+    ...attendance.conversations,
+    ...indicators.conversations,
+  );
+  features.use(
+    onboarding.composer,
+    courses.composer,
+    events.composer,
+    team.composer,
+    broadcasts.composer,
+    sponsorship.composer,
+    attendance.composer,
+    indicators.composer,
+  );
   features.use(unhandled);
   return bot;
 }
@@ -115,6 +146,7 @@ export async function publishCommands(bot: Bot<BotContext>): Promise<void> {
   };
   await bot.api.setMyCommands(commandsIn(OTHER_TELEGRAM_LANGUAGE));
   for (const language of LANGUAGES) {
-    for (const code of telegramCodes(language)) await bot.api.setMyCommands(commandsIn(language), { language_code: code as LanguageCode });
+    for (const code of telegramCodes(language))
+      await bot.api.setMyCommands(commandsIn(language), { language_code: code as LanguageCode });
   }
 }

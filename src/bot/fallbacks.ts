@@ -30,7 +30,7 @@ export function errorHandler(logger: Logger, onFailure?: () => void) {
     }
     // A refused role check is an answer, not a fault: a forged or stale button was pressed.
     const forbidden = error.error instanceof ForbiddenError;
-    if (forbidden) logger.warn("refused", { updateId: ctx.update.update_id, needed: (error.error).needed });
+    if (forbidden) logger.warn("refused", { updateId: ctx.update.update_id, needed: error.error.needed });
     else {
       logger.error("update failed", { updateId: ctx.update.update_id, error: error.error });
       onFailure?.();

@@ -26,7 +26,10 @@ const COUNTS_KEPT_MS = 60_000;
  * to it: counted by handling time, a flood that takes the bot longer than one window to work
  * through would be let through window after window — the busier the bot, the less it drops.
  */
-export function floodGuard(deps: Pick<BotDeps, "db" | "logger">, options: FloodGuardOptions = {}): MiddlewareFn<BotContext> {
+export function floodGuard(
+  deps: Pick<BotDeps, "db" | "logger">,
+  options: FloodGuardOptions = {},
+): MiddlewareFn<BotContext> {
   const { limit: perWindow, windowMs } = { ...FLOOD_GUARD_DEFAULTS, ...options };
   return limit<BotContext, never>({
     limit: perWindow,
@@ -38,7 +41,9 @@ export function floodGuard(deps: Pick<BotDeps, "db" | "logger">, options: FloodG
       return `${ctx.from.id}:${Math.floor(sentAt / windowMs)}`;
     },
     onLimitExceeded: (ctx) => {
-      void tellToSlowDown(deps, ctx).catch((error: unknown) => deps.logger.info("could not send the flood notice", { error }));
+      void tellToSlowDown(deps, ctx).catch((error: unknown) =>
+        deps.logger.info("could not send the flood notice", { error }),
+      );
     },
   });
 }

@@ -63,15 +63,22 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer | und
 function parseUpdate(body: Buffer): Update | undefined {
   try {
     const value: unknown = JSON.parse(body.toString("utf8"));
-    const isUpdate = typeof value === "object" && value !== null && typeof (value as { update_id?: unknown }).update_id === "number";
+    const isUpdate =
+      typeof value === "object" && value !== null && typeof (value as { update_id?: unknown }).update_id === "number";
     return isUpdate ? (value as Update) : undefined;
   } catch {
     return undefined;
   }
 }
 
-async function receiveUpdate(webhook: WebhookOptions, request: IncomingMessage, response: ServerResponse, logger: Logger): Promise<void> {
-  if (!secretMatches(request.headers["x-telegram-bot-api-secret-token"], webhook.secretToken)) return sendJson(response, 401, { error: "wrong secret" });
+async function receiveUpdate(
+  webhook: WebhookOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+  logger: Logger,
+): Promise<void> {
+  if (!secretMatches(request.headers["x-telegram-bot-api-secret-token"], webhook.secretToken))
+    return sendJson(response, 401, { error: "wrong secret" });
   const body = await readBody(request, MAX_WEBHOOK_BODY_BYTES);
   if (!body) {
     response.setHeader("connection", "close");
@@ -80,12 +87,19 @@ async function receiveUpdate(webhook: WebhookOptions, request: IncomingMessage, 
   const update = parseUpdate(body);
   if (!update) return sendJson(response, 400, { error: "body is not a Telegram update in JSON" });
   webhook.onUpdate();
-  const handled = webhook.bot.handleUpdate(update).catch((error: unknown) => logger.error("webhook update failed", { updateId: update.update_id, error }));
+  const handled = webhook.bot
+    .handleUpdate(update)
+    .catch((error: unknown) => logger.error("webhook update failed", { updateId: update.update_id, error }));
   await settlesWithin(handled, WEBHOOK_ANSWER_MS);
   sendJson(response, 200, { ok: true });
 }
 
-async function answer(options: HttpServerOptions, request: IncomingMessage, response: ServerResponse, logger: Logger): Promise<void> {
+async function answer(
+  options: HttpServerOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+  logger: Logger,
+): Promise<void> {
   const path = new URL(request.url ?? "/", "http://localhost").pathname;
   if (request.method === "GET" && path === "/healthz") {
     const report = await options.health();
@@ -97,7 +111,8 @@ async function answer(options: HttpServerOptions, request: IncomingMessage, resp
     response.writeHead(200, { "content-type": registry.contentType }).end(text);
     return;
   }
-  if (request.method === "POST" && options.webhook && path === options.webhook.path) return receiveUpdate(options.webhook, request, response, logger);
+  if (request.method === "POST" && options.webhook && path === options.webhook.path)
+    return receiveUpdate(options.webhook, request, response, logger);
   sendJson(response, 404, { error: "not found" });
 }
 

@@ -23,7 +23,8 @@ export function createJobs(deps: BotDeps, api: Api): Job[] {
     {
       name: "stale-conversations",
       cron: "30 3 * * *",
-      run: () => deleteStaleConversations(deps.db, new Date(deps.clock().getTime() - STALE_CONVERSATION_DAYS * 86_400_000)),
+      run: () =>
+        deleteStaleConversations(deps.db, new Date(deps.clock().getTime() - STALE_CONVERSATION_DAYS * 86_400_000)),
     },
     {
       // After midnight, when yesterday's last sessions are over, and before the nightly figures;
@@ -35,7 +36,12 @@ export function createJobs(deps: BotDeps, api: Api): Job[] {
     {
       name: "reminders",
       cron: "* * * * *",
-      run: () => runReminderJob(deps, (chatId, text, options) => api.sendMessage(chatId, text, asBulk(options as SendOptions)), deps.clock()),
+      run: () =>
+        runReminderJob(
+          deps,
+          (chatId, text, options) => api.sendMessage(chatId, text, asBulk(options as SendOptions)),
+          deps.clock(),
+        ),
     },
     {
       // Every five seconds, so "send now" starts at once; a run lasts until the queue is empty.

@@ -59,5 +59,7 @@ export function requireRole(...roles: Role[]): MiddlewareFn<BotContext> {
 
 /** The language to answer in when the person could not be loaded (e.g. the database failed). */
 export function fallbackTranslator(ctx: BotContext) {
-  return "t" in ctx && typeof ctx.t === "function" ? ctx.t : translator(languageFromTelegram(ctx.from?.language_code) ?? FALLBACK_LANGUAGE);
+  return "t" in ctx && typeof ctx.t === "function"
+    ? ctx.t
+    : translator(languageFromTelegram(ctx.from?.language_code) ?? FALLBACK_LANGUAGE);
 }

@@ -85,10 +85,19 @@ export async function askChoice<T>(
 }
 
 /** Shows the summary with a confirm button; returns the press, or throws Cancelled. */
-export async function confirm(conversation: BotConversation, ctx: ConversationContext, t: Translate, summary: string, confirmLabel: string): Promise<ConversationContext> {
+export async function confirm(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  t: Translate,
+  summary: string,
+  confirmLabel: string,
+): Promise<ConversationContext> {
   const keyboard = new InlineKeyboard().text(confirmLabel, wizardData.pack("confirm")).row();
   await ctx.reply(summary, { reply_markup: cancelRow(keyboard, t) });
-  const { ctx: press, values: [decision] } = await waitForButton(conversation, wizardData, t);
+  const {
+    ctx: press,
+    values: [decision],
+  } = await waitForButton(conversation, wizardData, t);
   await press.editMessageReplyMarkup();
   if (decision !== "confirm") throw new Cancelled();
   return press;
@@ -135,7 +144,10 @@ export async function confirmAndAct<T>(
 }
 
 /** The person with their roles, read inside `conversation.external` when the form acts for them. */
-export async function loadActor(db: Db, personId: number): Promise<Pick<PersonWithRoles, "id" | "roles"> & { language: Language }> {
+export async function loadActor(
+  db: Db,
+  personId: number,
+): Promise<Pick<PersonWithRoles, "id" | "roles"> & { language: Language }> {
   const person = await db.person.findUniqueOrThrow({ where: { id: personId }, include: { roles: true } });
   return { id: person.id, roles: person.roles.map((grant) => grant.role), language: languageOf(person.language) };
 }
@@ -150,9 +162,21 @@ const fieldSchemas: Record<EditableField, { schema: z.ZodType<string | number>; 
 };
 
 /** Asks for the new value of one field, checked like the form that created it. */
-export async function askNewValue(conversation: BotConversation, ctx: ConversationContext, t: Translate, field: EditableField): Promise<string | number> {
+export async function askNewValue(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  t: Translate,
+  field: EditableField,
+): Promise<string | number> {
   const { schema, invalidKey } = fieldSchemas[field];
-  const value = await ask(conversation, ctx, t, t("manage.ask_new_value", { field: t(`manage.field.${field}`) }), schema, invalidKey);
+  const value = await ask(
+    conversation,
+    ctx,
+    t,
+    t("manage.ask_new_value", { field: t(`manage.field.${field}`) }),
+    schema,
+    invalidKey,
+  );
   if (value === "default") throw new Cancelled();
   return value;
 }

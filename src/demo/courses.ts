@@ -19,27 +19,46 @@ export async function importDemoCourses(tx: Tx, files: DemoFiles, demo: Demo): P
   const planned = files.courses.map((course) => {
     const { instructor, participants } = historyOf(files, course);
     const taughtBy = demo.person(instructor, "course-history.yaml");
-    const moved = { ...course, firstDay: calendar.shift(course.firstDay), lastDay: calendar.shift(course.lastDay), instructorTelegramId: taughtBy.telegramId };
+    const moved = {
+      ...course,
+      firstDay: calendar.shift(course.firstDay),
+      lastDay: calendar.shift(course.lastDay),
+      instructorTelegramId: taughtBy.telegramId,
+    };
     return { course: moved, instructorId: taughtBy.id, participants };
   });
-  const result = await importCoursesWithin(tx, planned.map((entry) => entry.course), BERLIN);
+  const result = await importCoursesWithin(
+    tx,
+    planned.map((entry) => entry.course),
+    BERLIN,
+  );
   if (!result.ok) throw new Error(`prisma/demo/courses.yaml: ${result.problems.map(formatProblem).join("; ")}`);
   for (const { course, instructorId, participants } of planned) {
     const row = await tx.course.findUniqueOrThrow({ where: { importKey: courseImportKey(course) } });
     const sessions = await leaveOutClosingDays(tx, row.id, demo);
     const first = sessions[0];
     const last = sessions.at(-1);
-    if (!first || !last) throw new Error(`prisma/demo/courses.yaml: course "${course.titleDe}" has no session on a day the office is open`);
+    if (!first || !last)
+      throw new Error(
+        `prisma/demo/courses.yaml: course "${course.titleDe}" has no session on a day the office is open`,
+      );
     if (participants.length === 0) continue;
     const held = await takeAttendance(tx, sessions, demo);
-    const run = { id: row.id, instructorId, startsAt: first.startsAt, endsAt: last.endsAt, sessionCount: sessions.length };
+    const run = {
+      id: row.id,
+      instructorId,
+      startsAt: first.startsAt,
+      endsAt: last.endsAt,
+      sessionCount: sessions.length,
+    };
     await enrollParticipants(tx, run, held, participants, demo);
   }
 }
 
 function historyOf(files: DemoFiles, course: ImportedCourse) {
   const history = course.key === null ? undefined : files.courseHistory[course.key];
-  if (!history) throw new Error(`prisma/demo/course-history.yaml: no entry for the course "${course.key ?? course.titleDe}"`);
+  if (!history)
+    throw new Error(`prisma/demo/course-history.yaml: no entry for the course "${course.key ?? course.titleDe}"`);
   return history;
 }
 
@@ -55,7 +74,8 @@ async function leaveOutClosingDays(tx: Tx, courseId: number, demo: Demo): Promis
   await tx.courseSession.deleteMany({ where: { id: { in: closed.map((session) => session.id) } } });
   const first = open[0];
   const last = open.at(-1);
-  if (first && last) await tx.course.update({ where: { id: courseId }, data: { startsOn: first.startsAt, endsOn: last.endsAt } });
+  if (first && last)
+    await tx.course.update({ where: { id: courseId }, data: { startsOn: first.startsAt, endsOn: last.endsAt } });
   return open;
 }
 
@@ -63,7 +83,10 @@ async function leaveOutClosingDays(tx: Tx, courseId: number, demo: Demo): Promis
 async function takeAttendance(tx: Tx, sessions: readonly CourseSession[], demo: Demo): Promise<CourseSession[]> {
   const held = sessions.filter((session) => session.endsAt <= demo.now);
   for (const session of held) {
-    await tx.courseSession.update({ where: { id: session.id }, data: { attendanceTakenAt: attendanceTakenAt(session) } });
+    await tx.courseSession.update({
+      where: { id: session.id },
+      data: { attendanceTakenAt: attendanceTakenAt(session) },
+    });
   }
   return held;
 }
@@ -85,18 +108,36 @@ interface CourseRun {
  * over, each has been closed the way the nightly closing does it: completed with at least the
  * threshold's share of present marks, dropped otherwise.
  */
-async function enrollParticipants(tx: Tx, run: CourseRun, held: readonly CourseSession[], participants: readonly DemoParticipant[], demo: Demo) {
-  const { attendanceThreshold } = await tx.course.findUniqueOrThrow({ where: { id: run.id }, select: { attendanceThreshold: true } });
+async function enrollParticipants(
+  tx: Tx,
+  run: CourseRun,
+  held: readonly CourseSession[],
+  participants: readonly DemoParticipant[],
+  demo: Demo,
+) {
+  const { attendanceThreshold } = await tx.course.findUniqueOrThrow({
+    where: { id: run.id },
+    select: { attendanceThreshold: true },
+  });
   const attendance: Prisma.AttendanceCreateManyInput[] = [];
   for (const [index, participant] of participants.entries()) {
     const marks = held.map((session, at) => ({ session, status: markOf(participant, index, at, run.sessionCount) }));
-    const status = closingStatus(marks.map((mark) => mark.status), attendanceThreshold);
+    const status = closingStatus(
+      marks.map((mark) => mark.status),
+      attendanceThreshold,
+    );
     const { id: enrollmentId } = await tx.enrollment.create({
       data: enrollmentOf(participant, index, status, run, demo),
       select: { id: true },
     });
     for (const { session, status } of marks) {
-      attendance.push({ sessionId: session.id, enrollmentId, status, markedById: run.instructorId, markedAt: attendanceTakenAt(session) });
+      attendance.push({
+        sessionId: session.id,
+        enrollmentId,
+        status,
+        markedById: run.instructorId,
+        markedAt: attendanceTakenAt(session),
+      });
     }
   }
   await tx.attendance.createMany({ data: attendance });
@@ -111,7 +152,13 @@ function markOf(participant: DemoParticipant, index: number, nth: number, sessio
   return (nth + index) % 3 === 0 ? "excused" : "absent";
 }
 
-function enrollmentOf(participant: DemoParticipant, index: number, closing: EnrollmentStatus, run: CourseRun, demo: Demo): Prisma.EnrollmentUncheckedCreateInput {
+function enrollmentOf(
+  participant: DemoParticipant,
+  index: number,
+  closing: EnrollmentStatus,
+  run: CourseRun,
+  demo: Demo,
+): Prisma.EnrollmentUncheckedCreateInput {
   const resident = demo.person(participant.who, "course-history.yaml");
   // Signed up one after the other in the weeks before the start (or before today, for a later start).
   const signedUpAt = daysBefore(run.startsAt < demo.now ? run.startsAt : demo.now, 3 + 2 * index);

@@ -18,7 +18,11 @@ type Tx = Prisma.TransactionClient;
 export async function importDemoEvents(tx: Tx, files: DemoFiles, demo: Demo): Promise<void> {
   const history = files.eventHistory;
   const organiser = demo.person(history.organiser, "event-history.yaml");
-  const events = files.events.map((event) => ({ ...event, day: dayOf(event, demo), organiserTelegramId: organiser.telegramId }));
+  const events = files.events.map((event) => ({
+    ...event,
+    day: dayOf(event, demo),
+    organiserTelegramId: organiser.telegramId,
+  }));
   if ((await tx.event.count({ where: { importKey: { in: events.flatMap(eventImportKeys) } } })) > 0) return;
   const result = await importEventsWithin(tx, events, BERLIN);
   if (!result.ok) throw new Error(`prisma/demo/events.yaml: ${result.problems.map(formatProblem).join("; ")}`);
@@ -31,7 +35,8 @@ export async function importDemoEvents(tx: Tx, files: DemoFiles, demo: Demo): Pr
     const turnout = single.key === null ? undefined : history.turnout[single.key];
     if (!turnout) continue;
     const event = await tx.event.findUniqueOrThrow({ where: { importKey: eventImportKeys(single)[0] } });
-    if (event.endsAt > demo.now) throw new Error(`prisma/demo/event-history.yaml: the event "${single.key}" is not over yet`);
+    if (event.endsAt > demo.now)
+      throw new Error(`prisma/demo/event-history.yaml: the event "${single.key}" is not over yet`);
     past.push({ event, turnout });
   }
   for (const weekly of series) {
@@ -53,19 +58,28 @@ function dayOf(event: ImportedEvent, demo: Demo) {
 function checkKeys(keys: readonly string[], events: readonly ImportedEvent[]) {
   const known = new Set(events.map((event) => event.key));
   const unknown = keys.filter((key) => !known.has(key));
-  if (unknown.length > 0) throw new Error(`prisma/demo/event-history.yaml: no such event in events.yaml: ${unknown.join(", ")}`);
+  if (unknown.length > 0)
+    throw new Error(`prisma/demo/event-history.yaml: no such event in events.yaml: ${unknown.join(", ")}`);
 }
 
 /** Leaves out the dates of a series on closing days; returns its dates that are over, oldest first. */
 async function openDatesHeld(tx: Tx, weekly: ImportedEvent, demo: Demo): Promise<Event[]> {
-  const dates = await tx.event.findMany({ where: { importKey: { in: eventImportKeys(weekly) } }, orderBy: { startsAt: "asc" } });
+  const dates = await tx.event.findMany({
+    where: { importKey: { in: eventImportKeys(weekly) } },
+    orderBy: { startsAt: "asc" },
+  });
   const closed = dates.filter((event) => demo.calendar.isClosedAt(event.startsAt));
   await tx.event.deleteMany({ where: { id: { in: closed.map((event) => event.id) } } });
   return dates.filter((event) => !closed.includes(event) && event.endsAt <= demo.now);
 }
 
 /** Sign-ups, check-ins and walk-ins; the organiser closed each event after its end if anyone was counted. */
-async function recordTurnout(tx: Tx, past: readonly { event: Event; turnout: Turnout }[], demo: Demo, organiser: SeededPerson) {
+async function recordTurnout(
+  tx: Tx,
+  past: readonly { event: Event; turnout: Turnout }[],
+  demo: Demo,
+  organiser: SeededPerson,
+) {
   const walkIns: Prisma.EventWalkInCreateManyInput[] = [];
   for (const [index, { event, turnout }] of past.entries()) {
     if (turnout.checkedIn + turnout.walkIns > 0) {
@@ -73,7 +87,12 @@ async function recordTurnout(tx: Tx, past: readonly { event: Event; turnout: Tur
     }
     await tx.rsvp.createMany({ data: signUps(event, turnout, demo.residents, 7 * index) });
     if (turnout.walkIns > 0) {
-      walkIns.push({ eventId: event.id, count: turnout.walkIns, recordedById: organiser.id, createdAt: minutesAfter(event.startsAt, 45) });
+      walkIns.push({
+        eventId: event.id,
+        count: turnout.walkIns,
+        recordedById: organiser.id,
+        createdAt: minutesAfter(event.startsAt, 45),
+      });
     }
   }
   await tx.eventWalkIn.createMany({ data: walkIns });
@@ -86,7 +105,12 @@ const SIGN_UP_DAYS = 9;
  * The residents going to a past event, taken in turn from those who had joined by then; most
  * checked in with the code at the door, the organiser checked in every fourth from the list.
  */
-function signUps(event: Event, turnout: Turnout, residents: readonly SeededPerson[], turn: number): Prisma.RsvpCreateManyInput[] {
+function signUps(
+  event: Event,
+  turnout: Turnout,
+  residents: readonly SeededPerson[],
+  turn: number,
+): Prisma.RsvpCreateManyInput[] {
   const known = residents.filter((resident) => resident.consentAt < daysBefore(event.startsAt, SIGN_UP_DAYS));
   const first = turn % Math.max(known.length, 1);
   const going = [...known.slice(first), ...known.slice(0, first)].slice(0, turnout.going);

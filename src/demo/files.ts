@@ -66,7 +66,9 @@ const SPONSOR = z.strictObject({
 });
 
 const PEOPLE = z.strictObject({
-  people: z.array(RESIDENT.extend({ roles: z.array(z.enum(GRANTABLE_ROLES)).default([]), sponsor: SPONSOR.optional() })),
+  people: z.array(
+    RESIDENT.extend({ roles: z.array(z.enum(GRANTABLE_ROLES)).default([]), sponsor: SPONSOR.optional() }),
+  ),
   residents: z.array(RESIDENT),
 });
 
@@ -79,7 +81,10 @@ const PARTICIPANT = z.strictObject({
   outcomeAfter6m: z.enum(LEAVING_OUTCOMES).optional(),
 });
 
-const COURSE_HISTORY = z.record(z.string(), z.strictObject({ instructor: ref, participants: z.array(PARTICIPANT).default([]) }));
+const COURSE_HISTORY = z.record(
+  z.string(),
+  z.strictObject({ instructor: ref, participants: z.array(PARTICIPANT).default([]) }),
+);
 
 const TURNOUT = z.strictObject({
   going: z.number().int().min(1),
@@ -114,14 +119,12 @@ const OFFENCES = z.strictObject({
 });
 
 const CALENDAR = z.strictObject({
-  anchorMonday: z
-    .string()
-    .transform((text, ctx) => {
-      const day = parseIsoDay(text);
-      if (day && isoWeekdayOf(day) === 1) return day;
-      ctx.addIssue("must be a Monday written as YYYY-MM-DD");
-      return z.NEVER;
-    }),
+  anchorMonday: z.string().transform((text, ctx) => {
+    const day = parseIsoDay(text);
+    if (day && isoWeekdayOf(day) === 1) return day;
+    ctx.addIssue("must be a Monday written as YYYY-MM-DD");
+    return z.NEVER;
+  }),
   closingDays: z.array(z.string().regex(/^\d\d-\d\d$/, "must be written as MM-DD")),
 });
 
@@ -156,7 +159,11 @@ function readYaml<S extends z.ZodType>(folder: string, name: string, schema: S):
 }
 
 /** An import file of the demo (`courses` → courses.yaml), read by the import's own parser. */
-function readImportFile<R>(folder: string, kind: string, parseFile: (fileName: string, content: string) => R): [string, R] {
+function readImportFile<R>(
+  folder: string,
+  kind: string,
+  parseFile: (fileName: string, content: string) => R,
+): [string, R] {
   const name = `${kind}.yaml`;
   return [name, parseFile(name, readFileSync(join(folder, name), "utf8"))];
 }

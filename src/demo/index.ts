@@ -17,7 +17,11 @@ import { createSponsorshipHistory, recordOffences } from "./sponsorships.js";
  *
  * Nothing happens when the database already has a course.
  */
-export async function seedDemoData(db: Db, now: Date, files: DemoFiles = readDemoFiles()): Promise<{ created: boolean }> {
+export async function seedDemoData(
+  db: Db,
+  now: Date,
+  files: DemoFiles = readDemoFiles(),
+): Promise<{ created: boolean }> {
   const calendar = new DemoCalendar(now, files.calendar);
   const result = await db.$transaction(
     async (tx) => {

@@ -36,7 +36,8 @@ async function createRequest(tx: Tx, request: DemoRequest, demo: Demo) {
   if (!match || !matchedAt) return;
   const sponsorId = demo.person(match.sponsor, "sponsorships.yaml").id;
   const sponsor = await tx.sponsorProfile.findUnique({ where: { personId: sponsorId } });
-  if (sponsor?.status !== "active") throw new Error(`prisma/demo/sponsorships.yaml: "${match.sponsor}" is no active sponsor`);
+  if (sponsor?.status !== "active")
+    throw new Error(`prisma/demo/sponsorships.yaml: "${match.sponsor}" is no active sponsor`);
   await tx.sponsorship.create({
     data: {
       requestId: row.id,
@@ -59,7 +60,11 @@ export async function recordOffences(tx: Tx, files: DemoFiles, demo: Demo): Prom
   const enteredById = demo.person(enteredBy, "offences.yaml").id;
   const quarter = periodContaining("quarter", demo.now, BERLIN);
   for (const { quartersAgo, value } of quarters) {
-    const key = { indicator: OFFENCES, periodKind: "quarter" as const, periodStart: shiftPeriod(quarter, -quartersAgo, BERLIN).start };
+    const key = {
+      indicator: OFFENCES,
+      periodKind: "quarter" as const,
+      periodStart: shiftPeriod(quarter, -quartersAgo, BERLIN).start,
+    };
     await tx.manualIndicatorValue.upsert({
       where: { indicator_periodKind_periodStart: key },
       update: {},

@@ -11,6 +11,7 @@ export type CourseClosingDeps = Pick<JobDeps, "db" | "timeZone" | "logger">;
  */
 export async function runCourseClosingJob(deps: CourseClosingDeps, now: Date): Promise<ClosingReport> {
   const report = await closeEndedCourses(deps.db, now, deps.timeZone);
-  if (report.closed.length > 0 || report.withoutAttendance.length > 0) deps.logger.info("course closing", { ...report });
+  if (report.closed.length > 0 || report.withoutAttendance.length > 0)
+    deps.logger.info("course closing", { ...report });
   return report;
 }

@@ -9,7 +9,14 @@ import { markBlockedByChat } from "../features/onboarding/service.js";
 import { isBlocked } from "../telegram-errors.js";
 import { utcToWallClock } from "../time.js";
 import type { JobDeps } from "./deps.js";
-import { addReminders, type DueReminder, type ReminderContext, type ReminderSource, type ReplyButtons, type Review } from "./reminder-source.js";
+import {
+  addReminders,
+  type DueReminder,
+  type ReminderContext,
+  type ReminderSource,
+  type ReplyButtons,
+  type Review,
+} from "./reminder-source.js";
 
 /**
  * One mechanism for every reminder of the bot. Each run has two phases:
@@ -19,7 +26,13 @@ import { addReminders, type DueReminder, type ReminderContext, type ReminderSour
  * Features add kinds by adding a source to `reminderSources`.
  */
 
-export const reminderSources: readonly ReminderSource[] = [courseSessionReminders, eventReminders, sponsorshipReminders, attendanceReminders, retentionReminders];
+export const reminderSources: readonly ReminderSource[] = [
+  courseSessionReminders,
+  eventReminders,
+  sponsorshipReminders,
+  attendanceReminders,
+  retentionReminders,
+];
 
 /** Sends a text (with optional buttons) to a chat; rejects when Telegram did not accept it. */
 export type SendText = (chatId: number, text: string, options?: { reply_markup?: ReplyButtons }) => Promise<unknown>;
@@ -99,7 +112,12 @@ async function dueBatch(db: Db, now: Date, after?: Reminder): Promise<DueReminde
   });
 }
 
-async function reviewAll(context: ReminderContext, sources: readonly ReminderSource[], batch: readonly DueReminder[], now: Date) {
+async function reviewAll(
+  context: ReminderContext,
+  sources: readonly ReminderSource[],
+  batch: readonly DueReminder[],
+  now: Date,
+) {
   const reviews = new Map<number, Review>();
   for (const source of sources) {
     const own = batch.filter((reminder) => source.kinds.includes(reminder.kind));
@@ -145,10 +163,18 @@ async function cancel(deps: ReminderJobDeps, reminder: Reminder, reason: string,
   return "cancelled";
 }
 
-async function sendAndRecord(deps: ReminderJobDeps, send: SendText, reminder: DueReminder, review: Review & { send: true }, now: Date): Promise<Outcome> {
+async function sendAndRecord(
+  deps: ReminderJobDeps,
+  send: SendText,
+  reminder: DueReminder,
+  review: Review & { send: true },
+  now: Date,
+): Promise<Outcome> {
   const chatId = Number(reminder.person.chatId);
   try {
-    await (review.reply_markup ? send(chatId, review.text, { reply_markup: review.reply_markup }) : send(chatId, review.text));
+    await (review.reply_markup
+      ? send(chatId, review.text, { reply_markup: review.reply_markup })
+      : send(chatId, review.text));
   } catch (error) {
     return recordFailure(deps, reminder, chatId, error, now);
   }
@@ -156,7 +182,13 @@ async function sendAndRecord(deps: ReminderJobDeps, send: SendText, reminder: Du
   return "sent";
 }
 
-async function recordFailure(deps: ReminderJobDeps, reminder: Reminder, chatId: number, error: unknown, now: Date): Promise<Outcome> {
+async function recordFailure(
+  deps: ReminderJobDeps,
+  reminder: Reminder,
+  chatId: number,
+  error: unknown,
+  now: Date,
+): Promise<Outcome> {
   const blocked = isBlocked(error);
   // Sends through bot.api have marked the chat already (api-transformers.ts); marking is idempotent.
   if (blocked) await markBlockedByChat(deps.db, chatId, now);
@@ -166,8 +198,14 @@ async function recordFailure(deps: ReminderJobDeps, reminder: Reminder, chatId: 
     where: { id: reminder.id },
     data: { attempts, lastError: errorText(error), failedAt: givesUp ? now : null },
   });
-  if (blocked) deps.logger.info("reminder not sent: chat blocked the bot", { reminderId: reminder.id, kind: reminder.kind, chatId });
-  else deps.logger.warn("reminder not sent", { reminderId: reminder.id, kind: reminder.kind, attempts, givesUp, error });
+  if (blocked)
+    deps.logger.info("reminder not sent: chat blocked the bot", {
+      reminderId: reminder.id,
+      kind: reminder.kind,
+      chatId,
+    });
+  else
+    deps.logger.warn("reminder not sent", { reminderId: reminder.id, kind: reminder.kind, attempts, givesUp, error });
   return givesUp ? "failed" : "deferred";
 }
 

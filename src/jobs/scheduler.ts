@@ -22,7 +22,12 @@ export interface Scheduler {
 }
 
 /** Runs each job on its schedule; a run never overlaps the previous one and errors are logged. */
-export function startScheduler(jobs: readonly Job[], timeZone: string, logger: Logger, onRun?: JobRunListener): Scheduler {
+export function startScheduler(
+  jobs: readonly Job[],
+  timeZone: string,
+  logger: Logger,
+  onRun?: JobRunListener,
+): Scheduler {
   const running = new Set<Promise<unknown>>();
   const tasks: ScheduledTask[] = jobs.map((job) =>
     schedule(

@@ -22,8 +22,18 @@ export type ErasureResult = SponsorshipErasure;
  * Each feature erases its own data in the one transaction; this is the order they run in.
  */
 export async function erasePersonData(db: Db, personId: number, now: Date): Promise<ErasureResult>;
-export async function erasePersonData(db: Db, personId: number, now: Date, stillDue: (tx: Tx) => Promise<boolean>): Promise<ErasureResult | undefined>;
-export async function erasePersonData(db: Db, personId: number, now: Date, stillDue?: (tx: Tx) => Promise<boolean>): Promise<ErasureResult | undefined> {
+export async function erasePersonData(
+  db: Db,
+  personId: number,
+  now: Date,
+  stillDue: (tx: Tx) => Promise<boolean>,
+): Promise<ErasureResult | undefined>;
+export async function erasePersonData(
+  db: Db,
+  personId: number,
+  now: Date,
+  stillDue?: (tx: Tx) => Promise<boolean>,
+): Promise<ErasureResult | undefined> {
   const result = await db.$transaction(async (tx) => {
     if (stillDue && !(await stillDue(tx))) return undefined;
     const person = await tx.person.findUniqueOrThrow({ where: { id: personId }, select: { chatId: true } });

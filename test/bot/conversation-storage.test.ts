@@ -24,7 +24,14 @@ const botInfo: UserFromGetMe = {
   supports_join_request_queries: false,
 };
 
-const irina = { id: 7001, is_bot: false, first_name: "Ирина", last_name: "Петрова", username: "irina_p", language_code: "ru" };
+const irina = {
+  id: 7001,
+  is_bot: false,
+  first_name: "Ирина",
+  last_name: "Петрова",
+  username: "irina_p",
+  language_code: "ru",
+};
 
 let db: Db;
 beforeAll(() => {
@@ -41,7 +48,13 @@ function textFrom(from: typeof irina, text: string): Update {
     message: {
       message_id: updateId,
       date: 1_764_000_000,
-      chat: { id: from.id, type: "private", first_name: from.first_name, last_name: from.last_name, username: from.username },
+      chat: {
+        id: from.id,
+        type: "private",
+        first_name: from.first_name,
+        last_name: from.last_name,
+        username: from.username,
+      },
       from,
       text,
       ...(text.startsWith("/") ? { entities: [{ type: "bot_command", offset: 0, length: text.length }] } : {}),
@@ -62,12 +75,19 @@ function botWithConversation(seen: unknown[]): Bot<OuterContext> {
     const chat = { id: irina.id, type: "private", first_name: irina.first_name, username: irina.username };
     const text = method === "sendMessage" ? (JSON.parse(init?.body ?? "{}") as { text: string }).text : undefined;
     const result = method === "sendMessage" ? { message_id: 1, date: 1_764_000_000, chat, text } : true;
-    return Promise.resolve(new Response(JSON.stringify({ ok: true, result }), { headers: { "content-type": "application/json" } }));
+    return Promise.resolve(
+      new Response(JSON.stringify({ ok: true, result }), { headers: { "content-type": "application/json" } }),
+    );
   }) as unknown as typeof fetch;
   const bot = new Bot<OuterContext>("123:test", { botInfo, client: { fetch: fakeFetch } });
   bot.use(conversations({ storage: { type: "key", adapter: prismaConversationStorage(db) } }));
   async function keep(conversation: Conversation<OuterContext, Context>, ctx: Context) {
-    const course = await conversation.external(() => ({ title: "Deutsch A1", username: "kursleitung", first_name: "Kurs", nested: { title: "Abend" } }));
+    const course = await conversation.external(() => ({
+      title: "Deutsch A1",
+      username: "kursleitung",
+      first_name: "Kurs",
+      nested: { title: "Abend" },
+    }));
     await ctx.reply("Which day?");
     await conversation.waitFor("message:text");
     const now = await conversation.external(() => course);
@@ -84,7 +104,9 @@ describe("conversation storage", () => {
     await botWithConversation(seen).handleUpdate(textFrom(irina, "/start"));
     // A new bot on the same database: the conversation resumes from the stored state alone.
     await botWithConversation(seen).handleUpdate(textFrom(irina, "Monday"));
-    expect(seen).toEqual([{ title: "Deutsch A1", username: "kursleitung", first_name: "Kurs", nested: { title: "Abend" } }]);
+    expect(seen).toEqual([
+      { title: "Deutsch A1", username: "kursleitung", first_name: "Kurs", nested: { title: "Abend" } },
+    ]);
   });
 
   it("keeps no Telegram names of the person in the stored updates and API answers", async () => {

@@ -26,7 +26,11 @@ async function enroll(courseId: number, names: readonly string[]): Promise<numbe
   const ids: number[] = [];
   for (const name of names) {
     const person = await makePerson(db, { name });
-    const result = await register(db, { courseId, personId: person.id, fullName: name, phone: undefined, germanLevel: undefined }, new Date("2026-11-01T10:00:00Z"));
+    const result = await register(
+      db,
+      { courseId, personId: person.id, fullName: name, phone: undefined, germanLevel: undefined },
+      new Date("2026-11-01T10:00:00Z"),
+    );
     if (result.outcome !== "enrolled") throw new Error(`${name} got no seat`);
     ids.push(result.enrollment.id);
   }
@@ -46,7 +50,12 @@ describe("an instructor marks attendance in German", () => {
     await onboard(ingrid);
     const instructor = await db.person.findUniqueOrThrow({ where: { telegramId: 7411n } });
     await db.roleGrant.create({ data: { personId: instructor.id, role: "instructor" } });
-    const course = await createCourse(db, OFFICE, courseInput({ titleDe: "Deutsch B1 – Beruf", capacity: 40, instructorId: instructor.id }), "Europe/Berlin");
+    const course = await createCourse(
+      db,
+      OFFICE,
+      courseInput({ titleDe: "Deutsch B1 – Beruf", capacity: 40, instructorId: instructor.id }),
+      "Europe/Berlin",
+    );
     courseId = course.id;
     const names = Array.from({ length: 40 }, (_, index) => `Teilnehmerin ${String(index + 1).padStart(2, "0")}`);
     const enrollmentIds = await enroll(course.id, names);
@@ -54,15 +63,26 @@ describe("an instructor marks attendance in German", () => {
     ingrid.send("/attendance");
     const today = await ingrid.nextReply();
     expect(today.text).toContain("Die Termine von heute");
-    expect(labels(today)).toEqual(["⬜ Di., 1. Dezember um 09:00 · Deutsch B1 – Beruf", "🗂 Alle Kurse: ältere Termine und Abschlüsse"]);
+    expect(labels(today)).toEqual([
+      "⬜ Di., 1. Dezember um 09:00 · Deutsch B1 – Beruf",
+      "🗂 Alle Kurse: ältere Termine und Abschlüsse",
+    ]);
 
     ingrid.tap(/^⬜ Di\., 1\. Dezember/);
     const sheet = await ingrid.nextReply();
     expect(sheet.edited).toBe(true);
     expect(sheet.messageId).toBe(today.messageId);
-    expect(sheet.text).toContain("📝 Deutsch B1 – Beruf\n🗓 Di., 1. Dezember um 09:00\n🔒 Änderbar bis Di., 8. Dezember um 09:00.");
+    expect(sheet.text).toContain(
+      "📝 Deutsch B1 – Beruf\n🗓 Di., 1. Dezember um 09:00\n🔒 Änderbar bis Di., 8. Dezember um 09:00.",
+    );
     expect(sheet.text).toContain("✅ 0 anwesend · ❌ 0 fehlen · 🟡 0 entschuldigt · ⬜ 40 offen\nSeite 1 von 4");
-    expect(labels(sheet)).toEqual([...names.slice(0, 10).map((name) => `⬜ ${name}`), "Weiter ▶️", "✅ Alle anwesend", "💾 Speichern", "✖️ Abbrechen"]);
+    expect(labels(sheet)).toEqual([
+      ...names.slice(0, 10).map((name) => `⬜ ${name}`),
+      "Weiter ▶️",
+      "✅ Alle anwesend",
+      "💾 Speichern",
+      "✖️ Abbrechen",
+    ]);
 
     // One tap goes ✅ → ❌ → 🟡 → ✅; every tap edits the same message.
     ingrid.tap("⬜ Teilnehmerin 01");
@@ -75,17 +95,30 @@ describe("an instructor marks attendance in German", () => {
     expect(excused.text).toContain("✅ 0 anwesend · ❌ 0 fehlen · 🟡 1 entschuldigt · ⬜ 39 offen");
 
     ingrid.send("Teilnehmerin 02 ist krank");
-    expect((await ingrid.nextReply()).text).toBe("Bitte tippen Sie auf einen der Knöpfe oben – oder senden Sie /cancel, um abzubrechen.");
+    expect((await ingrid.nextReply()).text).toBe(
+      "Bitte tippen Sie auf einen der Knöpfe oben – oder senden Sie /cancel, um abzubrechen.",
+    );
 
     ingrid.tap("✅ Alle anwesend");
     const allPresent = await ingrid.nextReply();
     expect(allPresent.text).toContain("✅ 40 anwesend · ❌ 0 fehlen · 🟡 0 entschuldigt · ⬜ 0 offen");
-    expect(labels(allPresent).slice(0, 10).every((label) => label.startsWith("✅ "))).toBe(true);
+    expect(
+      labels(allPresent)
+        .slice(0, 10)
+        .every((label) => label.startsWith("✅ ")),
+    ).toBe(true);
 
     ingrid.tap("Weiter ▶️");
     const second = await ingrid.nextReply();
     expect(second.text).toContain("Seite 2 von 4");
-    expect(labels(second)).toEqual([...names.slice(10, 20).map((name) => `✅ ${name}`), "◀️ Zurück", "Weiter ▶️", "✅ Alle anwesend", "💾 Speichern", "✖️ Abbrechen"]);
+    expect(labels(second)).toEqual([
+      ...names.slice(10, 20).map((name) => `✅ ${name}`),
+      "◀️ Zurück",
+      "Weiter ▶️",
+      "✅ Alle anwesend",
+      "💾 Speichern",
+      "✖️ Abbrechen",
+    ]);
     ingrid.tap("✅ Teilnehmerin 12");
     const marked = await ingrid.nextReply();
     expect(marked.text).toContain("Seite 2 von 4");
@@ -105,15 +138,25 @@ describe("an instructor marks attendance in German", () => {
     ingrid.tap("💾 Speichern");
     const saved = await ingrid.nextReply();
     expect(saved.messageId).toBe(today.messageId);
-    expect(saved.text).toBe("💾 Anwesenheit gespeichert: Deutsch B1 – Beruf, Di., 1. Dezember um 09:00\n\n✅ 38 anwesend\n❌ 1 fehlen\n🟡 1 entschuldigt");
+    expect(saved.text).toBe(
+      "💾 Anwesenheit gespeichert: Deutsch B1 – Beruf, Di., 1. Dezember um 09:00\n\n✅ 38 anwesend\n❌ 1 fehlen\n🟡 1 entschuldigt",
+    );
     expect(labels(saved)).toEqual(["⬅️ Zu den Terminen des Kurses", "📝 Termine von heute"]);
 
-    const rows = await db.attendance.findMany({ where: { enrollmentId: { in: enrollmentIds } }, orderBy: { enrollmentId: "asc" } });
+    const rows = await db.attendance.findMany({
+      where: { enrollmentId: { in: enrollmentIds } },
+      orderBy: { enrollmentId: "asc" },
+    });
     expect(rows).toHaveLength(40);
-    expect(rows.every((row) => row.markedById === instructor.id && row.markedAt.getTime() === now.getTime())).toBe(true);
+    expect(rows.every((row) => row.markedById === instructor.id && row.markedAt.getTime() === now.getTime())).toBe(
+      true,
+    );
     const statusOf = (index: number) => rows.find((row) => row.enrollmentId === enrollmentIds[index])?.status;
     expect([statusOf(0), statusOf(1), statusOf(11), statusOf(39)]).toEqual(["present", "present", "absent", "excused"]);
-    const session = await db.courseSession.findFirstOrThrow({ where: { courseId: course.id }, orderBy: { startsAt: "asc" } });
+    const session = await db.courseSession.findFirstOrThrow({
+      where: { courseId: course.id },
+      orderBy: { startsAt: "asc" },
+    });
     expect(session.attendanceTakenAt).toEqual(now);
 
     // Saved sessions stay in today's list, marked as done, and reopen with the saved marks.
@@ -130,7 +173,12 @@ describe("an instructor marks attendance in German", () => {
     ingrid.tap("Deutsch B1 – Beruf");
     const sessions = await ingrid.nextReply();
     expect(sessions.text).toContain("🗂 Deutsch B1 – Beruf\nTermine bis heute");
-    expect(labels(sessions)).toEqual(["⬜ Di., 8. Dezember um 09:00", "🔒 Di., 1. Dezember um 09:00", "🎓 Abschlüsse und Ergebnisse", "⬅️ Alle Kurse"]);
+    expect(labels(sessions)).toEqual([
+      "⬜ Di., 8. Dezember um 09:00",
+      "🔒 Di., 1. Dezember um 09:00",
+      "🎓 Abschlüsse und Ergebnisse",
+      "⬅️ Alle Kurse",
+    ]);
     ingrid.tap("🔒 Di., 1. Dezember um 09:00");
     expect((await ingrid.nextReply()).text).toBe(
       "🔒 Der Termin vom Di., 1. Dezember um 09:00 liegt mehr als 7 Tage zurück und ist gesperrt. Ändern kann ihn jetzt nur noch das Quartiersmanagement – bitte melden Sie sich dort.",
@@ -139,12 +187,17 @@ describe("an instructor marks attendance in German", () => {
     const session = await db.courseSession.findFirstOrThrow({ where: { courseId }, orderBy: { startsAt: "asc" } });
     const before = await db.attendance.findMany({ where: { sessionId: session.id } });
     const query = ingrid.tapData(`att_ck:${session.id}:save:0`);
-    expect((await ingrid.callbackAnswered(query)).text).toBe("Dieser Knopf ist nicht mehr gültig. Bitte nutzen Sie das aktuelle Menü.");
+    expect((await ingrid.callbackAnswered(query)).text).toBe(
+      "Dieser Knopf ist nicht mehr gültig. Bitte nutzen Sie das aktuelle Menü.",
+    );
     expect(await db.attendance.findMany({ where: { sessionId: session.id } })).toEqual(before);
 
     // Another instructor's session, opened with forged callback data: refused, and nothing is left hanging.
     const foreign = await createCourse(db, OFFICE, courseInput({ titleDe: "Fremder Kurs" }), "Europe/Berlin");
-    const foreignSession = await db.courseSession.findFirstOrThrow({ where: { courseId: foreign.id }, orderBy: { startsAt: "asc" } });
+    const foreignSession = await db.courseSession.findFirstOrThrow({
+      where: { courseId: foreign.id },
+      orderBy: { startsAt: "asc" },
+    });
     ingrid.tapData(`att:open:${foreignSession.id}:0`);
     expect((await ingrid.nextReply()).text).toBe("Das dürfen nur Mitarbeitende des Quartiersmanagements.");
     ingrid.send("/attendance");
@@ -184,15 +237,27 @@ describe("a manager records outcomes in Russian", () => {
     boss.tap("🎓 Итоги участия");
     const list = await boss.nextReply();
     expect(list.text).toContain("🎓 Итоги: Тренинг по резюме\nКурс завершён.");
-    expect(labels(list)).toEqual(["▫️ Ирина Волкова · ещё ничего не отмечено", "▫️ Павел Орлов · ещё ничего не отмечено", "⬅️ К занятиям курса"]);
+    expect(labels(list)).toEqual([
+      "▫️ Ирина Волкова · ещё ничего не отмечено",
+      "▫️ Павел Орлов · ещё ничего не отмечено",
+      "⬅️ К занятиям курса",
+    ]);
 
     boss.tap("▫️ Ирина Волкова · ещё ничего не отмечено");
     const person = await boss.nextReply();
-    expect(person.text).toBe("👤 Ирина Волкова\nТренинг по резюме\nСтатус: учится\nПосещаемость: ещё ни одного отмеченного занятия\nПри выходе: не указано");
+    expect(person.text).toBe(
+      "👤 Ирина Волкова\nТренинг по резюме\nСтатус: учится\nПосещаемость: ещё ни одного отмеченного занятия\nПри выходе: не указано",
+    );
     boss.tap("🎓 Завершил(а)");
     const question = await boss.nextReply();
     expect(question.text).toBe("Ирина Волкова: курс завершён. Что дальше — работа, учёба?");
-    expect(labels(question)).toEqual(["профобучение (Ausbildung)", "работа", "дальнейшая учёба", "пока ничего", "⬅️ Назад"]);
+    expect(labels(question)).toEqual([
+      "профобучение (Ausbildung)",
+      "работа",
+      "дальнейшая учёба",
+      "пока ничего",
+      "⬅️ Назад",
+    ]);
     const press = boss.tap("работа");
     expect((await boss.callbackAnswered(press)).text).toBe("Сохранено: Ирина Волкова — курс завершён.");
     expect(labels(await boss.nextReply())[0]).toBe("🎓 Ирина Волкова · ещё ничего не отмечено · работа");
@@ -207,9 +272,10 @@ describe("a manager records outcomes in Russian", () => {
 
   it("is asked six months later, through the reminder job, and answers with one tap", async () => {
     now = new Date("2027-06-08T08:00:00Z"); // 10:00 in Berlin, six months after Irina left on 8 December
-    const reminders = createJobs({ db, clock: () => now, logger: running.logger, timeZone: "Europe/Berlin", adminTelegramIds: [MANAGER_ID] }, running.bot.api).find(
-      (job) => job.name === "reminders",
-    );
+    const reminders = createJobs(
+      { db, clock: () => now, logger: running.logger, timeZone: "Europe/Berlin", adminTelegramIds: [MANAGER_ID] },
+      running.bot.api,
+    ).find((job) => job.name === "reminders");
     await reminders?.run();
     const question = await boss.nextReply();
     expect(question.text).toBe(
@@ -217,7 +283,10 @@ describe("a manager records outcomes in Russian", () => {
     );
     boss.tap("профобучение (Ausbildung)");
     expect((await boss.nextReply()).text).toBe("Спасибо! Записано: Ирина Волкова — профобучение (Ausbildung).");
-    expect(await db.enrollment.findUniqueOrThrow({ where: { id: irina } })).toMatchObject({ outcomeAtLeaving: "employment", outcomeAfter6m: "apprenticeship" });
+    expect(await db.enrollment.findUniqueOrThrow({ where: { id: irina } })).toMatchObject({
+      outcomeAtLeaving: "employment",
+      outcomeAfter6m: "apprenticeship",
+    });
   });
 
   it("closes an ended course now, records a six-month status from the outcomes screen and hands the course to another instructor", async () => {
@@ -236,10 +305,23 @@ describe("a manager records outcomes in Russian", () => {
       "Europe/Berlin",
     );
     const [anna, bernd] = (await enroll(course.id, ["Анна Шульц", "Бернд Майер"])) as [number, number];
-    const manager = await db.person.findUniqueOrThrow({ where: { telegramId: BigInt(MANAGER_ID) }, include: { roles: true } });
+    const manager = await db.person.findUniqueOrThrow({
+      where: { telegramId: BigInt(MANAGER_ID) },
+      include: { roles: true },
+    });
     const actor = { id: manager.id, roles: manager.roles.map((grant) => grant.role) };
     for (const session of await db.courseSession.findMany({ where: { courseId: course.id } })) {
-      await saveAttendance(db, actor, session.id, [{ enrollmentId: anna, status: "present" }, { enrollmentId: bernd, status: "absent" }], session.endsAt, "Europe/Berlin");
+      await saveAttendance(
+        db,
+        actor,
+        session.id,
+        [
+          { enrollmentId: anna, status: "present" },
+          { enrollmentId: bernd, status: "absent" },
+        ],
+        session.endsAt,
+        "Europe/Berlin",
+      );
     }
 
     boss.send("/managecourses");
@@ -252,7 +334,13 @@ describe("a manager records outcomes in Russian", () => {
     boss.tap("Да, точно");
     const closed = await boss.nextReply();
     expect(closed.text).toBe("Готово: 1 завершили, 1 прервали.");
-    expect(await db.enrollment.findMany({ where: { id: { in: [anna, bernd] } }, orderBy: { id: "asc" }, select: { status: true } })).toEqual([{ status: "completed" }, { status: "dropped" }]);
+    expect(
+      await db.enrollment.findMany({
+        where: { id: { in: [anna, bernd] } },
+        orderBy: { id: "asc" },
+        select: { status: true },
+      }),
+    ).toEqual([{ status: "completed" }, { status: "dropped" }]);
 
     boss.tap("🎓 Итоги участия");
     await boss.nextReply(); // the list
@@ -264,7 +352,9 @@ describe("a manager records outcomes in Russian", () => {
     expect(question.text).toBe("Чем Анна Шульц занимается сейчас, примерно через полгода после курса?");
     boss.tap("работа");
     expect((await boss.nextReply()).text).toBe("Спасибо! Записано: Анна Шульц — работа.");
-    expect(await db.enrollment.findUniqueOrThrow({ where: { id: anna } })).toMatchObject({ outcomeAfter6m: "employment" });
+    expect(await db.enrollment.findUniqueOrThrow({ where: { id: anna } })).toMatchObject({
+      outcomeAfter6m: "employment",
+    });
 
     const newInstructor = await makePerson(db, { name: "Клара" });
     await db.roleGrant.create({ data: { personId: newInstructor.id, role: "instructor" } });

@@ -21,7 +21,12 @@ beforeAll(async () => {
 afterAll(() => stopBotTestEnvironment({ fake, db, running }));
 
 async function broadcast(manager: Actor, textDe: string, textRu: string) {
-  const created = await createBroadcast(db, manager, { audience: { kind: "everyone" }, textDe, texts: { ru: textRu } }, new Date());
+  const created = await createBroadcast(
+    db,
+    manager,
+    { audience: { kind: "everyone" }, textDe, texts: { ru: textRu } },
+    new Date(),
+  );
   await createBroadcastWorker({ db, clock: () => new Date(), logger: silentLogger }, running.bot.api).runOnce();
   return created;
 }
@@ -60,7 +65,12 @@ describe("announcements as residents get them", () => {
     const scheduled = await createBroadcast(
       db,
       { id: manager.id, roles: ["manager"] },
-      { audience: { kind: "everyone" }, textDe: "Später", texts: { ru: "Позже" }, scheduledFor: new Date(Date.now() + 86_400_000) },
+      {
+        audience: { kind: "everyone" },
+        textDe: "Später",
+        texts: { ru: "Позже" },
+        scheduledFor: new Date(Date.now() + 86_400_000),
+      },
       new Date(),
     );
     const ilja = fake.user({ id: 8103, firstName: "Ilja", lastName: "Kowalski", languageCode: "de" });
@@ -80,10 +90,19 @@ describe("/broadcast, as a manager composes it", () => {
     for (const user of [boss, lena, pavel, outsider]) await onboard(user);
     const managerPerson = await db.person.findUniqueOrThrow({ where: { telegramId: 8201n } });
     await db.roleGrant.create({ data: { personId: managerPerson.id, role: "manager" } });
-    const course = await createCourse(db, OFFICE, courseInput({ titleDe: "Deutsch B1 abends", titleRu: "Немецкий B1 вечером" }), "Europe/Berlin");
+    const course = await createCourse(
+      db,
+      OFFICE,
+      courseInput({ titleDe: "Deutsch B1 abends", titleRu: "Немецкий B1 вечером" }),
+      "Europe/Berlin",
+    );
     for (const telegramId of [8202n, 8203n]) {
       const person = await db.person.findUniqueOrThrow({ where: { telegramId } });
-      await register(db, { courseId: course.id, personId: person.id, fullName: "Teilnehmer", phone: undefined, germanLevel: undefined }, new Date());
+      await register(
+        db,
+        { courseId: course.id, personId: person.id, fullName: "Teilnehmer", phone: undefined, germanLevel: undefined },
+        new Date(),
+      );
     }
 
     boss.send("/broadcast");
@@ -154,7 +173,12 @@ describe("/broadcast, as a manager composes it", () => {
     const scheduled = await boss.nextReply();
     expect(scheduled.text).toMatch(/^🗓 Geplant für Di\., 24\. Dezember um 09:30/);
     const broadcast = await db.broadcast.findFirstOrThrow({ where: { textDe: "Sommerfest am Samstag" } });
-    expect(broadcast).toMatchObject({ status: "scheduled", texts: "{}", textRu: "Sommerfest am Samstag", scheduledFor: new Date("2030-12-24T08:30:00.000Z") });
+    expect(broadcast).toMatchObject({
+      status: "scheduled",
+      texts: "{}",
+      textRu: "Sommerfest am Samstag",
+      scheduledFor: new Date("2030-12-24T08:30:00.000Z"),
+    });
     boss.tap("✖️ Geplante Ankündigung absagen");
     await boss.nextReply();
     expect((await db.broadcast.findUniqueOrThrow({ where: { id: broadcast.id } })).status).toBe("cancelled");
@@ -176,7 +200,13 @@ describe("/broadcast, as a manager composes it", () => {
     await boss.nextReply();
     boss.tap("🌐 Nach Sprache");
     const languages = await boss.nextReply();
-    expect(languages.buttons.flat().map((button) => button.text)).toEqual(["Deutsch", "Русский", "Українська", "English", "✖️ Abbrechen"]);
+    expect(languages.buttons.flat().map((button) => button.text)).toEqual([
+      "Deutsch",
+      "Русский",
+      "Українська",
+      "English",
+      "✖️ Abbrechen",
+    ]);
     boss.tap("Українська");
     expect((await boss.nextReply()).text).toMatch(/^Diese Ankündigung erreicht 1 Person\./);
     const ask = await boss.nextReply();
@@ -184,7 +214,10 @@ describe("/broadcast, as a manager composes it", () => {
     boss.send("Свято в суботу!");
     expect((await boss.nextReply()).text).toContain("Foto oder ein Dokument");
     boss.tap("Ohne Anhang");
-    expect((await boss.replies(2)).map((message) => message.text)).toEqual(["👀 Vorschau – so sehen es Personen mit der Sprache Українська:", "Свято в суботу!"]);
+    expect((await boss.replies(2)).map((message) => message.text)).toEqual([
+      "👀 Vorschau – so sehen es Personen mit der Sprache Українська:",
+      "Свято в суботу!",
+    ]);
     expect((await boss.nextReply()).text).toContain("Anzahl der Personen: 1");
     boss.tap("🚀 Jetzt senden");
     await boss.nextReply();
@@ -195,7 +228,12 @@ describe("/broadcast, as a manager composes it", () => {
     await sam.expectNoReply();
 
     const manager = await db.person.findUniqueOrThrow({ where: { telegramId: 8201n } });
-    await createBroadcast(db, { id: manager.id, roles: ["manager"] }, { audience: { kind: "everyone" }, textDe: "Sprechstunde heute", texts: { uk: "Консультація сьогодні" } }, new Date());
+    await createBroadcast(
+      db,
+      { id: manager.id, roles: ["manager"] },
+      { audience: { kind: "everyone" }, textDe: "Sprechstunde heute", texts: { uk: "Консультація сьогодні" } },
+      new Date(),
+    );
     await createBroadcastWorker({ db, clock: () => new Date(), logger: silentLogger }, running.bot.api).runOnce();
     expect((await oksana.nextReply()).text).toBe("Консультація сьогодні");
     const fallback = await sam.nextReply();

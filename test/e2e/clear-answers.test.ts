@@ -39,7 +39,21 @@ async function oneEvent(titleDe: string, titleRu: string, startsAt: { day: numbe
   const [event] = await createEvents(
     db,
     manager,
-    { titleDe, titleRu, descriptionDe: "Alle sind willkommen.", descriptionRu: "Все приглашены.", kind: "club", place: "Marktring 8", capacity: 10, asksPartySize: false, organiserId: null, day: { year: 2026, month: 11, day: startsAt.day }, from: startsAt.from, to: startsAt.to, weeks: 1 },
+    {
+      titleDe,
+      titleRu,
+      descriptionDe: "Alle sind willkommen.",
+      descriptionRu: "Все приглашены.",
+      kind: "club",
+      place: "Marktring 8",
+      capacity: 10,
+      asksPartySize: false,
+      organiserId: null,
+      day: { year: 2026, month: 11, day: startsAt.day },
+      from: startsAt.from,
+      to: startsAt.to,
+      weeks: 1,
+    },
     BERLIN,
   );
   if (!event) throw new Error("no event created");
@@ -50,8 +64,24 @@ const labels = (reply: { buttons: { text: string }[][] }) => reply.buttons.flat(
 
 describe("no dead ends after leaving, in German and Russian", () => {
   it("withdrawing from a course, or keeping it, offers my courses, all courses and the menu", async () => {
-    const course = await createCourse(db, manager, courseInput({ titleDe: "Deutsch B1", titleRu: "Немецкий B1" }), BERLIN);
-    for (const user of [anna, olga]) await register(db, { courseId: course.id, personId: (await personOf(user)).id, fullName: "Test Person", phone: undefined, germanLevel: "B1" }, now);
+    const course = await createCourse(
+      db,
+      manager,
+      courseInput({ titleDe: "Deutsch B1", titleRu: "Немецкий B1" }),
+      BERLIN,
+    );
+    for (const user of [anna, olga])
+      await register(
+        db,
+        {
+          courseId: course.id,
+          personId: (await personOf(user)).id,
+          fullName: "Test Person",
+          phone: undefined,
+          germanLevel: "B1",
+        },
+        now,
+      );
 
     anna.send("/mycourses");
     await anna.nextReply();
@@ -101,7 +131,11 @@ describe("checked in, late sign-ups and code typos", () => {
     expect(labels(details)).not.toContain("🚫 Absagen");
     expect(labels(details)).toContain("⬅️ Zur Übersicht");
 
-    await runReminderJob({ db, timeZone: BERLIN, logger: running.logger }, (chatId, text) => running.bot.api.sendMessage(chatId, text), now);
+    await runReminderJob(
+      { db, timeZone: BERLIN, logger: running.logger },
+      (chatId, text) => running.bot.api.sendMessage(chatId, text),
+      now,
+    );
     await anna.expectNoReply();
     const reminders = await db.reminder.findMany({ where: { eventId: event.id, personId: annaId } });
     expect(reminders.map((reminder) => reminder.kind)).toContain("event_soon");
@@ -132,12 +166,19 @@ describe("checked in, late sign-ups and code typos", () => {
 
 describe("registration corrections, in German and Russian", () => {
   it("the summary corrects one answer without starting over; a sticker is asked to be typed", async () => {
-    const course = await createCourse(db, manager, courseInput({ titleDe: "Deutsch A2", titleRu: "Немецкий A2" }), BERLIN);
+    const course = await createCourse(
+      db,
+      manager,
+      courseInput({ titleDe: "Deutsch A2", titleRu: "Немецкий A2" }),
+      BERLIN,
+    );
     anna.tapData(courseData.pack("register", course.id, 0));
     const askName = await anna.nextReply();
     expect(labels(askName)).toContain("✅ „Anna Schmidt“ übernehmen");
     anna.sendSticker();
-    expect((await anna.nextReply()).text).toBe("Bitte tippen Sie Ihre Antwort als Text ein – oder senden Sie /cancel, um abzubrechen.");
+    expect((await anna.nextReply()).text).toBe(
+      "Bitte tippen Sie Ihre Antwort als Text ein – oder senden Sie /cancel, um abzubrechen.",
+    );
     anna.tap("✅ „Anna Schmidt“ übernehmen");
     await anna.nextReply();
     anna.send("0170 1234567");
@@ -167,11 +208,18 @@ describe("registration corrections, in German and Russian", () => {
   it("offers the Telegram name even without a last name, and says what is missing", async () => {
     const marina = fake.user({ id: 14_203, firstName: "Марина", languageCode: "ru" });
     await onboard(marina);
-    const course = await createCourse(db, manager, courseInput({ titleDe: "Bewerbung", titleRu: "Резюме", category: "vocational" }), BERLIN);
+    const course = await createCourse(
+      db,
+      manager,
+      courseInput({ titleDe: "Bewerbung", titleRu: "Резюме", category: "vocational" }),
+      BERLIN,
+    );
     marina.tapData(courseData.pack("register", course.id, 0));
     await marina.nextReply();
     marina.tap("✅ Взять «Марина»");
-    expect((await marina.nextReply()).text).toBe("В Telegram указано только «Марина». Для списка участников нужны имя и фамилия: напишите их, пожалуйста, например «Ольга Шмидт».");
+    expect((await marina.nextReply()).text).toBe(
+      "В Telegram указано только «Марина». Для списка участников нужны имя и фамилия: напишите их, пожалуйста, например «Ольга Шмидт».",
+    );
     marina.send("Марина Петрова");
     await marina.nextReply();
     marina.tap("Продолжить без телефона");

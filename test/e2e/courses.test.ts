@@ -61,7 +61,9 @@ describe("residents and courses, in German and Russian", () => {
     expect(summary.text).toContain("📞 0170 1234567");
     anna.tap("✅ Verbindlich anmelden");
     await anna.nextReply(); // buttons removed from the summary
-    expect((await anna.nextReply()).text).toBe("🎉 Geschafft! Sie sind für „Deutsch A1 – Alltag“ angemeldet. Ich erinnere Sie vor den Terminen.");
+    expect((await anna.nextReply()).text).toBe(
+      "🎉 Geschafft! Sie sind für „Deutsch A1 – Alltag“ angemeldet. Ich erinnere Sie vor den Terminen.",
+    );
 
     const olga = fake.user({ id: 6102, firstName: "Ольга", lastName: "Иванова", languageCode: "ru" });
     await onboard(olga);
@@ -91,9 +93,13 @@ describe("residents and courses, in German and Russian", () => {
     anna.tap("Ja, abmelden");
     expect((await anna.nextReply()).text).toBe("Sie sind von „Deutsch A1 – Alltag“ abgemeldet. Alles Gute!");
 
-    expect((await olga.nextReply()).text).toBe("🎉 Хорошая новость: на курсе «Немецкий A1 — быт» освободилось место — теперь вы записаны!");
+    expect((await olga.nextReply()).text).toBe(
+      "🎉 Хорошая новость: на курсе «Немецкий A1 — быт» освободилось место — теперь вы записаны!",
+    );
     olga.send("/mycourses");
-    expect((await olga.nextReply()).text).toContain("✅ Немецкий A1 — быт\n    Следующее занятие: вт, 1 декабря в 09:00");
+    expect((await olga.nextReply()).text).toContain(
+      "✅ Немецкий A1 — быт\n    Следующее занятие: вт, 1 декабря в 09:00",
+    );
 
     const enrollments = await db.enrollment.findMany({ where: { courseId: course.id }, orderBy: { id: "asc" } });
     expect(enrollments.map((enrollment) => [enrollment.fullName, enrollment.status, enrollment.germanLevel])).toEqual([
@@ -103,7 +109,12 @@ describe("residents and courses, in German and Russian", () => {
   });
 
   it("refuses a second registration for the same course politely", async () => {
-    await createCourse(db, manager, courseInput({ titleDe: "Berufsdeutsch B1", titleRu: "Немецкий для работы B1", capacity: 5 }), "Europe/Berlin");
+    await createCourse(
+      db,
+      manager,
+      courseInput({ titleDe: "Berufsdeutsch B1", titleRu: "Немецкий для работы B1", capacity: 5 }),
+      "Europe/Berlin",
+    );
     const user = fake.user({ id: 6103, firstName: "Ilja", lastName: "Kowalski", languageCode: "de" });
     await onboard(user);
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -164,7 +175,16 @@ describe("residents and courses, in German and Russian", () => {
 describe("long lists and settings", () => {
   it("pages a long course list and switches course reminders off and on", async () => {
     for (let index = 1; index <= 6; index++) {
-      await createCourse(db, manager, courseInput({ titleDe: `Abschlusskurs ${index}`, titleRu: `Курс аттестата ${index}`, category: "school_certificate" }), "Europe/Berlin");
+      await createCourse(
+        db,
+        manager,
+        courseInput({
+          titleDe: `Abschlusskurs ${index}`,
+          titleRu: `Курс аттестата ${index}`,
+          category: "school_certificate",
+        }),
+        "Europe/Berlin",
+      );
     }
     const user = fake.user({ id: 6301, firstName: "Nora", languageCode: "de" });
     await onboard(user);
@@ -177,7 +197,11 @@ describe("long lists and settings", () => {
     user.tap("Weiter ▶️");
     const second = await user.nextReply();
     expect(second.text).toContain("Seite 2 von 2");
-    expect(second.buttons.flat().map((button) => button.text)).toEqual(["Abschlusskurs 6 · noch 3 Plätze frei", "◀️ Zurück", "⬅️ Alle Kursarten"]);
+    expect(second.buttons.flat().map((button) => button.text)).toEqual([
+      "Abschlusskurs 6 · noch 3 Plätze frei",
+      "◀️ Zurück",
+      "⬅️ Alle Kursarten",
+    ]);
 
     user.send("/mycourses");
     expect((await user.nextReply()).text).toContain("noch für keinen Kurs angemeldet");
@@ -193,7 +217,12 @@ describe("long lists and settings", () => {
 
 describe("managers and forged buttons", () => {
   it("a resident's forged management buttons are refused and change nothing", async () => {
-    const course = await createCourse(db, manager, courseInput({ titleDe: "Schutzkurs", titleRu: "Защитный курс", capacity: 4 }), "Europe/Berlin");
+    const course = await createCourse(
+      db,
+      manager,
+      courseInput({ titleDe: "Schutzkurs", titleRu: "Защитный курс", capacity: 4 }),
+      "Europe/Berlin",
+    );
     const user = fake.user({ id: 6201, firstName: "Eve", languageCode: "de" });
     await onboard(user);
     for (const data of [`mng_edit:capacity:${course.id}`, `mng:close_yes:${course.id}`, `mng:people:${course.id}`]) {
@@ -202,11 +231,19 @@ describe("managers and forged buttons", () => {
     }
     user.send("/managecourses");
     expect((await user.nextReply()).text).toBe("Das dürfen nur Mitarbeitende des Quartiersmanagements.");
-    expect(await db.course.findUniqueOrThrow({ where: { id: course.id } })).toMatchObject({ capacity: 4, status: "open" });
+    expect(await db.course.findUniqueOrThrow({ where: { id: course.id } })).toMatchObject({
+      capacity: 4,
+      status: "open",
+    });
   });
 
   it("a manager removes a participant, cancels a session and creates a course in the bot", async () => {
-    const course = await createCourse(db, manager, courseInput({ titleDe: "Lernwerkstatt", titleRu: "Учебная мастерская", capacity: 1, category: "other" }), "Europe/Berlin");
+    const course = await createCourse(
+      db,
+      manager,
+      courseInput({ titleDe: "Lernwerkstatt", titleRu: "Учебная мастерская", capacity: 1, category: "other" }),
+      "Europe/Berlin",
+    );
     const member = fake.user({ id: 6202, firstName: "Rita", lastName: "Braun", languageCode: "de" });
     const waiting = fake.user({ id: 6203, firstName: "Пётр", lastName: "Орлов", languageCode: "ru" });
     for (const user of [member, waiting]) {
@@ -246,7 +283,9 @@ describe("managers and forged buttons", () => {
     boss.tap("🗓 Termine");
     await boss.nextReply();
     boss.tap("❌ Di., 1. Dezember um 09:00");
-    expect((await boss.nextReply()).text).toBe("Den Termin von „Lernwerkstatt“ am Di., 1. Dezember um 09:00 wirklich absagen? Alle Teilnehmenden werden in ihrer Sprache benachrichtigt.");
+    expect((await boss.nextReply()).text).toBe(
+      "Den Termin von „Lernwerkstatt“ am Di., 1. Dezember um 09:00 wirklich absagen? Alle Teilnehmenden werden in ihrer Sprache benachrichtigt.",
+    );
     boss.tap("Nein, zurück"); // back to this course, not to the list of all courses
     const backAtCourse = await boss.nextReply();
     expect(backAtCourse.text).toContain("Lernwerkstatt");
@@ -257,8 +296,13 @@ describe("managers and forged buttons", () => {
     await boss.nextReply();
     boss.tap("Ja, wirklich");
     expect((await boss.nextReply()).text).toContain("abgesagt");
-    expect((await waiting.nextReply()).text).toBe("❗️ Занятие курса «Учебная мастерская» вт, 1 декабря в 09:00 отменяется.");
-    const firstSession = await db.courseSession.findFirstOrThrow({ where: { courseId: course.id }, orderBy: { startsAt: "asc" } });
+    expect((await waiting.nextReply()).text).toBe(
+      "❗️ Занятие курса «Учебная мастерская» вт, 1 декабря в 09:00 отменяется.",
+    );
+    const firstSession = await db.courseSession.findFirstOrThrow({
+      where: { courseId: course.id },
+      orderBy: { startsAt: "asc" },
+    });
     expect(firstSession.cancelledAt).toEqual(NOW);
 
     boss.send("/managecourses");
@@ -299,15 +343,28 @@ describe("managers and forged buttons", () => {
     boss.tap("✅ Kurs anlegen");
     await boss.nextReply();
     expect((await boss.nextReply()).text).toBe("Der Kurs „Bewerbungstraining“ ist angelegt, mit 23 Terminen.");
-    const created = await db.course.findFirstOrThrow({ where: { titleDe: "Bewerbungstraining" }, include: { sessions: { orderBy: { startsAt: "asc" } } } });
-    expect(created).toMatchObject({ category: "vocational", capacity: 12, attendanceThreshold: 0.75, place: "Rathaus Belm, Raum 2" });
+    const created = await db.course.findFirstOrThrow({
+      where: { titleDe: "Bewerbungstraining" },
+      include: { sessions: { orderBy: { startsAt: "asc" } } },
+    });
+    expect(created).toMatchObject({
+      category: "vocational",
+      capacity: 12,
+      attendanceThreshold: 0.75,
+      place: "Rathaus Belm, Raum 2",
+    });
     expect(created.sessions.at(-1)?.startsAt.toISOString()).toBe("2027-03-29T07:00:00.000Z"); // 09:00 CEST
   });
 });
 
 describe("moving a single session", () => {
   it("a German manager moves a session; a Russian participant is told in Russian and the calendar keeps the UID", async () => {
-    const course = await createCourse(db, manager, courseInput({ titleDe: "Nähcafé", titleRu: "Швейное кафе", capacity: 2, category: "other" }), "Europe/Berlin");
+    const course = await createCourse(
+      db,
+      manager,
+      courseInput({ titleDe: "Nähcafé", titleRu: "Швейное кафе", capacity: 2, category: "other" }),
+      "Europe/Berlin",
+    );
     const olga = fake.user({ id: 6401, firstName: "Ольга", lastName: "Петрова", languageCode: "ru" });
     await onboard(olga);
     await openCourse(olga, /^✨/, /^Швейное кафе/);
@@ -322,7 +379,14 @@ describe("moving a single session", () => {
 
     const office = fake.user({ id: 6402, firstName: "Mara", languageCode: "de" });
     await db.person.create({
-      data: { telegramId: 6402n, chatId: 6402n, firstName: "Mara", language: "de", consentAt: NOW, roles: { create: { role: "manager" } } },
+      data: {
+        telegramId: 6402n,
+        chatId: 6402n,
+        firstName: "Mara",
+        language: "de",
+        consentAt: NOW,
+        roles: { create: { role: "manager" } },
+      },
     });
     office.send("/managecourses");
     await office.nextReply();
@@ -332,7 +396,9 @@ describe("moving a single session", () => {
     const sessions = await office.nextReply();
     expect(sessions.buttons[0]?.map((button) => button.text)).toEqual(["❌ Di., 1. Dezember um 09:00", "🔁 Verlegen"]);
     office.tapOn(sessions.messageId, "🔁 Verlegen");
-    expect((await office.nextReply()).text).toContain("Auf wann soll der Termin von „Nähcafé“ am Di., 1. Dezember um 09:00 verlegt werden?");
+    expect((await office.nextReply()).text).toContain(
+      "Auf wann soll der Termin von „Nähcafé“ am Di., 1. Dezember um 09:00 verlegt werden?",
+    );
     office.send("morgen früh");
     expect((await office.nextReply()).text).toContain("24.12.2026 09:00-12:00");
     office.send("20.11.2026 09:00");
@@ -345,15 +411,23 @@ describe("moving a single session", () => {
     office.tap("✅ Verlegen");
     const done = (await office.replies(2)).at(-1);
     expect(done?.text).toBe("Der Termin ist verlegt, die Teilnehmenden sind benachrichtigt.");
-    expect((await olga.nextReply()).text).toBe("🔁 Занятие курса «Швейное кафе» вт, 1 декабря в 09:00 переносится на чт, 3 декабря в 14:00.");
+    expect((await olga.nextReply()).text).toBe(
+      "🔁 Занятие курса «Швейное кафе» вт, 1 декабря в 09:00 переносится на чт, 3 декабря в 14:00.",
+    );
 
     const moved = await db.courseSession.findFirstOrThrow({ where: { courseId: course.id }, orderBy: { id: "asc" } });
-    expect(moved).toMatchObject({ startsAt: new Date("2026-12-03T13:00:00Z"), endsAt: new Date("2026-12-03T16:00:00Z"), sequence: 1 });
+    expect(moved).toMatchObject({
+      startsAt: new Date("2026-12-03T13:00:00Z"),
+      endsAt: new Date("2026-12-03T16:00:00Z"),
+      sequence: 1,
+    });
 
     await openCourse(olga, /^✨/, /^Швейное кафе/);
     olga.tap(/^📅/);
     const ics = (await olga.nextReply()).document?.bytes.toString("utf8") ?? "";
-    const event = ics.split("BEGIN:VEVENT").find((block) => block.includes(`UID:belm-course-${course.id}-session-${moved.id}@`)) ?? "";
+    const event =
+      ics.split("BEGIN:VEVENT").find((block) => block.includes(`UID:belm-course-${course.id}-session-${moved.id}@`)) ??
+      "";
     expect(event).toContain("SEQUENCE:1");
     expect(event).toContain("DTSTART:20261203T130000Z");
 
@@ -369,7 +443,10 @@ describe("moving a single session", () => {
     expect((await office.nextReply()).text).toContain("Di., 8. Dezember um 09:00");
     office.send("/cancel");
     expect((await office.nextReply()).text).toBe("Abgebrochen. Es wurde nichts gespeichert.");
-    const next = await db.courseSession.findFirstOrThrow({ where: { courseId: course.id, id: { not: moved.id } }, orderBy: { startsAt: "asc" } });
+    const next = await db.courseSession.findFirstOrThrow({
+      where: { courseId: course.id, id: { not: moved.id } },
+      orderBy: { startsAt: "asc" },
+    });
     expect(next).toMatchObject({ startsAt: new Date("2026-12-08T08:00:00Z"), sequence: 0 });
   });
 });

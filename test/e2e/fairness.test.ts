@@ -23,8 +23,18 @@ beforeAll(async () => {
   for (let index = 0; index < RESIDENTS; index++) {
     const russian = index % 2 === 1;
     const resident = russian
-      ? fake.user({ id: 14_100 + index, firstName: "Ольга", lastName: `Иванова${"а".repeat(index)}`, languageCode: "ru" })
-      : fake.user({ id: 14_100 + index, firstName: "Anna", lastName: `Schmidt${"e".repeat(index)}`, languageCode: "de" });
+      ? fake.user({
+          id: 14_100 + index,
+          firstName: "Ольга",
+          lastName: `Иванова${"а".repeat(index)}`,
+          languageCode: "ru",
+        })
+      : fake.user({
+          id: 14_100 + index,
+          firstName: "Anna",
+          lastName: `Schmidt${"e".repeat(index)}`,
+          languageCode: "de",
+        });
     await onboard(resident);
     residents.push(resident);
   }
@@ -56,20 +66,43 @@ async function reachConfirmation(resident: TelegramUser, courseId: number): Prom
 describe("first to press gets the seat, in German and Russian", () => {
   it("gives the last course seats to the first presses in update order, burst after burst", async () => {
     for (let burst = 0; burst < BURSTS; burst++) {
-      const course = await createCourse(db, manager, courseInput({ titleDe: `Bewerbungstraining ${burst}`, titleRu: `Тренинг ${burst}`, category: "vocational", capacity: SEATS }), "Europe/Berlin");
+      const course = await createCourse(
+        db,
+        manager,
+        courseInput({
+          titleDe: `Bewerbungstraining ${burst}`,
+          titleRu: `Тренинг ${burst}`,
+          category: "vocational",
+          capacity: SEATS,
+        }),
+        "Europe/Berlin",
+      );
       await Promise.all(residents.map((resident) => reachConfirmation(resident, course.id)));
 
       const order = pressingOrder(burst);
-      fake.batch(() => order.forEach((resident) => resident.tap(/^✅ (Verbindlich anmelden|Записаться окончательно)$/)));
+      fake.batch(() =>
+        order.forEach((resident) => resident.tap(/^✅ (Verbindlich anmelden|Записаться окончательно)$/)),
+      );
       const answers = await Promise.all(order.map(async (resident) => (await resident.replies(2))[1]?.text ?? ""));
 
       order.forEach((resident, place) => {
         const german = resident.language === "de";
         if (place < SEATS) expect(answers[place]).toContain(german ? "Geschafft!" : "Готово!");
-        else expect(answers[place]).toContain(german ? `auf der Warteliste auf Platz ${place - SEATS + 1}.` : `в листе ожидания под номером ${place - SEATS + 1}.`);
+        else
+          expect(answers[place]).toContain(
+            german
+              ? `auf der Warteliste auf Platz ${place - SEATS + 1}.`
+              : `в листе ожидания под номером ${place - SEATS + 1}.`,
+          );
       });
-      const enrollments = await db.enrollment.findMany({ where: { courseId: course.id }, include: { person: true }, orderBy: [{ requestedAt: "asc" }, { id: "asc" }] });
-      expect(enrollments.map((enrollment) => Number(enrollment.person.telegramId))).toEqual(order.map((resident) => resident.id));
+      const enrollments = await db.enrollment.findMany({
+        where: { courseId: course.id },
+        include: { person: true },
+        orderBy: [{ requestedAt: "asc" }, { id: "asc" }],
+      });
+      expect(enrollments.map((enrollment) => Number(enrollment.person.telegramId))).toEqual(
+        order.map((resident) => resident.id),
+      );
       expect(enrollments.filter((enrollment) => enrollment.status === "active")).toHaveLength(SEATS);
     }
   }, 120_000);
@@ -79,7 +112,21 @@ describe("first to press gets the seat, in German and Russian", () => {
       const [event] = await createEvents(
         db,
         manager,
-        { titleDe: `Elterncafé ${burst}`, titleRu: `Родительское кафе ${burst}`, descriptionDe: "Kaffee", descriptionRu: "Кофе", kind: "club", place: "Marktring 8", capacity: SEATS, asksPartySize: false, organiserId: null, day: { year: 2026, month: 12, day: 3 }, from: "15:00", to: "17:00", weeks: 1 },
+        {
+          titleDe: `Elterncafé ${burst}`,
+          titleRu: `Родительское кафе ${burst}`,
+          descriptionDe: "Kaffee",
+          descriptionRu: "Кофе",
+          kind: "club",
+          place: "Marktring 8",
+          capacity: SEATS,
+          asksPartySize: false,
+          organiserId: null,
+          day: { year: 2026, month: 12, day: 3 },
+          from: "15:00",
+          to: "17:00",
+          weeks: 1,
+        },
         "Europe/Berlin",
       );
       if (!event) throw new Error("no event created");
@@ -90,9 +137,16 @@ describe("first to press gets the seat, in German and Russian", () => {
       order.forEach((resident, place) => {
         const german = resident.language === "de";
         if (place < SEATS) expect(answers[place]).toContain(german ? "angemeldet" : "записаны");
-        else expect(answers[place]).toContain(german ? `Platz ${place - SEATS + 1} der Warteliste` : `под номером ${place - SEATS + 1}`);
+        else
+          expect(answers[place]).toContain(
+            german ? `Platz ${place - SEATS + 1} der Warteliste` : `под номером ${place - SEATS + 1}`,
+          );
       });
-      const rsvps = await db.rsvp.findMany({ where: { eventId: event.id }, include: { person: true }, orderBy: [{ requestedAt: "asc" }, { id: "asc" }] });
+      const rsvps = await db.rsvp.findMany({
+        where: { eventId: event.id },
+        include: { person: true },
+        orderBy: [{ requestedAt: "asc" }, { id: "asc" }],
+      });
       expect(rsvps.map((rsvp) => Number(rsvp.person.telegramId))).toEqual(order.map((resident) => resident.id));
       expect(rsvps.filter((rsvp) => rsvp.status === "going")).toHaveLength(SEATS);
     }
@@ -102,7 +156,21 @@ describe("first to press gets the seat, in German and Russian", () => {
     const [event] = await createEvents(
       db,
       manager,
-      { titleDe: "Familienfest", titleRu: "Семейный праздник", descriptionDe: "Für Groß und Klein", descriptionRu: "Для всех", kind: "children", place: "Marktring 8", capacity: 3, asksPartySize: true, organiserId: null, day: { year: 2026, month: 12, day: 5 }, from: "14:00", to: "17:00", weeks: 1 },
+      {
+        titleDe: "Familienfest",
+        titleRu: "Семейный праздник",
+        descriptionDe: "Für Groß und Klein",
+        descriptionRu: "Для всех",
+        kind: "children",
+        place: "Marktring 8",
+        capacity: 3,
+        asksPartySize: true,
+        organiserId: null,
+        day: { year: 2026, month: 12, day: 5 },
+        from: "14:00",
+        to: "17:00",
+        weeks: 1,
+      },
       "Europe/Berlin",
     );
     if (!event) throw new Error("no event created");
@@ -124,10 +192,18 @@ describe("first to press gets the seat, in German and Russian", () => {
     await anna.nextReply();
     anna.tap("3");
     const tooLarge = await anna.nextReply();
-    expect(tooLarge.text).toBe("Für „Familienfest“ ist nicht genug Platz für 3 Personen – noch 1 Platz frei. Kommen Sie mit weniger Personen, oder setzen Sie sich mit allen 3 auf die Warteliste.");
-    expect(tooLarge.buttons.flat().map((button) => button.text)).toEqual(["1", "⏳ Warteliste für 3 Personen", "⬅️ Zurück zur Veranstaltung"]);
+    expect(tooLarge.text).toBe(
+      "Für „Familienfest“ ist nicht genug Platz für 3 Personen – noch 1 Platz frei. Kommen Sie mit weniger Personen, oder setzen Sie sich mit allen 3 auf die Warteliste.",
+    );
+    expect(tooLarge.buttons.flat().map((button) => button.text)).toEqual([
+      "1",
+      "⏳ Warteliste für 3 Personen",
+      "⬅️ Zurück zur Veranstaltung",
+    ]);
     anna.tap("⏳ Warteliste für 3 Personen");
-    expect((await anna.nextReply()).text).toContain("Sie stehen mit 3 Personen auf Platz 1 der Warteliste für „Familienfest“");
+    expect((await anna.nextReply()).text).toContain(
+      "Sie stehen mit 3 Personen auf Platz 1 der Warteliste für „Familienfest“",
+    );
 
     // The one free place is not blocked by the waiting party of three.
     const details = await open(ivan);

@@ -36,10 +36,14 @@ async function manyMarks(): Promise<void> {
       place: "Rathaus",
     },
   });
-  const stamp = (days: string) => `strftime('%Y-%m-%dT%H:%M:%S.000+00:00', '2025-01-06 08:00:00', (${days}) || ' days')`;
-  const numbers = (count: number) => `WITH RECURSIVE n("i") AS (SELECT 1 UNION ALL SELECT "i" + 1 FROM n WHERE "i" < ${count})`;
+  const stamp = (days: string) =>
+    `strftime('%Y-%m-%dT%H:%M:%S.000+00:00', '2025-01-06 08:00:00', (${days}) || ' days')`;
+  const numbers = (count: number) =>
+    `WITH RECURSIVE n("i") AS (SELECT 1 UNION ALL SELECT "i" + 1 FROM n WHERE "i" < ${count})`;
   const created = "'2025-01-01T00:00:00.000+00:00'";
-  await db.$executeRawUnsafe(`${numbers(PEOPLE)} INSERT INTO "Person" ("language", "createdAt", "updatedAt") SELECT 'de', ${created}, ${created} FROM n`);
+  await db.$executeRawUnsafe(
+    `${numbers(PEOPLE)} INSERT INTO "Person" ("language", "createdAt", "updatedAt") SELECT 'de', ${created}, ${created} FROM n`,
+  );
   await db.$executeRawUnsafe(
     `${numbers(SESSIONS)} INSERT INTO "CourseSession" ("courseId", "startsAt", "endsAt") SELECT ${course.id}, ${stamp(`("i" / 2) * 7 + ("i" % 2) * 3`)}, ${stamp(`("i" / 2) * 7 + ("i" % 2) * 3`)} FROM n`,
   );
@@ -55,7 +59,10 @@ async function manyMarks(): Promise<void> {
 }
 
 beforeAll(async () => {
-  ({ fake, db, running } = await startBotTestEnvironment({ clock: () => NOW, adminTelegramIds: [MANAGER_ID, COLLEAGUE_ID] }));
+  ({ fake, db, running } = await startBotTestEnvironment({
+    clock: () => NOW,
+    adminTelegramIds: [MANAGER_ID, COLLEAGUE_ID],
+  }));
   // The bot's file in WAL mode, so that the bot writes while the recompute reads.
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await manyMarks();
@@ -85,20 +92,30 @@ describe("🔄 recomputing the figures", () => {
     expect(beforeHelp.map((reply) => reply.text).join("\n")).not.toMatch(/sind neu berechnet/);
 
     const edits = [...beforeHelp];
-    while (!edits.at(-1)?.text?.startsWith("Die Kennzahlen sind neu berechnet")) edits.push(await manager.nextReply({ timeoutMs: 60_000 }));
+    while (!edits.at(-1)?.text?.startsWith("Die Kennzahlen sind neu berechnet"))
+      edits.push(await manager.nextReply({ timeoutMs: 60_000 }));
     for (const edit of edits) expect(edit).toMatchObject({ edited: true, messageId: status.messageId });
     const progress = edits.slice(0, -1).map((edit) => edit.text);
     expect(progress.length).toBeGreaterThan(0);
-    for (const text of progress) expect(text).toMatch(/^Die Kennzahlen werden neu berechnet … Zeiträume fertig: \d+ von 31$/);
-    expect(edits.at(-1)?.text).toMatch(/^Die Kennzahlen sind neu berechnet: [1-9][\d.]* neu, 0 geändert, 0 entfernt\.$/);
-    expect(await db.indicatorTally.count({ where: { indicator: "attendance_rate", scopeKey: "all" } })).toBeGreaterThan(20);
+    for (const text of progress)
+      expect(text).toMatch(/^Die Kennzahlen werden neu berechnet … Zeiträume fertig: \d+ von 31$/);
+    expect(edits.at(-1)?.text).toMatch(
+      /^Die Kennzahlen sind neu berechnet: [1-9][\d.]* neu, 0 geändert, 0 entfernt\.$/,
+    );
+    expect(await db.indicatorTally.count({ where: { indicator: "attendance_rate", scopeKey: "all" } })).toBeGreaterThan(
+      20,
+    );
   });
 
   it("runs once when two managers press at the same time: both get the result of the one run", async () => {
-    await db.attendance.updateMany({ where: { session: { startsAt: { lt: new Date("2025-03-01T00:00:00Z") } } }, data: { status: "absent" } });
+    await db.attendance.updateMany({
+      where: { session: { startsAt: { lt: new Date("2025-03-01T00:00:00Z") } } },
+      data: { status: "absent" },
+    });
     const untilResult = async (user: TelegramUser) => {
       const replies = [await user.nextReply()];
-      while (!replies.at(-1)?.text?.startsWith("Die Kennzahlen sind neu berechnet")) replies.push(await user.nextReply({ timeoutMs: 60_000 }));
+      while (!replies.at(-1)?.text?.startsWith("Die Kennzahlen sind neu berechnet"))
+        replies.push(await user.nextReply({ timeoutMs: 60_000 }));
       return replies.at(-1)?.text;
     };
     for (const user of [manager, colleague]) {

@@ -71,8 +71,14 @@ describe("/indicators in Russian", () => {
     const bytes = file.document?.bytes ?? Buffer.alloc(0);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parse<CsvRow>(bytes, { bom: true, delimiter: ";", columns: true });
-    const october = (indicator: string) => rows.find((row) => row.indicator === indicator && row.period_kind === "month" && row.Период === "октябрь 2026 г.");
-    expect(october("attendance_rate")).toMatchObject({ numerator: String(expected.attendanceAll.numerator), denominator: String(expected.attendanceAll.denominator) });
+    const october = (indicator: string) =>
+      rows.find(
+        (row) => row.indicator === indicator && row.period_kind === "month" && row.Период === "октябрь 2026 г.",
+      );
+    expect(october("attendance_rate")).toMatchObject({
+      numerator: String(expected.attendanceAll.numerator),
+      denominator: String(expected.attendanceAll.denominator),
+    });
     expect(october("completion_rate")).toMatchObject({ numerator: "6", denominator: "10", value: "0,6" });
     expect(october("placement_rate")).toMatchObject({ numerator: "4", denominator: "10" });
     expect(october("event_participants")).toMatchObject({ numerator: "14", denominator: "" });
@@ -105,7 +111,15 @@ describe("/indicators in Russian", () => {
 
   it("takes the police figure of a quarter, checks it, and compares it with the year before", async () => {
     const yearBefore = parsePeriodKey("2025-Q4", ZONE);
-    await db.manualIndicatorValue.create({ data: { indicator: "offences", periodKind: "quarter", periodStart: yearBefore?.start ?? now, value: 15, source: "PKS 2025" } });
+    await db.manualIndicatorValue.create({
+      data: {
+        indicator: "offences",
+        periodKind: "quarter",
+        periodStart: yearBefore?.start ?? now,
+        value: 15,
+        source: "PKS 2025",
+      },
+    });
 
     manager.send("/indicators");
     await manager.nextReply();
@@ -121,7 +135,9 @@ describe("/indicators in Russian", () => {
     expect((await manager.nextReply()).text).toBe("Преступления, 4-й квартал 2026: 12\nИсточник: Полиция Оснабрюк");
     manager.tap("Сохранить");
     await manager.nextReply(); // the confirm buttons go
-    expect((await manager.nextReply()).text).toBe("Сохранено. Значение за 4-й квартал 2026 теперь видно в /indicators.");
+    expect((await manager.nextReply()).text).toBe(
+      "Сохранено. Значение за 4-й квартал 2026 теперь видно в /indicators.",
+    );
 
     manager.send("/indicators");
     await manager.nextReply();
@@ -130,13 +146,31 @@ describe("/indicators in Russian", () => {
     manager.tap("Все направления");
     await manager.replies(2); // preparing, chart
     const summary = plain((await manager.nextReply()).text);
-    expect(summary).toMatch(/4-й квартал 2026: 12 \(тот же квартал год назад: 15, изменение [-−]20,0 %\) – источник: Полиция Оснабрюк/);
-    const csv = parse<CsvRow>((await manager.nextReply()).document?.bytes ?? Buffer.alloc(0), { bom: true, delimiter: ";", columns: true });
+    expect(summary).toMatch(
+      /4-й квартал 2026: 12 \(тот же квартал год назад: 15, изменение [-−]20,0 %\) – источник: Полиция Оснабрюк/,
+    );
+    const csv = parse<CsvRow>((await manager.nextReply()).document?.bytes ?? Buffer.alloc(0), {
+      bom: true,
+      delimiter: ";",
+      columns: true,
+    });
     const offences = csv.filter((row) => row.indicator === "offences");
     // The file's twelve months reach back into the fourth quarter of 2025: both quarters, with their sources.
     expect(offences).toHaveLength(2);
-    expect(offences[0]).toMatchObject({ period_kind: "quarter", Период: "4-й квартал 2025", numerator: "15", Источник: "PKS 2025" });
-    expect(offences[1]).toMatchObject({ period_kind: "quarter", Период: "4-й квартал 2026", numerator: "12", denominator: "", value: "12", Источник: "Полиция Оснабрюк" });
+    expect(offences[0]).toMatchObject({
+      period_kind: "quarter",
+      Период: "4-й квартал 2025",
+      numerator: "15",
+      Источник: "PKS 2025",
+    });
+    expect(offences[1]).toMatchObject({
+      period_kind: "quarter",
+      Период: "4-й квартал 2026",
+      numerator: "12",
+      denominator: "",
+      value: "12",
+      Источник: "Полиция Оснабрюк",
+    });
   });
 
   it("lets the manager cancel the entry with /cancel, and nothing changes", async () => {
@@ -176,7 +210,10 @@ describe("/indicators in Russian", () => {
 describe("the weekly digest", () => {
   it("reaches the manager on Monday with last week and last month against the ones before", async () => {
     now = new Date("2026-11-02T07:00:00Z"); // Monday 08:00 in Berlin
-    const sent = await sendWeeklyDigest({ db, clock: () => now, timeZone: ZONE, logger: running.logger }, running.bot.api);
+    const sent = await sendWeeklyDigest(
+      { db, clock: () => now, timeZone: ZONE, logger: running.logger },
+      running.bot.api,
+    );
     expect(sent).toBe(1);
     const digest = plain((await manager.nextReply()).text);
     expect(digest).toContain("Прошлая неделя (26 октября 2026 г. – 1 ноября 2026 г.)");

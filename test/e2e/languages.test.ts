@@ -26,7 +26,14 @@ const event = {
   place: "Quartierstreff, Marktring 8",
 };
 /** What the office wrote (titles, descriptions, places): shown as written, in German to Ukrainian readers. */
-const officeTexts = [course.titleDe, course.descriptionDe, course.place, event.titleDe, event.descriptionDe, event.place];
+const officeTexts = [
+  course.titleDe,
+  course.descriptionDe,
+  course.place,
+  event.titleDe,
+  event.descriptionDe,
+  event.place,
+];
 
 beforeAll(async () => {
   ({ fake, db, running } = await startBotTestEnvironment({ clock: () => now }));
@@ -34,7 +41,17 @@ beforeAll(async () => {
   await createEvents(
     db,
     OFFICE,
-    { ...event, kind: "club", capacity: 20, asksPartySize: false, organiserId: null, day: { year: 2026, month: 12, day: 3 }, from: "18:30", to: "21:00", weeks: 1 },
+    {
+      ...event,
+      kind: "club",
+      capacity: 20,
+      asksPartySize: false,
+      organiserId: null,
+      day: { year: 2026, month: 12, day: 3 },
+      from: "18:30",
+      to: "21:00",
+      weeks: 1,
+    },
     "Europe/Berlin",
   );
 });
@@ -56,7 +73,9 @@ async function step(user: TelegramUser, act: () => unknown): Promise<void> {
 
 /** Every text, caption and button the user has seen, each version of edited messages included. */
 function everythingSeen(user: TelegramUser): string[] {
-  return fake.repliesTo(user.id).flatMap((reply) => [reply.text ?? "", reply.caption ?? "", ...reply.buttons.flat().map((button) => button.text)]);
+  return fake
+    .repliesTo(user.id)
+    .flatMap((reply) => [reply.text ?? "", reply.caption ?? "", ...reply.buttons.flat().map((button) => button.text)]);
 }
 
 async function visitEveryResidentScreen(user: TelegramUser): Promise<void> {
@@ -91,7 +110,9 @@ describe("Russian and Ukrainian readers see their language only", () => {
     const seen = everythingSeen(user);
     expect(seen.join("\n")).toContain(coursesLabel);
     expect(seen.length).toBeGreaterThan(40);
-    const foreign = seen.flatMap((text) => foreignWords(text, officeTexts).map((word) => `${word} in: ${text.slice(0, 80)}`));
+    const foreign = seen.flatMap((text) =>
+      foreignWords(text, officeTexts).map((word) => `${word} in: ${text.slice(0, 80)}`),
+    );
     expect(foreign).toEqual([]);
   });
 });

@@ -20,7 +20,10 @@ let running: RunningTestBot;
 let now = new Date("2026-12-01T08:00:00Z");
 
 beforeAll(async () => {
-  ({ fake, db, running } = await startBotTestEnvironment({ clock: () => now, adminTelegramIds: [GERMAN_MANAGER, RUSSIAN_MANAGER] }));
+  ({ fake, db, running } = await startBotTestEnvironment({
+    clock: () => now,
+    adminTelegramIds: [GERMAN_MANAGER, RUSSIAN_MANAGER],
+  }));
 });
 afterAll(() => stopBotTestEnvironment({ fake, db, running }));
 
@@ -99,30 +102,43 @@ const courseCases = [
 
 describe("creation summaries", () => {
   beforeAll(async () => {
-    await db.person.create({ data: { telegramId: 8199n, chatId: 8199n, firstName: "Karl", lastName: "Lehrer", language: "de", consentAt: now, roles: { create: { role: "instructor" } } } });
+    await db.person.create({
+      data: {
+        telegramId: 8199n,
+        chatId: 8199n,
+        firstName: "Karl",
+        lastName: "Lehrer",
+        language: "de",
+        consentAt: now,
+        roles: { create: { role: "instructor" } },
+      },
+    });
   });
 
-  it.each(courseCases)("$language: a new course shows every answer, the dates with year and the weekly schedule", async ({ language, category, threshold, create, summary }) => {
-    const boss = await manager(language);
-    boss.send("/managecourses");
-    await boss.nextReply();
-    boss.tap(/^➕/);
-    await boss.nextReply();
-    await answer(boss, COURSE_ANSWERS);
-    boss.tap(category);
-    await boss.nextReply();
-    await answer(boss, ["12"]);
-    boss.tap(threshold);
-    await boss.nextReply();
-    await answer(boss, ["Rathaus Belm, Raum 2", "11.01.2027", "29.03.2027"]);
-    boss.send("Mo 09:00-12:00; Do 13:00-15:30");
-    await boss.nextReply();
-    boss.tap("Karl Lehrer");
-    expect((await boss.nextReply()).text).toBe(summary);
-    boss.tap(create);
-    await boss.nextReply();
-    await boss.nextReply();
-  });
+  it.each(courseCases)(
+    "$language: a new course shows every answer, the dates with year and the weekly schedule",
+    async ({ language, category, threshold, create, summary }) => {
+      const boss = await manager(language);
+      boss.send("/managecourses");
+      await boss.nextReply();
+      boss.tap(/^➕/);
+      await boss.nextReply();
+      await answer(boss, COURSE_ANSWERS);
+      boss.tap(category);
+      await boss.nextReply();
+      await answer(boss, ["12"]);
+      boss.tap(threshold);
+      await boss.nextReply();
+      await answer(boss, ["Rathaus Belm, Raum 2", "11.01.2027", "29.03.2027"]);
+      boss.send("Mo 09:00-12:00; Do 13:00-15:30");
+      await boss.nextReply();
+      boss.tap("Karl Lehrer");
+      expect((await boss.nextReply()).text).toBe(summary);
+      boss.tap(create);
+      await boss.nextReply();
+      await boss.nextReply();
+    },
+  );
 
   const eventCases = [
     {
@@ -182,7 +198,13 @@ describe("creation summaries", () => {
     "Игры, поделки и домашние задания для детей от 6 до 12 лет.",
   ] as const;
 
-  async function eventSummary(boss: TelegramUser, kind: string, capacity: () => Promise<void>, party: string, weeks: () => void): Promise<string> {
+  async function eventSummary(
+    boss: TelegramUser,
+    kind: string,
+    capacity: () => Promise<void>,
+    party: string,
+    weeks: () => void,
+  ): Promise<string> {
     boss.send("/manageevents");
     await boss.nextReply();
     boss.tap(/^➕/);
@@ -198,31 +220,45 @@ describe("creation summaries", () => {
     return (await boss.nextReply()).text ?? "";
   }
 
-  it.each(eventCases)("$language: a new event shows the descriptions, kind, places, party size and the series with its last date", async (c) => {
-    now = new Date("2027-03-01T10:00:00Z");
-    const boss = await manager(c.language);
-    const series = await eventSummary(
-      boss,
-      c.kind,
-      async () => {
-        boss.tap(c.noLimit);
-        await boss.nextReply();
-      },
-      c.party,
-      () => boss.send("3"),
-    );
-    expect(series).toBe(c.summary);
-    boss.tap(/^✖️/);
-    await boss.nextReply();
-    await boss.nextReply();
+  it.each(eventCases)(
+    "$language: a new event shows the descriptions, kind, places, party size and the series with its last date",
+    async (c) => {
+      now = new Date("2027-03-01T10:00:00Z");
+      const boss = await manager(c.language);
+      const series = await eventSummary(
+        boss,
+        c.kind,
+        async () => {
+          boss.tap(c.noLimit);
+          await boss.nextReply();
+        },
+        c.party,
+        () => boss.send("3"),
+      );
+      expect(series).toBe(c.summary);
+      boss.tap(/^✖️/);
+      await boss.nextReply();
+      await boss.nextReply();
 
-    const once = await eventSummary(boss, c.kind, () => answer(boss, ["30"]), c.language === "de" ? "Nein" : "Нет", () => boss.tap(/^(Einmalig|Один раз)$/));
-    expect(once.split("\n").slice(-4)).toEqual([c.once, "📍 Quartierstreff, Marktring 8", c.onceCapacity, c.onceParty]);
-    boss.tap(/^✖️/);
-    await boss.nextReply();
-    await boss.nextReply();
-    expect(await db.event.count({ where: { titleDe: "Offener Kindertreff" } })).toBe(0);
-  });
+      const once = await eventSummary(
+        boss,
+        c.kind,
+        () => answer(boss, ["30"]),
+        c.language === "de" ? "Nein" : "Нет",
+        () => boss.tap(/^(Einmalig|Один раз)$/),
+      );
+      expect(once.split("\n").slice(-4)).toEqual([
+        c.once,
+        "📍 Quartierstreff, Marktring 8",
+        c.onceCapacity,
+        c.onceParty,
+      ]);
+      boss.tap(/^✖️/);
+      await boss.nextReply();
+      await boss.nextReply();
+      expect(await db.event.count({ where: { titleDe: "Offener Kindertreff" } })).toBe(0);
+    },
+  );
 });
 
 const walkInCases = [
@@ -235,7 +271,8 @@ const walkInCases = [
     invalid: "Bitte eine ganze Zahl von 1 bis 500.",
     added: "Gezählt: 12 Personen ohne Anmeldung dazu. Ohne Anmeldung jetzt insgesamt: 13.",
     cancelled: "Abgebrochen",
-    notOpen: "Der Check-in ist nicht offen (erst zwei Stunden vor Beginn, und nur bis die Anwesenheit abgeschlossen ist).",
+    notOpen:
+      "Der Check-in ist nicht offen (erst zwei Stunden vor Beginn, und nur bis die Anwesenheit abgeschlossen ist).",
   },
   {
     language: "ru" as const,
@@ -251,72 +288,75 @@ const walkInCases = [
 ];
 
 describe("walk-ins as a typed number", () => {
-  it.each(walkInCases)("$language: wrong numbers are answered and retried, the new total confirmed; /cancel counts nothing; a closed attendance refuses", async (c) => {
-    now = new Date("2027-04-01T16:00:00Z");
-    const [event] = await createEvents(
-      db,
-      { id: 0, roles: ["manager"] },
-      {
-        titleDe: "Spieleabend",
-        titleRu: "Вечер игр",
-        descriptionDe: "Spiele für alle Generationen.",
-        descriptionRu: "Игры для всех поколений.",
-        kind: "club",
-        place: "Quartierstreff, Marktring 8",
-        capacity: 20,
-        asksPartySize: false,
-        organiserId: null,
-        day: { year: 2027, month: 4, day: 1 },
-        from: "18:30",
-        to: "21:00",
-        weeks: 1,
-      },
-      BERLIN,
-    );
-    if (!event) throw new Error("no event");
-    const boss = await manager(c.language);
-    const open = async () => {
-      boss.send("/manageevents");
+  it.each(walkInCases)(
+    "$language: wrong numbers are answered and retried, the new total confirmed; /cancel counts nothing; a closed attendance refuses",
+    async (c) => {
+      now = new Date("2027-04-01T16:00:00Z");
+      const [event] = await createEvents(
+        db,
+        { id: 0, roles: ["manager"] },
+        {
+          titleDe: "Spieleabend",
+          titleRu: "Вечер игр",
+          descriptionDe: "Spiele für alle Generationen.",
+          descriptionRu: "Игры для всех поколений.",
+          kind: "club",
+          place: "Quartierstreff, Marktring 8",
+          capacity: 20,
+          asksPartySize: false,
+          organiserId: null,
+          day: { year: 2027, month: 4, day: 1 },
+          from: "18:30",
+          to: "21:00",
+          weeks: 1,
+        },
+        BERLIN,
+      );
+      if (!event) throw new Error("no event");
+      const boss = await manager(c.language);
+      const open = async () => {
+        boss.send("/manageevents");
+        await boss.nextReply();
+        boss.tap(new RegExp(c.title));
+        return boss.nextReply();
+      };
+
+      const overview = await open();
+      expect(overview.buttons.flat().map((button) => button.text)).toContain(c.button);
+      boss.tap(/^➕ 1 /);
+      await boss.nextReply(); // the overview shows the new figure
+      boss.tap(c.button);
+      expect((await boss.nextReply()).text).toBe(c.question);
+      for (const wrong of c.wrong) {
+        boss.send(wrong);
+        expect((await boss.nextReply()).text).toBe(c.invalid);
+      }
+      boss.send("12");
+      const added = await boss.nextReply();
+      expect(added.text).toBe(c.added);
+      expect(added.buttons.flat().map((button) => button.text)).toHaveLength(1);
+      const walkIns = await db.eventWalkIn.findMany({ where: { eventId: event.id }, orderBy: { id: "asc" } });
+      expect(walkIns.map((walkIn) => walkIn.count)).toEqual([1, 12]);
+
+      await open();
+      boss.tap(c.button);
       await boss.nextReply();
-      boss.tap(new RegExp(c.title));
-      return boss.nextReply();
-    };
+      boss.send("/cancel");
+      expect((await boss.nextReply()).text).toContain(c.cancelled);
+      boss.send("7");
+      await boss.nextReply(); // no longer a walk-in count
+      expect(await db.eventWalkIn.count({ where: { eventId: event.id } })).toBe(2);
 
-    const overview = await open();
-    expect(overview.buttons.flat().map((button) => button.text)).toContain(c.button);
-    boss.tap(/^➕ 1 /);
-    await boss.nextReply(); // the overview shows the new figure
-    boss.tap(c.button);
-    expect((await boss.nextReply()).text).toBe(c.question);
-    for (const wrong of c.wrong) {
-      boss.send(wrong);
-      expect((await boss.nextReply()).text).toBe(c.invalid);
-    }
-    boss.send("12");
-    const added = await boss.nextReply();
-    expect(added.text).toBe(c.added);
-    expect(added.buttons.flat().map((button) => button.text)).toHaveLength(1);
-    const walkIns = await db.eventWalkIn.findMany({ where: { eventId: event.id }, orderBy: { id: "asc" } });
-    expect(walkIns.map((walkIn) => walkIn.count)).toEqual([1, 12]);
-
-    await open();
-    boss.tap(c.button);
-    await boss.nextReply();
-    boss.send("/cancel");
-    expect((await boss.nextReply()).text).toContain(c.cancelled);
-    boss.send("7");
-    await boss.nextReply(); // no longer a walk-in count
-    expect(await db.eventWalkIn.count({ where: { eventId: event.id } })).toBe(2);
-
-    // The attendance is closed while the number is being typed: nothing is counted.
-    await open();
-    boss.tap(c.button);
-    await boss.nextReply();
-    await db.event.update({ where: { id: event.id }, data: { attendanceClosedAt: now } });
-    boss.send("5");
-    expect((await boss.nextReply()).text).toBe(c.notOpen);
-    expect(await db.eventWalkIn.count({ where: { eventId: event.id } })).toBe(2);
-    await db.eventWalkIn.deleteMany({ where: { eventId: event.id } });
-    await db.event.delete({ where: { id: event.id } });
-  });
+      // The attendance is closed while the number is being typed: nothing is counted.
+      await open();
+      boss.tap(c.button);
+      await boss.nextReply();
+      await db.event.update({ where: { id: event.id }, data: { attendanceClosedAt: now } });
+      boss.send("5");
+      expect((await boss.nextReply()).text).toBe(c.notOpen);
+      expect(await db.eventWalkIn.count({ where: { eventId: event.id } })).toBe(2);
+      await db.eventWalkIn.deleteMany({ where: { eventId: event.id } });
+      await db.event.delete({ where: { id: event.id } });
+    },
+  );
 });

@@ -39,7 +39,13 @@ describe("onboarding", () => {
     anna.send("/start");
     const welcome = await anna.nextReply();
     expect(welcome.text).toContain("Willkommen beim Quartiersmanagement Belm");
-    expect(welcome.buttons.flat().map((button) => button.text)).toEqual(["Deutsch", "Русский", "Українська", "English", "Weiter ➜"]);
+    expect(welcome.buttons.flat().map((button) => button.text)).toEqual([
+      "Deutsch",
+      "Русский",
+      "Українська",
+      "English",
+      "Weiter ➜",
+    ]);
 
     anna.tap("Weiter ➜");
     expect((await anna.nextReply()).edited).toBe(true); // the language buttons disappear
@@ -52,7 +58,14 @@ describe("onboarding", () => {
     expect((await anna.nextReply()).text).toBe("Danke, Anna! Schön, dass Sie da sind.");
     const menu = await anna.nextReply();
     expect(menu.text).toBe("Was möchten Sie tun?");
-    expect(menu.buttons.flat().map((button) => button.text)).toEqual(["📚 Kurse", "🎉 Veranstaltungen", "🤝 Patenschaft", "🔒 Meine Daten", "🌐 Sprache / Language", "❓ Hilfe"]);
+    expect(menu.buttons.flat().map((button) => button.text)).toEqual([
+      "📚 Kurse",
+      "🎉 Veranstaltungen",
+      "🤝 Patenschaft",
+      "🔒 Meine Daten",
+      "🌐 Sprache / Language",
+      "❓ Hilfe",
+    ]);
 
     const person = await personOf(anna);
     expect(person?.consentAt).toBeInstanceOf(Date);
@@ -71,7 +84,14 @@ describe("onboarding", () => {
     expect((await olga.nextReply()).text).toBe("Спасибо, Ольга! Рады, что вы с нами.");
     const menu = await olga.nextReply();
     expect(menu.text).toBe("Что вы хотите сделать?");
-    expect(menu.buttons.flat().map((button) => button.text)).toEqual(["📚 Курсы", "🎉 Мероприятия", "🤝 Наставничество", "🔒 Мои данные", "🌐 Язык / Language", "❓ Помощь"]);
+    expect(menu.buttons.flat().map((button) => button.text)).toEqual([
+      "📚 Курсы",
+      "🎉 Мероприятия",
+      "🤝 Наставничество",
+      "🔒 Мои данные",
+      "🌐 Язык / Language",
+      "❓ Помощь",
+    ]);
     expect((await personOf(olga))?.language).toBe("ru");
   });
 
@@ -95,7 +115,13 @@ describe("onboarding", () => {
     oksana.send("/start");
     const welcome = await oksana.nextReply();
     expect(welcome.text).toContain("Ласкаво просимо");
-    expect(welcome.buttons.flat().map((button) => button.text)).toEqual(["Deutsch", "Русский", "Українська", "English", "Далі ➜"]);
+    expect(welcome.buttons.flat().map((button) => button.text)).toEqual([
+      "Deutsch",
+      "Русский",
+      "Українська",
+      "English",
+      "Далі ➜",
+    ]);
     oksana.tap("Далі ➜");
     await oksana.nextReply();
     expect((await oksana.nextReply()).text).toContain("Ви згодні?");
@@ -103,7 +129,14 @@ describe("onboarding", () => {
     await oksana.nextReply();
     expect((await oksana.nextReply()).text).toBe("Дякую, Оксана! Раді, що ви з нами.");
     const menu = await oksana.nextReply();
-    expect(menu.buttons.flat().map((button) => button.text)).toEqual(["📚 Курси", "🎉 Заходи", "🤝 Наставництво", "🔒 Мої дані", "🌐 Мова / Language", "❓ Довідка"]);
+    expect(menu.buttons.flat().map((button) => button.text)).toEqual([
+      "📚 Курси",
+      "🎉 Заходи",
+      "🤝 Наставництво",
+      "🔒 Мої дані",
+      "🌐 Мова / Language",
+      "❓ Довідка",
+    ]);
     expect((await personOf(oksana))?.language).toBe("uk");
 
     const aigul = newUser("kk", "Айгуль");
@@ -137,7 +170,9 @@ describe("onboarding", () => {
     await expectNoConversationState(user.id);
 
     const queryId = user.tap("✅ Ich bin einverstanden"); // the old button still shows
-    expect((await user.callbackAnswered(queryId)).text).toBe("Dieser Knopf ist nicht mehr gültig. Bitte nutzen Sie das aktuelle Menü.");
+    expect((await user.callbackAnswered(queryId)).text).toBe(
+      "Dieser Knopf ist nicht mehr gültig. Bitte nutzen Sie das aktuelle Menü.",
+    );
     expect((await personOf(user))?.consentAt).toBeNull();
 
     user.send("/cancel");
@@ -177,7 +212,10 @@ describe("onboarding", () => {
     running = startTestBot(fake, db, { adminTelegramIds: [admin.id] });
     admin.send("/start");
     await admin.nextReply();
-    const person = await db.person.findUniqueOrThrow({ where: { telegramId: BigInt(admin.id) }, include: { roles: true } });
+    const person = await db.person.findUniqueOrThrow({
+      where: { telegramId: BigInt(admin.id) },
+      include: { roles: true },
+    });
     expect(person.roles.map((grant) => grant.role)).toEqual(["manager"]);
   });
 });
@@ -229,13 +267,23 @@ describe("bad input", () => {
     user.send("שלום 👋🏽 مرحبا");
     expect((await user.nextReply()).text).toContain("я не понял");
     const forged = user.tapData("menu:drop_tables");
-    expect((await user.callbackAnswered(forged)).text).toBe("Эта кнопка больше не действует. Пожалуйста, воспользуйтесь актуальным меню.");
+    expect((await user.callbackAnswered(forged)).text).toBe(
+      "Эта кнопка больше не действует. Пожалуйста, воспользуйтесь актуальным меню.",
+    );
     const garbage = user.tapData("\u0000:::");
-    expect((await user.callbackAnswered(garbage)).text).toBe("Эта кнопка больше не действует. Пожалуйста, воспользуйтесь актуальным меню.");
+    expect((await user.callbackAnswered(garbage)).text).toBe(
+      "Эта кнопка больше не действует. Пожалуйста, воспользуйтесь актуальным меню.",
+    );
 
     user.send("/help");
     expect((await user.nextReply()).text).toContain("Как работает бот"); // still up
-    expect(await personOf(user)).toMatchObject({ consentAt: null, firstName: null, lastName: null, username: null, phone: null });
+    expect(await personOf(user)).toMatchObject({
+      consentAt: null,
+      firstName: null,
+      lastName: null,
+      username: null,
+      phone: null,
+    });
   });
 
   it("asks for the buttons when someone types during onboarding", async () => {
@@ -243,7 +291,9 @@ describe("bad input", () => {
     user.send("/start");
     await user.nextReply();
     user.send("Hallo?");
-    expect((await user.nextReply()).text).toBe("Bitte tippen Sie auf einen der Knöpfe oben – oder senden Sie /cancel, um abzubrechen.");
+    expect((await user.nextReply()).text).toBe(
+      "Bitte tippen Sie auf einen der Knöpfe oben – oder senden Sie /cancel, um abzubrechen.",
+    );
     user.sendSticker();
     expect((await user.nextReply()).text).toContain("/cancel");
     user.tap("Weiter ➜");
@@ -260,7 +310,9 @@ describe("bad input", () => {
     await user.nextReply();
     await scratch.$executeRawUnsafe('DROP TABLE "Enrollment"');
     const updateId = user.send("/mydata");
-    expect((await user.nextReply()).text).toBe("Entschuldigung, da ist etwas schiefgelaufen. Bitte versuchen Sie es gleich noch einmal.");
+    expect((await user.nextReply()).text).toBe(
+      "Entschuldigung, da ist etwas schiefgelaufen. Bitte versuchen Sie es gleich noch einmal.",
+    );
     expect(running.logs.some((line) => line.message === "update failed" && line.updateId === updateId)).toBe(true);
     user.send("/help");
     expect((await user.nextReply()).text).toContain("So funktioniert"); // still up
@@ -274,4 +326,3 @@ describe("bad input", () => {
 async function expectNoConversationState(chatId: number): Promise<void> {
   await waitFor(async () => (await db.conversationState.count({ where: { key: String(chatId) } })) === 0);
 }
-

@@ -40,14 +40,34 @@ async function addActivity(telegramId: number, activity: Activity): Promise<void
     data: { courseId: course.id, startsAt: new Date("2026-11-23T08:00:00Z"), endsAt: new Date("2026-11-23T11:00:00Z") },
   });
   const enrollment = await db.enrollment.create({
-    data: { courseId: course.id, personId: person.id, status: "active", fullName: activity.fullName, phone: activity.phone, germanLevel: "A1" },
+    data: {
+      courseId: course.id,
+      personId: person.id,
+      status: "active",
+      fullName: activity.fullName,
+      phone: activity.phone,
+      germanLevel: "A1",
+    },
   });
   await db.attendance.create({ data: { sessionId: session.id, enrollmentId: enrollment.id, status: "present" } });
   await db.sponsorshipRequest.create({
-    data: { personId: person.id, areas: '["authorities"]', languages: '["ru"]', district: activity.district, note: activity.note, childrenAges: "4, 9" },
+    data: {
+      personId: person.id,
+      areas: '["authorities"]',
+      languages: '["ru"]',
+      district: activity.district,
+      note: activity.note,
+      childrenAges: "4, 9",
+    },
   });
   await db.reminder.create({
-    data: { kind: "course_session_evening", dedupeKey: `test:${person.id}`, personId: person.id, dueAt: new Date("2026-11-22T17:00:00Z"), sessionId: session.id },
+    data: {
+      kind: "course_session_evening",
+      dedupeKey: `test:${person.id}`,
+      personId: person.id,
+      dueAt: new Date("2026-11-22T17:00:00Z"),
+      sessionId: session.id,
+    },
   });
 }
 
@@ -61,15 +81,32 @@ async function wholeDatabaseAsText(): Promise<string> {
 
 describe("/mydata", () => {
   it("sends a JSON document with everything stored about the person", async () => {
-    const user = fake.user({ id: 7101, firstName: "Wiktor", lastName: "Petrow", username: "wiktor_p", languageCode: "ru" });
+    const user = fake.user({
+      id: 7101,
+      firstName: "Wiktor",
+      lastName: "Petrow",
+      username: "wiktor_p",
+      languageCode: "ru",
+    });
     await onboard(user);
-    await addActivity(user.id, { fullName: "Wiktor Petrow", phone: "+49 5406 123456", note: "Wir brauchen Hilfe mit dem Jobcenter", district: "Icker" });
+    await addActivity(user.id, {
+      fullName: "Wiktor Petrow",
+      phone: "+49 5406 123456",
+      note: "Wir brauchen Hilfe mit dem Jobcenter",
+      district: "Icker",
+    });
     user.send("/mydata");
     const reply = await user.nextReply();
     expect(reply.caption).toBe("Это все данные, которые бот сохранил о вас.");
     expect(reply.document?.filename).toBe("belm-my-data.json");
     const data = JSON.parse(reply.document?.bytes.toString("utf8") ?? "") as {
-      person: { telegramId: string; firstName: string; username: string; enrollments: { phone: string; attendance: unknown[] }[]; sponsorshipRequests: { note: string }[] };
+      person: {
+        telegramId: string;
+        firstName: string;
+        username: string;
+        enrollments: { phone: string; attendance: unknown[] }[];
+        sponsorshipRequests: { note: string }[];
+      };
     };
     expect(data.person).toMatchObject({ telegramId: "7101", firstName: "Wiktor", username: "wiktor_p" });
     expect(data.person.enrollments[0]).toMatchObject({ phone: "+49 5406 123456" });
@@ -85,7 +122,9 @@ describe("/mydata", () => {
     user.tap("📄 Meine Daten ansehen");
     const reply = await user.nextReply();
     expect(reply.caption).toBe("Das sind alle Daten, die der Bot über Sie gespeichert hat.");
-    expect(JSON.parse(reply.document?.bytes.toString("utf8") ?? "{}")).toMatchObject({ person: { firstName: "Greta" } });
+    expect(JSON.parse(reply.document?.bytes.toString("utf8") ?? "{}")).toMatchObject({
+      person: { firstName: "Greta" },
+    });
   });
 });
 
@@ -101,23 +140,46 @@ describe("/deleteme", () => {
   });
 
   it("erases every personal trace, keeps anonymous rows, and lets the person start afresh", async () => {
-    const user = fake.user({ id: 7104, firstName: "Bogdan", lastName: "Iwanowski", username: "bogdan_iw", languageCode: "ru" });
+    const user = fake.user({
+      id: 7104,
+      firstName: "Bogdan",
+      lastName: "Iwanowski",
+      username: "bogdan_iw",
+      languageCode: "ru",
+    });
     await onboard(user);
-    await addActivity(user.id, { fullName: "Bogdan Iwanowski", phone: "+49 5406 987654", note: "Hilfe bei der Wohnungssuche", district: "Vehrte" });
+    await addActivity(user.id, {
+      fullName: "Bogdan Iwanowski",
+      phone: "+49 5406 987654",
+      note: "Hilfe bei der Wohnungssuche",
+      district: "Vehrte",
+    });
     const before = await db.person.findUniqueOrThrow({ where: { telegramId: 7104n } });
     const eventAt = async (days: number) => {
       const startsAt = new Date(Date.now() + days * 86_400_000);
       return db.event.create({
-        data: { titleDe: "Elterncafé", titleRu: "Кафе", descriptionDe: "–", descriptionRu: "–", kind: "club", startsAt, endsAt: new Date(startsAt.getTime() + 7_200_000), place: "Familienzentrum" },
+        data: {
+          titleDe: "Elterncafé",
+          titleRu: "Кафе",
+          descriptionDe: "–",
+          descriptionRu: "–",
+          kind: "club",
+          startsAt,
+          endsAt: new Date(startsAt.getTime() + 7_200_000),
+          place: "Familienzentrum",
+        },
       });
     };
     const [past, ahead] = [await eventAt(-10), await eventAt(10)];
-    for (const event of [past, ahead]) await db.rsvp.create({ data: { eventId: event.id, personId: before.id, status: "going", partySize: 2 } });
+    for (const event of [past, ahead])
+      await db.rsvp.create({ data: { eventId: event.id, personId: before.id, status: "going", partySize: 2 } });
 
     user.send("/deleteme");
     const confirmation = await user.nextReply();
     expect(confirmation.text).toContain("записи на мероприятия, которые ещё не начались, будут отменены");
-    expect(confirmation.text).toContain("Записи на мероприятия, которые уже начались, и ваше посещение курсов сохранятся без имени");
+    expect(confirmation.text).toContain(
+      "Записи на мероприятия, которые уже начались, и ваше посещение курсов сохранятся без имени",
+    );
     user.tap("Да, удалить всё");
     expect((await user.nextReply()).text).toContain("Ваши данные удалены");
 
@@ -126,7 +188,14 @@ describe("/deleteme", () => {
       expect(dump.includes(trace), `"${trace}" is still stored`).toBe(false);
     }
     const shell = await db.person.findUniqueOrThrow({ where: { id: before.id } });
-    expect(shell).toMatchObject({ telegramId: null, chatId: null, firstName: null, lastName: null, username: null, consentAt: null });
+    expect(shell).toMatchObject({
+      telegramId: null,
+      chatId: null,
+      firstName: null,
+      lastName: null,
+      username: null,
+      consentAt: null,
+    });
     expect(shell.erasedAt).toBeInstanceOf(Date);
     // Anonymous rows stay so that attendance still counts; open sign-ups are withdrawn.
     const enrollments = await db.enrollment.findMany({ where: { personId: before.id }, include: { attendance: true } });
@@ -135,7 +204,13 @@ describe("/deleteme", () => {
     expect(enrollments[0]?.attendance).toHaveLength(1);
     expect(await db.reminder.count({ where: { personId: before.id } })).toBe(0);
     // The past event's sign-up stays as it was (its month's figures rest on it); the one ahead is cancelled.
-    expect(await db.rsvp.findMany({ where: { personId: before.id }, orderBy: { eventId: "asc" }, select: { eventId: true, status: true, partySize: true } })).toEqual([
+    expect(
+      await db.rsvp.findMany({
+        where: { personId: before.id },
+        orderBy: { eventId: "asc" },
+        select: { eventId: true, status: true, partySize: true },
+      }),
+    ).toEqual([
       { eventId: past.id, status: "going", partySize: 2 },
       { eventId: ahead.id, status: "cancelled", partySize: 2 },
     ]);
@@ -231,7 +306,9 @@ describe("/privacy", () => {
     await user.replies(2);
     user.tap("Nein, danke");
     const [, declined] = await user.replies(2);
-    expect(declined?.text).toContain("nur Ihre Telegram-ID gespeichert (eine Nummer für Ihr Telegram-Konto, nicht Ihre Telefonnummer), Ihre Sprache");
+    expect(declined?.text).toContain(
+      "nur Ihre Telegram-ID gespeichert (eine Nummer für Ihr Telegram-Konto, nicht Ihre Telefonnummer), Ihre Sprache",
+    );
     expect(declined?.text).not.toContain("Telegram-Nummer");
     expect(declined?.text).toContain("/privacy");
   });
@@ -243,8 +320,14 @@ describe("/privacy", () => {
     expect((await user.nextReply()).text).toContain("/privacy – Datenschutzhinweis");
 
     await publishCommands(running.bot);
-    expect(await running.bot.api.getMyCommands({ language_code: "de" })).toContainEqual({ command: "privacy", description: "Datenschutzhinweis" });
-    expect(await running.bot.api.getMyCommands({ language_code: "ru" })).toContainEqual({ command: "privacy", description: "Информация о защите данных" });
+    expect(await running.bot.api.getMyCommands({ language_code: "de" })).toContainEqual({
+      command: "privacy",
+      description: "Datenschutzhinweis",
+    });
+    expect(await running.bot.api.getMyCommands({ language_code: "ru" })).toContainEqual({
+      command: "privacy",
+      description: "Информация о защите данных",
+    });
 
     user.tap("⬅️ Zurück zum Menü");
     await user.nextReply();
@@ -258,7 +341,11 @@ describe("/privacy", () => {
 describe("/privacy with the office's own contacts", () => {
   it("names the configured controller, data-protection officer and retention period", async () => {
     const own = await startBotTestEnvironment({
-      privacy: { controllerName: "Samtgemeinde Muster, Integrationsbüro", controllerAddress: "Hauptstraße 1, 12345 Muster", dpoContact: "datenschutz@muster.example" },
+      privacy: {
+        controllerName: "Samtgemeinde Muster, Integrationsbüro",
+        controllerAddress: "Hauptstraße 1, 12345 Muster",
+        dpoContact: "datenschutz@muster.example",
+      },
       retentionMonths: 12,
     });
     try {

@@ -48,41 +48,60 @@ describe("replies are never held back", () => {
       expect((menu?.at ?? 0) - (thanks?.at ?? 0)).toBeLessThan(500);
     }));
 
-  it("a resident who writes during a broadcast is answered at once; the broadcast keeps to 30 a second, loses and repeats nobody", { timeout: 60_000 }, () =>
-    withBot({ bulk: { perSecond: 30 } }, async (running) => {
-      fake.setRateLimit({ perSecond: 30, retryAfter: 1 });
-      await residents(db, fake, 150, 50_000);
-      const manager = await db.person.create({ data: { roles: { create: { role: "manager" } } } });
-      await createBroadcast(db, { id: manager.id, roles: ["manager"] }, { audience: { kind: "everyone" }, textDe: "Straßenfest", texts: { ru: "Уличный праздник" } }, new Date());
-      // Telegram asks to slow down once in the middle: the whole broadcast pauses and goes on.
-      fake.failNext("sendMessage", { kind: "429", retryAfter: 1 }, { chatId: 50_060 });
-      const worker = createBroadcastWorker({ db, clock: () => new Date(), logger: running.logger }, running.bot.api);
-      const broadcasting = worker.runOnce();
+  it(
+    "a resident who writes during a broadcast is answered at once; the broadcast keeps to 30 a second, loses and repeats nobody",
+    { timeout: 60_000 },
+    () =>
+      withBot({ bulk: { perSecond: 30 } }, async (running) => {
+        fake.setRateLimit({ perSecond: 30, retryAfter: 1 });
+        await residents(db, fake, 150, 50_000);
+        const manager = await db.person.create({ data: { roles: { create: { role: "manager" } } } });
+        await createBroadcast(
+          db,
+          { id: manager.id, roles: ["manager"] },
+          { audience: { kind: "everyone" }, textDe: "Straßenfest", texts: { ru: "Уличный праздник" } },
+          new Date(),
+        );
+        // Telegram asks to slow down once in the middle: the whole broadcast pauses and goes on.
+        fake.failNext("sendMessage", { kind: "429", retryAfter: 1 }, { chatId: 50_060 });
+        const worker = createBroadcastWorker({ db, clock: () => new Date(), logger: running.logger }, running.bot.api);
+        const broadcasting = worker.runOnce();
 
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      const olga = newUser("ru", "Ольга");
-      const asked = Date.now();
-      olga.send("/help");
-      expect((await olga.nextReply()).text).toBe(ru.help.text);
-      const answeredAfter = Date.now() - asked;
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        const olga = newUser("ru", "Ольга");
+        const asked = Date.now();
+        olga.send("/help");
+        expect((await olga.nextReply()).text).toBe(ru.help.text);
+        const answeredAfter = Date.now() - asked;
 
-      const counts = await broadcasting;
-      expect(counts.failed).toBe(0);
-      const bulk = fake.calls.filter((call) => call.method === "sendMessage" && (call.params.text === "Straßenfest" || call.params.text === "Уличный праздник"));
-      const bulkStarted = bulk[0]?.at ?? 0;
-      const bulkEnded = bulk.at(-1)?.at ?? 0;
-      expect(answeredAfter).toBeLessThan(1000);
-      expect(asked + answeredAfter).toBeLessThan(bulkEnded); // answered while the broadcast was still going
-      const accepted = bulk.filter((call) => !call.error);
-      const perSecond = Math.max(...accepted.map((call) => accepted.filter((other) => other.at >= call.at && other.at < call.at + 1000).length));
-      expect(perSecond).toBeLessThanOrEqual(30);
-      expect(bulk.some((call) => call.error?.code === 429)).toBe(true);
-      expect(bulkEnded - bulkStarted).toBeGreaterThan(4000); // 151 messages at 30 a second
-      const perChat = acceptedPerChat(fake);
-      expect(Array.from({ length: 150 }, (_, index) => perChat.get(50_000 + index) ?? 0).filter((count) => count !== 1)).toEqual([]);
-      expect(errorLines(running)).toEqual([]);
-      fake.setRateLimit(null);
-    }));
+        const counts = await broadcasting;
+        expect(counts.failed).toBe(0);
+        const bulk = fake.calls.filter(
+          (call) =>
+            call.method === "sendMessage" &&
+            (call.params.text === "Straßenfest" || call.params.text === "Уличный праздник"),
+        );
+        const bulkStarted = bulk[0]?.at ?? 0;
+        const bulkEnded = bulk.at(-1)?.at ?? 0;
+        expect(answeredAfter).toBeLessThan(1000);
+        expect(asked + answeredAfter).toBeLessThan(bulkEnded); // answered while the broadcast was still going
+        const accepted = bulk.filter((call) => !call.error);
+        const perSecond = Math.max(
+          ...accepted.map(
+            (call) => accepted.filter((other) => other.at >= call.at && other.at < call.at + 1000).length,
+          ),
+        );
+        expect(perSecond).toBeLessThanOrEqual(30);
+        expect(bulk.some((call) => call.error?.code === 429)).toBe(true);
+        expect(bulkEnded - bulkStarted).toBeGreaterThan(4000); // 151 messages at 30 a second
+        const perChat = acceptedPerChat(fake);
+        expect(
+          Array.from({ length: 150 }, (_, index) => perChat.get(50_000 + index) ?? 0).filter((count) => count !== 1),
+        ).toEqual([]);
+        expect(errorLines(running)).toEqual([]);
+        fake.setRateLimit(null);
+      }),
+  );
 });
 
 describe("one person flooding the bot", () => {
@@ -133,7 +152,8 @@ describe("double taps, old buttons and blocked chats", () => {
       await olga.nextReply();
       fake.failNext("editMessageText", {
         kind: "400",
-        description: "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
+        description:
+          "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
       });
       const first = olga.tap("Русский");
       await olga.callbackAnswered(first);
@@ -141,7 +161,10 @@ describe("double taps, old buttons and blocked chats", () => {
 
       olga.send("/language");
       await olga.nextReply();
-      fake.failNext("answerCallbackQuery", { kind: "400", description: "Bad Request: query is too old and response timeout expired or query ID is invalid" });
+      fake.failNext("answerCallbackQuery", {
+        kind: "400",
+        description: "Bad Request: query is too old and response timeout expired or query ID is invalid",
+      });
       olga.tap("Deutsch");
       expect((await olga.nextReply()).text).toBe(de.language.changed);
       await olga.expectNoReply();
@@ -154,7 +177,9 @@ describe("double taps, old buttons and blocked chats", () => {
       await onboard(anna);
       fake.blockBot(anna.chatId);
       anna.send("/help");
-      await expect.poll(() => running.logs.some((line) => line.message === "person blocked the bot" && line.level === "info")).toBe(true);
+      await expect
+        .poll(() => running.logs.some((line) => line.message === "person blocked the bot" && line.level === "info"))
+        .toBe(true);
       const person = await db.person.findUniqueOrThrow({ where: { telegramId: BigInt(anna.id) } });
       expect(person.blockedAt).toBeInstanceOf(Date);
       expect(errorLines(running)).toEqual([]);

@@ -27,7 +27,13 @@ function job(jobs: Job[], name: string): Job {
 
 beforeAll(async () => {
   ({ fake, db, running } = await startBotTestEnvironment({ clock: () => now }));
-  const deps: BotDeps = { db, clock: () => now, logger: running.logger, timeZone: "Europe/Berlin", adminTelegramIds: [] };
+  const deps: BotDeps = {
+    db,
+    clock: () => now,
+    logger: running.logger,
+    timeZone: "Europe/Berlin",
+    adminTelegramIds: [],
+  };
   const jobs = createJobs(deps, running.bot.api);
   retentionJob = job(jobs, "retention");
   reminderJob = job(jobs, "reminders");
@@ -70,32 +76,49 @@ describe("activity", () => {
 
 describe("the notice before the automatic erasure", () => {
   it.each([
-    { language: "de", id: 8311, name: "Jürgen", since: "seit dem 20. November 2026", keep: "✅ Meine Daten behalten", kept: "Danke! Ihre Daten bleiben gespeichert. Wir fragen erst wieder, wenn Sie den Bot 24 Monate lang nicht nutzen." },
-    { language: "ru", id: 8312, name: "Людмила", since: "с 20 ноября 2026 г.", keep: "✅ Сохранить мои данные", kept: "Спасибо! Ваши данные остаются сохранёнными. Мы спросим снова, только если вы не будете пользоваться ботом 24 мес." },
-  ])("keeps the data of a person who taps the button ($language)", async ({ language, id, name, since, keep, kept }) => {
-    const started = new Date("2026-11-20T10:00:00Z");
-    now = started;
-    const user = fake.user({ id, firstName: name, languageCode: language });
-    await onboard(user);
+    {
+      language: "de",
+      id: 8311,
+      name: "Jürgen",
+      since: "seit dem 20. November 2026",
+      keep: "✅ Meine Daten behalten",
+      kept: "Danke! Ihre Daten bleiben gespeichert. Wir fragen erst wieder, wenn Sie den Bot 24 Monate lang nicht nutzen.",
+    },
+    {
+      language: "ru",
+      id: 8312,
+      name: "Людмила",
+      since: "с 20 ноября 2026 г.",
+      keep: "✅ Сохранить мои данные",
+      kept: "Спасибо! Ваши данные остаются сохранёнными. Мы спросим снова, только если вы не будете пользоваться ботом 24 мес.",
+    },
+  ])(
+    "keeps the data of a person who taps the button ($language)",
+    async ({ language, id, name, since, keep, kept }) => {
+      const started = new Date("2026-11-20T10:00:00Z");
+      now = started;
+      const user = fake.user({ id, firstName: name, languageCode: language });
+      await onboard(user);
 
-    now = noticeDayFor(started);
-    await runJobs();
-    const notice = await user.nextReply();
-    expect(notice.text).toContain(since);
-    expect(notice.buttons.flat().map((button) => button.text)).toEqual([keep]);
+      now = noticeDayFor(started);
+      await runJobs();
+      const notice = await user.nextReply();
+      expect(notice.text).toContain(since);
+      expect(notice.buttons.flat().map((button) => button.text)).toEqual([keep]);
 
-    now = new Date(now.getTime() + 2 * DAY);
-    user.tap(keep);
-    const answer = await user.nextReply();
-    expect(answer).toMatchObject({ edited: true, text: kept, buttons: [] });
-    expect(await lastActiveOf(user)).toEqual(now);
+      now = new Date(now.getTime() + 2 * DAY);
+      user.tap(keep);
+      const answer = await user.nextReply();
+      expect(answer).toMatchObject({ edited: true, text: kept, buttons: [] });
+      expect(await lastActiveOf(user)).toEqual(now);
 
-    // Past the day the erasure would have come: nothing is erased and nothing else is sent.
-    now = new Date(now.getTime() + 40 * DAY);
-    await runJobs();
-    await user.expectNoReply(200);
-    expect((await db.person.findUniqueOrThrow({ where: { telegramId: BigInt(id) } })).firstName).toBe(name);
-  });
+      // Past the day the erasure would have come: nothing is erased and nothing else is sent.
+      now = new Date(now.getTime() + 40 * DAY);
+      await runJobs();
+      await user.expectNoReply(200);
+      expect((await db.person.findUniqueOrThrow({ where: { telegramId: BigInt(id) } })).firstName).toBe(name);
+    },
+  );
 
   it("erases a person who did not answer, and the old button then says so", async () => {
     const started = new Date("2026-11-20T10:00:00Z");
@@ -111,10 +134,16 @@ describe("the notice before the automatic erasure", () => {
     now = new Date(now.getTime() + 30 * DAY);
     await runJobs();
     await user.expectNoReply(200);
-    expect(await db.person.findUniqueOrThrow({ where: { id: person.id } })).toMatchObject({ telegramId: null, firstName: null });
+    expect(await db.person.findUniqueOrThrow({ where: { id: person.id } })).toMatchObject({
+      telegramId: null,
+      firstName: null,
+    });
 
     const press = user.tapOn(notice.messageId, "✅ Meine Daten behalten");
-    expect(await user.callbackAnswered(press)).toMatchObject({ text: "Ihre Daten sind bereits gelöscht. Mit /start können Sie neu beginnen.", show_alert: true });
+    expect(await user.callbackAnswered(press)).toMatchObject({
+      text: "Ihre Daten sind bereits gelöscht. Mit /start können Sie neu beginnen.",
+      show_alert: true,
+    });
     expect((await db.person.findUniqueOrThrow({ where: { telegramId: 8313n } })).consentAt).toBeNull();
   });
 });

@@ -32,7 +32,13 @@ beforeAll(async () => {
 });
 afterAll(() => stopBotTestEnvironment({ fake, db, running }));
 
-const runReminders = () => runReminderJob({ db, timeZone: BERLIN, logger: running.logger }, (chatId, text, options) => running.bot.api.sendMessage(chatId, text, options as Parameters<typeof running.bot.api.sendMessage>[2]), now);
+const runReminders = () =>
+  runReminderJob(
+    { db, timeZone: BERLIN, logger: running.logger },
+    (chatId, text, options) =>
+      running.bot.api.sendMessage(chatId, text, options as Parameters<typeof running.bot.api.sendMessage>[2]),
+    now,
+  );
 const personOf = (user: TelegramUser) => db.person.findUniqueOrThrow({ where: { telegramId: BigInt(user.id) } });
 const managerActor = async () => ({ id: (await personOf(petra)).id, roles: ["manager" as const] });
 const skipManagers = () => [petra, irina].forEach((manager) => manager.skipReplies());
@@ -62,7 +68,11 @@ async function matched(sponsorUser: TelegramUser, familyUser: TelegramUser) {
 describe("districts: stored when people give them, offered with counts for announcements", () => {
   it("a volunteer is asked once where they live; the district audience lists the districts people have, with counts, in German and Russian", async () => {
     // Two families in Vehrte and one in Belm gave their district with their request.
-    for (const [name, chatId, district] of [["Familie Vehrte 1", 8601, "vehrte"], ["Familie Vehrte 2", 8602, "vehrte"], ["Familie Belm", 8603, "belm"]] as const) {
+    for (const [name, chatId, district] of [
+      ["Familie Vehrte 1", 8601, "vehrte"],
+      ["Familie Vehrte 2", 8602, "vehrte"],
+      ["Familie Belm", 8603, "belm"],
+    ] as const) {
       const person = await makePerson(db, { name, chatId });
       await familyRequest(db, name, { personId: person.id, district });
     }
@@ -74,10 +84,20 @@ describe("districts: stored when people give them, offered with counts for annou
     bernd.tap("🙋 Patin oder Pate werden");
     await bernd.nextReply();
     expect(await choose(bernd, ["Deutsch"], "Fertig ➡️")).toContain("Wobei");
-    expect(await choose(bernd, ["Behörden und Formulare"], "Fertig ➡️")).toContain("In welchen Ortsteilen können Sie helfen?");
+    expect(await choose(bernd, ["Behörden und Formulare"], "Fertig ➡️")).toContain(
+      "In welchen Ortsteilen können Sie helfen?",
+    );
     const home = await choose(bernd, ["Belm", "Powe"], "Fertig ➡️");
-    expect(home).toBe("In welchem Ortsteil wohnen Sie? Dann erreichen Sie auch Nachrichten des Quartiersmanagements für Ihren Ortsteil.");
-    expect(fake.messagesIn(bernd.chatId).at(-1)?.buttons.flat().map((button) => button.text)).toEqual(["Belm", "Vehrte", "Icker", "Powe", "Haltern", "Nicht in Belm / keine Angabe", "✖️ Abbrechen"]);
+    expect(home).toBe(
+      "In welchem Ortsteil wohnen Sie? Dann erreichen Sie auch Nachrichten des Quartiersmanagements für Ihren Ortsteil.",
+    );
+    expect(
+      fake
+        .messagesIn(bernd.chatId)
+        .at(-1)
+        ?.buttons.flat()
+        .map((button) => button.text),
+    ).toEqual(["Belm", "Vehrte", "Icker", "Powe", "Haltern", "Nicht in Belm / keine Angabe", "✖️ Abbrechen"]);
     bernd.tap("Icker");
     await bernd.nextReply();
     expect(await choose(bernd, ["abends"], "Fertig ➡️")).toContain("Wie viele Familien");
@@ -93,7 +113,13 @@ describe("districts: stored when people give them, offered with counts for annou
     expect((await personOf(bernd)).district).toBe("icker");
 
     // Editing the profile later does not ask again.
-    await decideSponsor(db, OFFICE, (await db.sponsorProfile.findFirstOrThrow({ where: { personId: (await personOf(bernd)).id } })).id, "approve", now);
+    await decideSponsor(
+      db,
+      OFFICE,
+      (await db.sponsorProfile.findFirstOrThrow({ where: { personId: (await personOf(bernd)).id } })).id,
+      "approve",
+      now,
+    );
     bernd.skipReplies();
     bernd.send("/sponsorship");
     await bernd.nextReply();
@@ -111,7 +137,12 @@ describe("districts: stored when people give them, offered with counts for annou
     petra.tap("🏘 Nach Ortsteil");
     const options = await petra.nextReply();
     expect(options.text).toBe("Welcher Ortsteil?");
-    expect(options.buttons.flat().map((button) => button.text).slice(0, 3)).toEqual(["Belm (1)", "Icker (1)", "Vehrte (2)"]);
+    expect(
+      options.buttons
+        .flat()
+        .map((button) => button.text)
+        .slice(0, 3),
+    ).toEqual(["Belm (1)", "Icker (1)", "Vehrte (2)"]);
     petra.tap("Vehrte (2)");
     expect((await petra.nextReply()).text).toMatch(/^Diese Ankündigung erreicht 2 Personen\. Nicht erreicht werden: 0/);
     petra.send("/cancel");
@@ -121,7 +152,12 @@ describe("districts: stored when people give them, offered with counts for annou
     await irina.nextReply();
     irina.tap("🏘 По части общины");
     const russian = await irina.nextReply();
-    expect(russian.buttons.flat().map((button) => button.text).slice(0, 3)).toEqual(["Бельм (1)", "Иккер (1)", "Ферте (2)"]);
+    expect(
+      russian.buttons
+        .flat()
+        .map((button) => button.text)
+        .slice(0, 3),
+    ).toEqual(["Бельм (1)", "Иккер (1)", "Ферте (2)"]);
     irina.tap("Иккер (1)");
     expect((await irina.nextReply()).text).toMatch(/^Это объявление получит 1 человек\./);
     irina.send("/cancel");
@@ -220,7 +256,13 @@ describe("an offer nobody answers", () => {
     for (const user of [hanna, oleg]) {
       await onboard(user);
       const sponsor = await makeSponsor(db, { name: user.firstName, personId: (await personOf(user)).id });
-      const proposed = await proposeSponsor(db, await managerActor(), await familyRequest(db, `Familie für ${user.firstName}`), sponsor.profileId, now);
+      const proposed = await proposeSponsor(
+        db,
+        await managerActor(),
+        await familyRequest(db, `Familie für ${user.firstName}`),
+        sponsor.profileId,
+        now,
+      );
       if (proposed.outcome !== "proposed") throw new Error(proposed.outcome);
       offers.push(proposed.sponsorshipId);
     }
@@ -234,7 +276,10 @@ describe("an offer nobody answers", () => {
       "⏰ Вы 72 часа не ответили на заявку о наставничестве, поэтому она больше не действует. Ничего страшного: бюро Quartiersmanagement спросит кого-нибудь другого.",
     );
     const toManager = await petra.replies(2);
-    expect(toManager.map((reply) => reply.text)).toEqual([expect.stringContaining("kam 72 Stunden lang keine Antwort"), expect.stringContaining("kam 72 Stunden lang keine Antwort")]);
+    expect(toManager.map((reply) => reply.text)).toEqual([
+      expect.stringContaining("kam 72 Stunden lang keine Antwort"),
+      expect.stringContaining("kam 72 Stunden lang keine Antwort"),
+    ]);
     expect(await db.sponsorship.count({ where: { id: { in: offers }, status: "expired" } })).toBe(2);
     // Accepting afterwards is refused.
     const late = hanna.tapData(`sp_offer:accept:${offers[0]}`);
@@ -258,8 +303,12 @@ describe("a family's request back in the queue", () => {
     await lena.nextReply();
 
     const notice = await petra.nextReply();
-    expect(notice.text).toBe(`🔁 Anfrage #${requestId} ist wieder in der Warteschlange: Die Patin oder der Pate ist ausgeschieden. Bitte wählen Sie eine neue Patin oder einen neuen Paten.`);
-    expect((await irina.nextReply()).text).toBe(`🔁 Заявка #${requestId} снова в очереди: наставник выбыл. Пожалуйста, выберите нового наставника.`);
+    expect(notice.text).toBe(
+      `🔁 Anfrage #${requestId} ist wieder in der Warteschlange: Die Patin oder der Pate ist ausgeschieden. Bitte wählen Sie eine neue Patin oder einen neuen Paten.`,
+    );
+    expect((await irina.nextReply()).text).toBe(
+      `🔁 Заявка #${requestId} снова в очереди: наставник выбыл. Пожалуйста, выберите нового наставника.`,
+    );
 
     now = new Date(now.getTime() + 50 * HOUR);
     petra.tap("Vorschläge zeigen");

@@ -24,7 +24,13 @@ beforeAll(async () => {
 });
 afterAll(() => stopBotTestEnvironment({ fake, db, running }));
 
-const runReminders = () => runReminderJob({ db, timeZone: BERLIN, logger: running.logger }, (chatId, text, options) => running.bot.api.sendMessage(chatId, text, options as Parameters<typeof running.bot.api.sendMessage>[2]), now);
+const runReminders = () =>
+  runReminderJob(
+    { db, timeZone: BERLIN, logger: running.logger },
+    (chatId, text, options) =>
+      running.bot.api.sendMessage(chatId, text, options as Parameters<typeof running.bot.api.sendMessage>[2]),
+    now,
+  );
 
 /** Taps the options of a multi-select question (each press edits the buttons), then "done". */
 async function choose(user: TelegramUser, labels: readonly string[], done: string): Promise<string | undefined> {
@@ -66,7 +72,9 @@ describe("a sponsorship from sign-up to its end, in German and Russian", () => {
     anna.tap("2");
     expect((await anna.nextReply()).text).toContain("etwas über sich");
     anna.tap("Überspringen");
-    expect((await anna.nextReply()).text).toContain("Darf die Familie nach der Vermittlung Ihre Telefonnummer bekommen?");
+    expect((await anna.nextReply()).text).toContain(
+      "Darf die Familie nach der Vermittlung Ihre Telefonnummer bekommen?",
+    );
     anna.tap("Nein, nur über Telegram");
     const summary = await anna.nextReply();
     expect(summary.text).toContain("🗣 Sprachen: Deutsch, Russisch");
@@ -75,13 +83,17 @@ describe("a sponsorship from sign-up to its end, in German and Russian", () => {
     await anna.nextReply();
     expect((await anna.nextReply()).text).toContain("Das Quartiersmanagement prüft Ihre Angaben");
 
-    expect((await boss.nextReply()).text).toContain("Eine neue Person möchte Patin oder Pate werden.\nSprachen: Deutsch, Russisch");
+    expect((await boss.nextReply()).text).toContain(
+      "Eine neue Person möchte Patin oder Pate werden.\nSprachen: Deutsch, Russisch",
+    );
     boss.tap("🙋 Neue Ehrenamtliche");
     expect((await boss.nextReply()).text).toContain("🙋 Anna Schmidt");
     boss.tap("✅ Anna Schmidt freigeben");
     expect((await boss.nextReply()).text).toBe("Freigegeben.");
     expect((await anna.nextReply()).text).toContain("Sie sind als Patin oder Pate freigegeben");
-    expect((await db.sponsorProfile.findFirstOrThrow({ where: { personId: (await personOf(anna)).id } })).status).toBe("active");
+    expect((await db.sponsorProfile.findFirstOrThrow({ where: { personId: (await personOf(anna)).id } })).status).toBe(
+      "active",
+    );
   });
 
   it("a Russian-speaking family asks, the manager sees ranked suggestions, a decline and an accept", async () => {
@@ -89,14 +101,30 @@ describe("a sponsorship from sign-up to its end, in German and Russian", () => {
     // Anna: Russian, but Belm → third. Hans: German only; Paula: paused → never suggested.
     const sergej = fake.user({ id: 8003, firstName: "Сергей", lastName: "Буш", languageCode: "ru" });
     await onboard(sergej);
-    await makeSponsor(db, { name: "Sergej", personId: (await personOf(sergej)).id, languages: ["ru"], districts: ["vehrte"] });
+    await makeSponsor(db, {
+      name: "Sergej",
+      personId: (await personOf(sergej)).id,
+      languages: ["ru"],
+      districts: ["vehrte"],
+    });
     const maria = await makeSponsor(db, { name: "Maria", languages: ["ru"], districts: ["vehrte"] });
     const manager = { id: (await personOf(boss)).id, roles: ["manager" as const] };
     const busy = await proposeSponsor(db, manager, await familyRequest(db, "Erste Familie"), maria.profileId, now);
     if (busy.outcome !== "proposed") throw new Error(busy.outcome);
     await answerOffer(db, maria.personId, busy.sponsorshipId, "accept", now);
-    await makeSponsor(db, { name: "Hans", languages: ["de"], districts: ["vehrte"], areas: ["authorities", "homework"] });
-    const paula = await makeSponsor(db, { name: "Paula", languages: ["ru"], districts: ["vehrte"], areas: ["authorities", "homework"], maxFamilies: 5 });
+    await makeSponsor(db, {
+      name: "Hans",
+      languages: ["de"],
+      districts: ["vehrte"],
+      areas: ["authorities", "homework"],
+    });
+    const paula = await makeSponsor(db, {
+      name: "Paula",
+      languages: ["ru"],
+      districts: ["vehrte"],
+      areas: ["authorities", "homework"],
+      maxFamilies: 5,
+    });
     await db.sponsorProfile.update({ where: { id: paula.profileId }, data: { status: "paused" } });
 
     olga = fake.user({ id: 8004, firstName: "Ольга", lastName: "Миллер", username: "olga_m", languageCode: "ru" });
@@ -153,21 +181,28 @@ describe("a sponsorship from sign-up to its end, in German and Russian", () => {
     );
     sergej.tap("Нет, в этот раз нет");
     expect((await sergej.nextReply()).text).toBe("Хорошо, спасибо за ответ.");
-    expect((await boss.nextReply()).text).toBe(`Das Angebot für Anfrage #${request.id} wurde abgelehnt. Bitte wählen Sie eine andere Person.`);
+    expect((await boss.nextReply()).text).toBe(
+      `Das Angebot für Anfrage #${request.id} wurde abgelehnt. Bitte wählen Sie eine andere Person.`,
+    );
 
     boss.tap("Vorschläge zeigen");
     await boss.nextReply();
     boss.tap(/^Anna Schmidt/);
     await boss.nextReply();
-    expect((await anna.nextReply()).text).toContain("Hilfe bei: Behörden und Formulare, Hausaufgaben\nOrtsteil: Vehrte\nSprachen: Russisch");
+    expect((await anna.nextReply()).text).toContain(
+      "Hilfe bei: Behörden und Formulare, Hausaufgaben\nOrtsteil: Vehrte\nSprachen: Russisch",
+    );
     // Privacy: before accepting, nothing personal about the family reached either sponsor.
     for (const text of [...textsIn(anna), ...textsIn(sergej)]) {
-      for (const secret of ["Ольга", "Миллер", "olga_m", "0170", "5, 9", "4 Person"]) expect(text).not.toContain(secret);
+      for (const secret of ["Ольга", "Миллер", "olga_m", "0170", "5, 9", "4 Person"])
+        expect(text).not.toContain(secret);
     }
 
     anna.tap("✅ Ja, ich übernehme");
     expect((await anna.nextReply()).text).toBe("✅ Danke, dass Sie die Patenschaft übernehmen!");
-    expect((await olga.nextReply()).text).toBe("🤝 Хорошая новость: Anna будет вашим наставником!\nКак связаться:\nTelegram: @anna_hilft");
+    expect((await olga.nextReply()).text).toBe(
+      "🤝 Хорошая новость: Anna будет вашим наставником!\nКак связаться:\nTelegram: @anna_hilft",
+    );
     expect((await anna.nextReply()).text).toBe(
       "🤝 Danke! Sie begleiten jetzt die Familie von Ольга.\nSo erreichen Sie sie:\nTelegram: @olga_m\nTelefon: 0170 5555555\n👨‍👩‍👧 4 Personen in der Familie\n🧒 Alter der Kinder: 5, 9\n🕒 Zeiten: abends",
     );
@@ -175,7 +210,9 @@ describe("a sponsorship from sign-up to its end, in German and Russian", () => {
   });
 
   it("asks the sponsor how it goes two weeks after the start; 'ended' closes the sponsorship", async () => {
-    const sponsorship = await db.sponsorship.findFirstOrThrow({ where: { status: "active", sponsor: { personId: (await personOf(anna)).id } } });
+    const sponsorship = await db.sponsorship.findFirstOrThrow({
+      where: { status: "active", sponsor: { personId: (await personOf(anna)).id } },
+    });
     const due = checkinDueAt(sponsorship.startedAt ?? now, 0, BERLIN);
     expect(due.toISOString()).toBe("2026-12-09T09:00:00.000Z");
     now = new Date(due.getTime() - 60_000);
@@ -187,7 +224,9 @@ describe("a sponsorship from sign-up to its end, in German and Russian", () => {
     expect(checkin.text).toBe("🤝 Wie läuft Ihre Patenschaft?");
     anna.tap("🏁 Die Patenschaft ist beendet");
     expect((await anna.nextReply()).text).toContain("Die Patenschaft ist jetzt beendet.");
-    expect((await olga.nextReply()).text).toBe("ℹ️ Наставничество, в котором вы участвовали, завершено. Если есть вопросы, бюро Quartiersmanagement с радостью поможет.");
+    expect((await olga.nextReply()).text).toBe(
+      "ℹ️ Наставничество, в котором вы участвовали, завершено. Если есть вопросы, бюро Quartiersmanagement с радостью поможет.",
+    );
     const ended = await db.sponsorship.findUniqueOrThrow({ where: { id: sponsorship.id }, include: { request: true } });
     expect([ended.status, ended.endReason, ended.request.status]).toEqual(["ended", "ended_by_sponsor", "closed"]);
     // The next month's check-in is not planned for an ended sponsorship.
@@ -221,8 +260,12 @@ describe("withdrawal, erasure and forged buttons", () => {
     await family.nextReply();
     family.tap("Да, точно");
     expect((await family.nextReply()).text).toBe("Ваша заявка отозвана.");
-    expect((await sponsor.nextReply()).text).toBe("ℹ️ Eine Patenschaft, an der Sie beteiligt waren, ist beendet. Bei Fragen hilft Ihnen das Quartiersmanagement gern.");
-    expect((await db.sponsorship.findUniqueOrThrow({ where: { id: sponsorshipId } })).endReason).toBe("family_withdrew");
+    expect((await sponsor.nextReply()).text).toBe(
+      "ℹ️ Eine Patenschaft, an der Sie beteiligt waren, ist beendet. Bei Fragen hilft Ihnen das Quartiersmanagement gern.",
+    );
+    expect((await db.sponsorship.findUniqueOrThrow({ where: { id: sponsorshipId } })).endReason).toBe(
+      "family_withdrew",
+    );
   });
 
   it("the sponsor withdraws: the family is told and its request goes back into the queue", async () => {
@@ -248,20 +291,30 @@ describe("withdrawal, erasure and forged buttons", () => {
     family.tap(/^Да/);
     await family.nextReply();
     expect((await sponsor.nextReply()).text).toContain("Eine Patenschaft, an der Sie beteiligt waren, ist beendet.");
-    expect((await db.sponsorship.findUniqueOrThrow({ where: { id: first.sponsorshipId } })).endReason).toBe("data_erased");
+    expect((await db.sponsorship.findUniqueOrThrow({ where: { id: first.sponsorshipId } })).endReason).toBe(
+      "data_erased",
+    );
 
     const other = fake.user({ id: 8107, firstName: "Дина", languageCode: "ru" });
     await onboard(other);
     const requestId = await familyRequest(db, other.firstName, { personId: (await personOf(other)).id });
     const profile = await db.sponsorProfile.findFirstOrThrow({ where: { personId: (await personOf(sponsor)).id } });
-    const proposed = await proposeSponsor(db, { id: (await personOf(boss)).id, roles: ["manager"] }, requestId, profile.id, now);
+    const proposed = await proposeSponsor(
+      db,
+      { id: (await personOf(boss)).id, roles: ["manager"] },
+      requestId,
+      profile.id,
+      now,
+    );
     if (proposed.outcome !== "proposed") throw new Error(proposed.outcome);
     await answerOffer(db, profile.personId, proposed.sponsorshipId, "accept", now);
     sponsor.send("/deleteme");
     await sponsor.nextReply();
     sponsor.tap(/^Ja/);
     await sponsor.nextReply();
-    expect((await other.nextReply()).text).toBe("ℹ️ Наставничество, в котором вы участвовали, завершено. Если есть вопросы, бюро Quartiersmanagement с радостью поможет.");
+    expect((await other.nextReply()).text).toBe(
+      "ℹ️ Наставничество, в котором вы участвовали, завершено. Если есть вопросы, бюро Quartiersmanagement с радостью поможет.",
+    );
     expect((await db.sponsorshipRequest.findUniqueOrThrow({ where: { id: requestId } })).status).toBe("open");
   });
 
@@ -275,7 +328,9 @@ describe("withdrawal, erasure and forged buttons", () => {
     expect((await sponsor.nextReply()).text).toBe("🤝 Wie läuft Ihre Patenschaft?");
     sponsor.tap("🆘 Wir brauchen Hilfe");
     expect((await sponsor.nextReply()).text).toContain("meldet sich bei Ihnen");
-    expect((await boss.nextReply()).text).toBe(`🆘 Eine Patin oder ein Pate braucht Unterstützung bei der Patenschaft zu Anfrage #${requestId}.`);
+    expect((await boss.nextReply()).text).toBe(
+      `🆘 Eine Patin oder ein Pate braucht Unterstützung bei der Patenschaft zu Anfrage #${requestId}.`,
+    );
     expect((await db.sponsorship.findUniqueOrThrow({ where: { id: sponsorshipId } })).status).toBe("active");
     await family.expectNoReply(200);
   });
@@ -286,7 +341,12 @@ describe("withdrawal, erasure and forged buttons", () => {
     const sponsor = await makeSponsor(db, { name: "Frei", languages: ["ru"] });
     const requestId = await familyRequest(db, "Wartende Familie");
     const before = await db.sponsorship.count();
-    for (const data of ["spm:requests:0", `spm:request:${requestId}`, `spm_pick:${requestId}:${sponsor.profileId}`, `spm:approve:${sponsor.profileId}`]) {
+    for (const data of [
+      "spm:requests:0",
+      `spm:request:${requestId}`,
+      `spm_pick:${requestId}:${sponsor.profileId}`,
+      `spm:approve:${sponsor.profileId}`,
+    ]) {
       const query = eve.tapData(data);
       expect((await eve.callbackAnswered(query)).text).toBe("Das dürfen nur Mitarbeitende des Quartiersmanagements.");
     }
@@ -294,6 +354,8 @@ describe("withdrawal, erasure and forged buttons", () => {
     expect((await eve.nextReply()).buttons.flat().map((button) => button.text)).not.toContain("🗂 Anfragen");
     expect(await db.sponsorship.count()).toBe(before);
     const resident = { id: (await personOf(eve)).id, roles: [] };
-    await expect(proposeSponsor(db, resident, requestId, sponsor.profileId, now)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(proposeSponsor(db, resident, requestId, sponsor.profileId, now)).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
   });
 });

@@ -23,7 +23,12 @@ interface Finished {
 }
 
 function launch(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }) {
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -43,46 +48,61 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 describe("npm start", () => {
-  it("builds, applies migrations to a new database, answers /start and stops gracefully", { timeout: 120_000 }, async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "belm-start-"));
-    const databaseUrl = `file:${join(dataDir, "nested", "belm.db")}`;
-    const run = launch("npm", ["start"], {
-      cwd: PROJECT,
-      env: cleanEnv({ BOT_TOKEN: fake.token, BOT_API_ROOT: fake.apiRoot, DATABASE_URL: databaseUrl, DEMO_DATA: "true" }),
-    });
-    try {
-      const user = fake.user({ id: 9101, firstName: "Erika", languageCode: "de" });
-      const deadline = Date.now() + 90_000;
-      while (!run.output().includes("bot started")) {
-        if (Date.now() > deadline) throw new Error(`the bot did not start:\n${run.output()}`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
+  it(
+    "builds, applies migrations to a new database, answers /start and stops gracefully",
+    { timeout: 120_000 },
+    async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), "belm-start-"));
+      const databaseUrl = `file:${join(dataDir, "nested", "belm.db")}`;
+      const run = launch("npm", ["start"], {
+        cwd: PROJECT,
+        env: cleanEnv({
+          BOT_TOKEN: fake.token,
+          BOT_API_ROOT: fake.apiRoot,
+          DATABASE_URL: databaseUrl,
+          DEMO_DATA: "true",
+        }),
+      });
+      try {
+        const user = fake.user({ id: 9101, firstName: "Erika", languageCode: "de" });
+        const deadline = Date.now() + 90_000;
+        while (!run.output().includes("bot started")) {
+          if (Date.now() > deadline) throw new Error(`the bot did not start:\n${run.output()}`);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        user.send("/start");
+        expect((await user.nextReply({ timeoutMs: 15_000 })).text).toContain(
+          "Willkommen beim Quartiersmanagement Belm",
+        );
+      } finally {
+        signalGroup(run.child, "SIGTERM");
       }
-      user.send("/start");
-      expect((await user.nextReply({ timeoutMs: 15_000 })).text).toContain("Willkommen beim Quartiersmanagement Belm");
-    } finally {
-      signalGroup(run.child, "SIGTERM");
-    }
-    // npm itself may end by the signal; the bot's own graceful stop is what its log shows.
-    const { output } = await run.finished;
-    expect(output).toContain('"message":"stopping","signal":"SIGTERM"');
-    expect(output).toContain("bot stopped");
-    expect(output).not.toContain("error while stopping");
+      // npm itself may end by the signal; the bot's own graceful stop is what its log shows.
+      const { output } = await run.finished;
+      expect(output).toContain('"message":"stopping","signal":"SIGTERM"');
+      expect(output).toContain("bot stopped");
+      expect(output).not.toContain("error while stopping");
 
-    const db = createDb(databaseUrl);
-    expect(await db.course.count()).toBeGreaterThan(0); // demo data was filled
-    expect(await db.person.count({ where: { telegramId: 9101n } })).toBe(1);
-    await db.$disconnect();
-  });
+      const db = createDb(databaseUrl);
+      expect(await db.course.count()).toBeGreaterThan(0); // demo data was filled
+      expect(await db.person.count({ where: { telegramId: 9101n } })).toBe(1);
+      await db.$disconnect();
+    },
+  );
 });
 
 describe("a bad .env", () => {
   it("stops the start with one clear line per problem", { timeout: 60_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "belm-env-"));
     writeFileSync(join(dir, ".env"), "BOT_API_ROOT=not a url\nADMIN_TELEGRAM_IDS=12,abc\nMODE=webhook\n");
-    const run = launch(process.execPath, [join(PROJECT, "node_modules/tsx/dist/cli.mjs"), join(PROJECT, "src/main.ts")], {
-      cwd: dir,
-      env: cleanEnv({}),
-    });
+    const run = launch(
+      process.execPath,
+      [join(PROJECT, "node_modules/tsx/dist/cli.mjs"), join(PROJECT, "src/main.ts")],
+      {
+        cwd: dir,
+        env: cleanEnv({}),
+      },
+    );
     const { code, output } = await run.finished;
     expect(code).toBe(1);
     expect(output).toContain("BOT_TOKEN is required");

@@ -19,14 +19,23 @@ beforeAll(async () => {
 afterAll(() => stopBotTestEnvironment({ fake, db, running }));
 
 async function rolesOf(telegramId: number): Promise<string[]> {
-  const person = await db.person.findUniqueOrThrow({ where: { telegramId: BigInt(telegramId) }, include: { roles: true } });
+  const person = await db.person.findUniqueOrThrow({
+    where: { telegramId: BigInt(telegramId) },
+    include: { roles: true },
+  });
   return person.roles.map((grant) => grant.role);
 }
 
 describe("/team", () => {
   it("a manager makes a Russian-speaking resident an instructor, who is told and sees their courses", async () => {
     boss = fake.user({ id: MANAGER_ID, firstName: "Petra", lastName: "Quartier", languageCode: "de" });
-    const natalia = fake.user({ id: 7002, firstName: "Наталья", lastName: "Беккер", username: "natalia_b", languageCode: "ru" });
+    const natalia = fake.user({
+      id: 7002,
+      firstName: "Наталья",
+      lastName: "Беккер",
+      username: "natalia_b",
+      languageCode: "ru",
+    });
     await onboard(boss);
     await onboard(natalia);
 
@@ -45,7 +54,9 @@ describe("/team", () => {
     boss.tap("✅ Ja, Rolle vergeben");
     await boss.nextReply();
     expect((await boss.nextReply()).text).toBe("Erledigt: Наталья Беккер hat jetzt die Rolle „Kursleitung“.");
-    expect((await natalia.nextReply()).text).toBe("Теперь вы преподаватель в боте. В /managecourses вы увидите свои курсы.");
+    expect((await natalia.nextReply()).text).toBe(
+      "Теперь вы преподаватель в боте. В /managecourses вы увидите свои курсы.",
+    );
     expect(await rolesOf(7002)).toEqual(["instructor"]);
 
     natalia.send("/managecourses");

@@ -24,7 +24,10 @@ beforeAll(async () => {
     WEBHOOK_SECRET: SECRET,
     PORT: "1",
   });
-  app = await startApp({ ...config, port: 0 }, createLogger("error", () => undefined));
+  app = await startApp(
+    { ...config, port: 0 },
+    createLogger("error", () => undefined),
+  );
   baseUrl = `http://127.0.0.1:${app.port}`;
 });
 afterAll(async () => {
@@ -89,10 +92,18 @@ describe("webhook mode", () => {
   it("answers 413 to a body over 1 MB and 400 to malformed JSON, without a stack trace and without processing", async () => {
     fake.user({ id: 8103, firstName: "Ada", languageCode: "de" });
     const huge = JSON.stringify({ ...startUpdate(4, 8103), padding: "x".repeat(5 * 1024 * 1024) });
-    const tooLarge = await fetch(`${baseUrl}/telegram/hook`, { method: "POST", headers: { "x-telegram-bot-api-secret-token": SECRET }, body: huge });
+    const tooLarge = await fetch(`${baseUrl}/telegram/hook`, {
+      method: "POST",
+      headers: { "x-telegram-bot-api-secret-token": SECRET },
+      body: huge,
+    });
     expect(tooLarge.status).toBe(413);
 
-    const malformed = await fetch(`${baseUrl}/telegram/hook`, { method: "POST", headers: { "x-telegram-bot-api-secret-token": SECRET }, body: '{"update_id": 5, "message": {' });
+    const malformed = await fetch(`${baseUrl}/telegram/hook`, {
+      method: "POST",
+      headers: { "x-telegram-bot-api-secret-token": SECRET },
+      body: '{"update_id": 5, "message": {',
+    });
     expect(malformed.status).toBe(400);
     const text = await malformed.text();
     expect(text).not.toMatch(/\bat .*:\d+:\d+|Error:/);

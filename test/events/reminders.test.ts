@@ -33,14 +33,38 @@ describe("event reminders", () => {
     const [event] = await createEvents(
       db,
       manager,
-      { titleDe: "Spieleabend", titleRu: "Вечер игр", descriptionDe: "Spiele", descriptionRu: "Игры", kind: "club", place: "Quartierstreff", capacity: null, asksPartySize: false, organiserId: null, day: { year: 2026, month: 12, day: 3 }, from: "18:30", to: "21:00", weeks: 1 },
+      {
+        titleDe: "Spieleabend",
+        titleRu: "Вечер игр",
+        descriptionDe: "Spiele",
+        descriptionRu: "Игры",
+        kind: "club",
+        place: "Quartierstreff",
+        capacity: null,
+        asksPartySize: false,
+        organiserId: null,
+        day: { year: 2026, month: 12, day: 3 },
+        from: "18:30",
+        to: "21:00",
+        weeks: 1,
+      },
       BERLIN,
     );
     if (!event) throw new Error("no event");
     const people = await Promise.all(
-      [1, 2, 3, 4].map((chat) => db.person.create({ data: { chatId: BigInt(chat), telegramId: BigInt(chat), consentAt: new Date(0), language: chat === 2 ? "ru" : "de" } })),
+      [1, 2, 3, 4].map((chat) =>
+        db.person.create({
+          data: {
+            chatId: BigInt(chat),
+            telegramId: BigInt(chat),
+            consentAt: new Date(0),
+            language: chat === 2 ? "ru" : "de",
+          },
+        }),
+      ),
     );
-    for (const person of people) await signUp(db, { eventId: event.id, personId: person.id, partySize: 1 }, new Date("2026-12-01T10:00:00Z"));
+    for (const person of people)
+      await signUp(db, { eventId: event.id, personId: person.id, partySize: 1 }, new Date("2026-12-01T10:00:00Z"));
     await setEventReminders(db, people[2]?.id ?? 0, false);
     await cancelRsvp(db, people[3]?.id ?? 0, event.id, new Date("2026-12-01T10:00:00Z"));
 
@@ -59,7 +83,21 @@ describe("event reminders", () => {
     const [event] = await createEvents(
       db,
       manager,
-      { titleDe: "Infoabend", titleRu: "Инфовечер", descriptionDe: "Info", descriptionRu: "Инфо", kind: "information", place: "Rathaus", capacity: 10, asksPartySize: false, organiserId: null, day: { year: 2026, month: 12, day: 10 }, from: "18:00", to: "20:00", weeks: 1 },
+      {
+        titleDe: "Infoabend",
+        titleRu: "Инфовечер",
+        descriptionDe: "Info",
+        descriptionRu: "Инфо",
+        kind: "information",
+        place: "Rathaus",
+        capacity: 10,
+        asksPartySize: false,
+        organiserId: null,
+        day: { year: 2026, month: 12, day: 10 },
+        from: "18:00",
+        to: "20:00",
+        weeks: 1,
+      },
       BERLIN,
     );
     if (!event) throw new Error("no event");

@@ -17,8 +17,34 @@ const COUNT_LABEL_COLUMNS = 30;
 /** Taller than the legend's bar swatch, so only real bars count. */
 const MIN_BAR_HEIGHT = 20;
 
-const GERMAN_MONTHS = ["Dez 25", "Jan 26", "Feb 26", "Mär 26", "Apr 26", "Mai 26", "Jun 26", "Jul 26", "Aug 26", "Sep 26", "Okt 26", "Nov 26"];
-const RUSSIAN_MONTHS = ["дек 25", "янв 26", "фев 26", "мар 26", "апр 26", "май 26", "июн 26", "июл 26", "авг 26", "сен 26", "окт 26", "ноя 26"];
+const GERMAN_MONTHS = [
+  "Dez 25",
+  "Jan 26",
+  "Feb 26",
+  "Mär 26",
+  "Apr 26",
+  "Mai 26",
+  "Jun 26",
+  "Jul 26",
+  "Aug 26",
+  "Sep 26",
+  "Okt 26",
+  "Nov 26",
+];
+const RUSSIAN_MONTHS = [
+  "дек 25",
+  "янв 26",
+  "фев 26",
+  "мар 26",
+  "апр 26",
+  "май 26",
+  "июн 26",
+  "июл 26",
+  "авг 26",
+  "сен 26",
+  "окт 26",
+  "ноя 26",
+];
 const PARTICIPANTS = [34, 41, 29, 58, 63, 47, 22, 25, 39, 71, 88, 64];
 
 function germanChart(participants: number[] = PARTICIPANTS): IndicatorChart {
@@ -27,9 +53,15 @@ function germanChart(participants: number[] = PARTICIPANTS): IndicatorChart {
     monthLabels: GERMAN_MONTHS,
     bars: { label: "Teilnehmende an Veranstaltungen", values: participants },
     lines: [
-      { label: "Anwesenheitsquote Kurse", values: [0.82, 0.79, 0.85, null, 0.74, 0.8, 0.77, null, null, 0.83, 0.86, 0.9] },
+      {
+        label: "Anwesenheitsquote Kurse",
+        values: [0.82, 0.79, 0.85, null, 0.74, 0.8, 0.77, null, null, 0.83, 0.86, 0.9],
+      },
       { label: "Erscheinungsquote", values: [0.6, 0.55, null, 0.7, 0.66, 0.71, 0.5, 0.45, 0.62, 0.68, 0.73, 0.69] },
-      { label: "Vermittlungsquote Patenschaften", values: [0.2, 0.25, 0.3, 0.28, 0.35, 0.4, 0.38, 0.42, 0.45, 0.5, 0.48, 0.55] },
+      {
+        label: "Vermittlungsquote Patenschaften",
+        values: [0.2, 0.25, 0.3, 0.28, 0.35, 0.4, 0.38, 0.42, 0.45, 0.5, 0.48, 0.55],
+      },
     ],
     axisLabels: { count: "Teilnehmende", rate: "Quote" },
   };

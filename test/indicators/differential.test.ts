@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db.js";
-import { periodContaining, periodsBetween, type Period, type TallyPeriodKind } from "../../src/features/indicators/periods.js";
+import {
+  periodContaining,
+  periodsBetween,
+  type Period,
+  type TallyPeriodKind,
+} from "../../src/features/indicators/periods.js";
 import { INDICATORS, recomputeTallies, type Indicator } from "../../src/features/indicators/tallies.js";
 import { createTestDb } from "../support/db.js";
 import { clearAllTables, generateHistory, storeHistory } from "../support/histories.js";
@@ -31,10 +36,14 @@ afterAll(async () => {
  */
 async function computeTallies(now: Date): Promise<void> {
   await recomputeTallies(db, now, ZONE);
-  const incremental = await db.indicatorTally.findMany({ orderBy: [{ indicator: "asc" }, { periodKind: "asc" }, { periodStart: "asc" }, { scopeKey: "asc" }] });
+  const incremental = await db.indicatorTally.findMany({
+    orderBy: [{ indicator: "asc" }, { periodKind: "asc" }, { periodStart: "asc" }, { scopeKey: "asc" }],
+  });
   const full = await recomputeTallies(db, now, ZONE, { full: true });
   expect(full.inserted + full.updated + full.deleted, "a full run after an incremental one changes nothing").toBe(0);
-  const after = await db.indicatorTally.findMany({ orderBy: [{ indicator: "asc" }, { periodKind: "asc" }, { periodStart: "asc" }, { scopeKey: "asc" }] });
+  const after = await db.indicatorTally.findMany({
+    orderBy: [{ indicator: "asc" }, { periodKind: "asc" }, { periodStart: "asc" }, { scopeKey: "asc" }],
+  });
   expect(after).toEqual(incremental);
 }
 
@@ -50,7 +59,10 @@ async function storedFigures(): Promise<Figures> {
   for (const row of rows) {
     const indicator = row.indicator as Indicator;
     if (!COMPARED_GROUPS.has(INDICATORS[indicator].group)) continue;
-    figures.set(keyOf(indicator, { kind: row.periodKind, start: row.periodStart }, row.scopeKey), { numerator: row.numerator, denominator: row.denominator });
+    figures.set(keyOf(indicator, { kind: row.periodKind, start: row.periodStart }, row.scopeKey), {
+      numerator: row.numerator,
+      denominator: row.denominator,
+    });
   }
   return figures;
 }
@@ -58,17 +70,18 @@ async function storedFigures(): Promise<Figures> {
 // ───────────────────────────── the reference ─────────────────────────────
 
 async function loadRows() {
-  const [courses, sessions, enrollments, attendance, events, rsvps, walkIns, requests, sponsorships] = await Promise.all([
-    db.course.findMany(),
-    db.courseSession.findMany(),
-    db.enrollment.findMany(),
-    db.attendance.findMany(),
-    db.event.findMany(),
-    db.rsvp.findMany(),
-    db.eventWalkIn.findMany(),
-    db.sponsorshipRequest.findMany(),
-    db.sponsorship.findMany(),
-  ]);
+  const [courses, sessions, enrollments, attendance, events, rsvps, walkIns, requests, sponsorships] =
+    await Promise.all([
+      db.course.findMany(),
+      db.courseSession.findMany(),
+      db.enrollment.findMany(),
+      db.attendance.findMany(),
+      db.event.findMany(),
+      db.rsvp.findMany(),
+      db.eventWalkIn.findMany(),
+      db.sponsorshipRequest.findMany(),
+      db.sponsorship.findMany(),
+    ]);
   return { courses, sessions, enrollments, attendance, events, rsvps, walkIns, requests, sponsorships };
 }
 type Rows = Awaited<ReturnType<typeof loadRows>>;
@@ -119,7 +132,8 @@ function referenceEventFigures(rows: Rows, periods: Period[], figures: Figures):
       }
       for (const walkIn of rows.walkIns) if (walkIn.eventId === event.id) walkIns += walkIn.count;
     }
-    const count = (indicator: Indicator, value: number) => figures.set(keyOf(indicator, period, "all"), { numerator: value, denominator: null });
+    const count = (indicator: Indicator, value: number) =>
+      figures.set(keyOf(indicator, period, "all"), { numerator: value, denominator: null });
     count("event_registrations", registrations);
     count("event_checkins", checkins);
     count("event_walk_ins", walkIns);
@@ -146,7 +160,8 @@ function addTo(sums: Map<string, Tally>, key: string, numerator: number, denomin
 /** Rates are stored only with a denominator above zero. */
 function storeRates(indicator: Indicator, period: Period, sums: Map<string, Tally>, figures: Figures): void {
   for (const [scopeKey, sum] of sums) {
-    if (sum.denominator > 0) figures.set(keyOf(indicator, period, scopeKey), { numerator: sum.numerator, denominator: sum.denominator });
+    if (sum.denominator > 0)
+      figures.set(keyOf(indicator, period, scopeKey), { numerator: sum.numerator, denominator: sum.denominator });
   }
 }
 
@@ -162,11 +177,13 @@ function referenceSessionFigures(rows: Rows, periods: Period[], figures: Figures
       const enrollment = enrollmentOf.get(mark.enrollmentId);
       const course = session && courseOf.get(session.courseId);
       // Cancelled sessions count nowhere; a mark counts in the period its session starts in.
-      if (!session || !enrollment || !course || session.cancelledAt !== null || !isIn(session.startsAt, period)) continue;
+      if (!session || !enrollment || !course || session.cancelledAt !== null || !isIn(session.startsAt, period))
+        continue;
       for (const scopeKey of scopesOf(course)) {
         // Excused counts neither way.
         addTo(attendance, scopeKey, mark.status === "present" ? 1 : 0, mark.status === "excused" ? 0 : 1);
-        if (mark.status === "present") present.set(scopeKey, (present.get(scopeKey) ?? new Set()).add(enrollment.personId));
+        if (mark.status === "present")
+          present.set(scopeKey, (present.get(scopeKey) ?? new Set()).add(enrollment.personId));
       }
     }
     storeRates("attendance_rate", period, attendance, figures);
@@ -179,11 +196,15 @@ function referenceSessionFigures(rows: Rows, periods: Period[], figures: Figures
       const first = own.reduce((a, b) => (a.startsAt <= b.startsAt ? a : b));
       const last = own.reduce((a, b) => (a.startsAt >= b.startsAt ? a : b));
       const startsBy = isIn(first.startsAt, period) || first.startsAt < period.start;
-      if (startsBy && (isIn(last.startsAt, period) || last.startsAt >= period.end)) lifetimeScopes.add(`course:${course.id}`);
+      if (startsBy && (isIn(last.startsAt, period) || last.startsAt >= period.end))
+        lifetimeScopes.add(`course:${course.id}`);
       if (startsBy) lifetimeScopes.add(`category:${course.category}`);
     }
     for (const scopeKey of lifetimeScopes) {
-      figures.set(keyOf("course_participants", period, scopeKey), { numerator: present.get(scopeKey)?.size ?? 0, denominator: null });
+      figures.set(keyOf("course_participants", period, scopeKey), {
+        numerator: present.get(scopeKey)?.size ?? 0,
+        denominator: null,
+      });
     }
   }
 }
@@ -204,9 +225,13 @@ function referenceCohortFigures(rows: Rows, periods: Period[], now: Date, figure
     const heldIds = new Set(held.map((session) => session.id));
     const measuresPlacement = course.category === "vocational" || course.category === "school_certificate";
     for (const enrollment of rows.enrollments) {
-      if (enrollment.courseId !== course.id || !["completed", "dropped", "withdrawn"].includes(enrollment.status)) continue;
-      const wasPresent = rows.attendance.some((mark) => mark.enrollmentId === enrollment.id && mark.status === "present" && heldIds.has(mark.sessionId));
-      const seatedBeforeEnd = enrollment.enrolledAt === null ? enrollment.status !== "withdrawn" : enrollment.enrolledAt <= lastHeld.endsAt;
+      if (enrollment.courseId !== course.id || !["completed", "dropped", "withdrawn"].includes(enrollment.status))
+        continue;
+      const wasPresent = rows.attendance.some(
+        (mark) => mark.enrollmentId === enrollment.id && mark.status === "present" && heldIds.has(mark.sessionId),
+      );
+      const seatedBeforeEnd =
+        enrollment.enrolledAt === null ? enrollment.status !== "withdrawn" : enrollment.enrolledAt <= lastHeld.endsAt;
       const seatedAtEnd = seatedBeforeEnd && (enrollment.endedAt === null || enrollment.endedAt >= lastHeld.endsAt);
       if (!(enrollment.status === "completed" || wasPresent || seatedAtEnd)) continue;
       for (const period of periods) {
@@ -221,14 +246,20 @@ function referenceCohortFigures(rows: Rows, periods: Period[], now: Date, figure
           addTo(inPeriod("completion_rate"), scopeKey, enrollment.status === "completed" ? 1 : 0, 1);
           if (!measuresPlacement || enrollment.status === "withdrawn") continue;
           addTo(inPeriod("placement_rate"), scopeKey, PLACED.includes(enrollment.outcomeAtLeaving ?? "") ? 1 : 0, 1);
-          if (enrollment.outcomeAfter6m !== null) addTo(inPeriod("placement_rate_6m"), scopeKey, PLACED.includes(enrollment.outcomeAfter6m) ? 1 : 0, 1);
+          if (enrollment.outcomeAfter6m !== null)
+            addTo(inPeriod("placement_rate_6m"), scopeKey, PLACED.includes(enrollment.outcomeAfter6m) ? 1 : 0, 1);
         }
       }
     }
   }
   for (const period of periods) {
     for (const indicator of ["completion_rate", "placement_rate", "placement_rate_6m"] as const) {
-      storeRates(indicator, period, sums[indicator].get(`${period.kind} ${period.start.toISOString()}`) ?? new Map<string, Tally>(), figures);
+      storeRates(
+        indicator,
+        period,
+        sums[indicator].get(`${period.kind} ${period.start.toISOString()}`) ?? new Map<string, Tally>(),
+        figures,
+      );
     }
   }
 }

@@ -30,7 +30,9 @@ afterAll(async () => {
 
 /** Every stored row of the periods that were over by `before`, as text (computedAt included). */
 async function closedPeriodRows(before: Date): Promise<string> {
-  const rows = await db.indicatorTally.findMany({ orderBy: [{ indicator: "asc" }, { periodKind: "asc" }, { periodStart: "asc" }, { scopeKey: "asc" }] });
+  const rows = await db.indicatorTally.findMany({
+    orderBy: [{ indicator: "asc" }, { periodKind: "asc" }, { periodStart: "asc" }, { scopeKey: "asc" }],
+  });
   const closed = rows.filter((row) => periodContaining(row.periodKind, row.periodStart, ZONE).end <= before);
   expect(closed.length).toBeGreaterThan(0);
   return JSON.stringify(closed);
@@ -40,7 +42,14 @@ async function tally(indicator: Indicator, periodKey: string, scopeKey = "all") 
   const period = parsePeriodKey(periodKey, ZONE);
   if (!period) throw new Error(periodKey);
   const row = await db.indicatorTally.findUnique({
-    where: { indicator_periodKind_periodStart_scopeKey: { indicator, periodKind: period.kind as TallyPeriodKind, periodStart: period.start, scopeKey } },
+    where: {
+      indicator_periodKind_periodStart_scopeKey: {
+        indicator,
+        periodKind: period.kind as TallyPeriodKind,
+        periodStart: period.start,
+        scopeKey,
+      },
+    },
   });
   return row && { numerator: row.numerator, denominator: row.denominator };
 }
@@ -48,13 +57,29 @@ async function tally(indicator: Indicator, periodKey: string, scopeKey = "all") 
 let personNumber = 0;
 async function person(name: string) {
   personNumber += 1;
-  return db.person.create({ data: { telegramId: BigInt(8_000_000 + personNumber), chatId: BigInt(8_000_000 + personNumber), firstName: name, consentAt: at(9, 1) } });
+  return db.person.create({
+    data: {
+      telegramId: BigInt(8_000_000 + personNumber),
+      chatId: BigInt(8_000_000 + personNumber),
+      firstName: name,
+      consentAt: at(9, 1),
+    },
+  });
 }
 
 async function event(startsAt: Date) {
   const endsAt = new Date(startsAt.getTime() + 2 * 3_600_000);
   return db.event.create({
-    data: { titleDe: "Elterncafé", titleRu: "Кафе", descriptionDe: "–", descriptionRu: "–", kind: "club", startsAt, endsAt, place: "Familienzentrum" },
+    data: {
+      titleDe: "Elterncafé",
+      titleRu: "Кафе",
+      descriptionDe: "–",
+      descriptionRu: "–",
+      kind: "club",
+      startsAt,
+      endsAt,
+      place: "Familienzentrum",
+    },
   });
 }
 
@@ -86,7 +111,9 @@ describe("erasure (defect 1)", () => {
     const leaving = await person("Irina");
     const other = await person("Pawel");
     await db.rsvp.create({ data: { eventId: past.id, personId: leaving.id, status: "going", partySize: 3 } });
-    await db.rsvp.create({ data: { eventId: past.id, personId: other.id, status: "going", checkedInAt: at(10, 14, 15) } });
+    await db.rsvp.create({
+      data: { eventId: past.id, personId: other.id, status: "going", checkedInAt: at(10, 14, 15) },
+    });
     await db.rsvp.create({ data: { eventId: ahead.id, personId: leaving.id, status: "going", partySize: 2 } });
     const now = at(11, 20);
     await recomputeTallies(db, now, ZONE);
@@ -97,9 +124,13 @@ describe("erasure (defect 1)", () => {
     await recomputeTallies(db, at(11, 22), ZONE);
 
     expect(await closedPeriodRows(at(11, 1, 0))).toBe(before);
-    const kept = await db.rsvp.findUniqueOrThrow({ where: { eventId_personId: { eventId: past.id, personId: leaving.id } } });
+    const kept = await db.rsvp.findUniqueOrThrow({
+      where: { eventId_personId: { eventId: past.id, personId: leaving.id } },
+    });
     expect(kept).toMatchObject({ status: "going", partySize: 3, checkedInAt: null });
-    const cancelled = await db.rsvp.findUniqueOrThrow({ where: { eventId_personId: { eventId: ahead.id, personId: leaving.id } } });
+    const cancelled = await db.rsvp.findUniqueOrThrow({
+      where: { eventId_personId: { eventId: ahead.id, personId: leaving.id } },
+    });
     expect(cancelled.status).toBe("cancelled");
   });
 });
@@ -110,16 +141,26 @@ describe("zero (defect 3)", () => {
     await session(quiet.id, at(9, 8), true);
     await session(quiet.id, at(11, 3), true);
     const participant = await person("Ali");
-    const enrollment = await db.enrollment.create({ data: { courseId: quiet.id, personId: participant.id, status: "active", enrolledAt: at(9, 1) } });
-    const [september] = await db.courseSession.findMany({ where: { courseId: quiet.id }, orderBy: { startsAt: "asc" } });
-    await db.attendance.create({ data: { sessionId: september?.id ?? 0, enrollmentId: enrollment.id, status: "present" } });
+    const enrollment = await db.enrollment.create({
+      data: { courseId: quiet.id, personId: participant.id, status: "active", enrolledAt: at(9, 1) },
+    });
+    const [september] = await db.courseSession.findMany({
+      where: { courseId: quiet.id },
+      orderBy: { startsAt: "asc" },
+    });
+    await db.attendance.create({
+      data: { sessionId: september?.id ?? 0, enrollmentId: enrollment.id, status: "present" },
+    });
     // A language course that starts later: its category has no figures before its first session.
     const later = await course("language");
     await session(later.id, at(11, 10), false);
     await recomputeTallies(db, at(12, 15), ZONE);
 
     const zero = { numerator: 0, denominator: null };
-    expect(await tally("course_participants", "2026-09", `course:${quiet.id}`)).toEqual({ numerator: 1, denominator: null });
+    expect(await tally("course_participants", "2026-09", `course:${quiet.id}`)).toEqual({
+      numerator: 1,
+      denominator: null,
+    });
     expect(await tally("course_participants", "2026-10", `course:${quiet.id}`)).toEqual(zero);
     expect(await tally("course_participants", "2026-11", `course:${quiet.id}`)).toEqual(zero);
     expect(await tally("course_participants", "2026-12", `course:${quiet.id}`)).toBeNull();
@@ -138,13 +179,21 @@ describe("zero (defect 3)", () => {
 describe("cohort month (defect 4)", () => {
   it("is the month of the last held session when the last planned one is cancelled, and earlier months stay as they were", async () => {
     const run = await course("vocational");
-    const held = [await session(run.id, at(9, 28), true), await session(run.id, at(10, 5), true), await session(run.id, at(10, 26), true)];
+    const held = [
+      await session(run.id, at(9, 28), true),
+      await session(run.id, at(10, 5), true),
+      await session(run.id, at(10, 26), true),
+    ];
     const last = await session(run.id, at(11, 2), false);
     const [stays, fails] = [await person("Lena"), await person("Oleg")];
     for (const [index, participant] of [stays, fails].entries()) {
-      const enrollment = await db.enrollment.create({ data: { courseId: run.id, personId: participant.id, status: "active", enrolledAt: at(9, 1) } });
+      const enrollment = await db.enrollment.create({
+        data: { courseId: run.id, personId: participant.id, status: "active", enrolledAt: at(9, 1) },
+      });
       for (const one of held) {
-        await db.attendance.create({ data: { sessionId: one.id, enrollmentId: enrollment.id, status: index === 0 ? "present" : "absent" } });
+        await db.attendance.create({
+          data: { sessionId: one.id, enrollmentId: enrollment.id, status: index === 0 ? "present" : "absent" },
+        });
       }
     }
     await recomputeTallies(db, at(10, 30), ZONE);
@@ -166,10 +215,21 @@ describe("cohort month (defect 4)", () => {
     const run = await course();
     await session(run.id, at(10, 5), false);
     const participant = await person("Marta");
-    await db.enrollment.create({ data: { courseId: run.id, personId: participant.id, status: "dropped", enrolledAt: at(9, 1), endedAt: at(10, 20) } });
+    await db.enrollment.create({
+      data: {
+        courseId: run.id,
+        personId: participant.id,
+        status: "dropped",
+        enrolledAt: at(9, 1),
+        endedAt: at(10, 20),
+      },
+    });
     await recomputeTallies(db, at(11, 20), ZONE);
     expect(await tally("completion_rate", "2026-10")).toBeNull();
-    expect(await tally("course_participants", "2026-10", `course:${run.id}`)).toEqual({ numerator: 0, denominator: null });
+    expect(await tally("course_participants", "2026-10", `course:${run.id}`)).toEqual({
+      numerator: 0,
+      denominator: null,
+    });
   });
 });
 
@@ -177,28 +237,54 @@ describe("completion cohort", () => {
   it("counts those who withdrew after attending as not completed and leaves out those who withdrew before", async () => {
     const run = await course();
     const sessions = [await session(run.id, at(10, 5), true), await session(run.id, at(10, 12), true)];
-    const names = ["completes", "drops at closing", "withdraws after attending", "withdraws before attending", "dropped early by staff", "waits"];
+    const names = [
+      "completes",
+      "drops at closing",
+      "withdraws after attending",
+      "withdraws before attending",
+      "dropped early by staff",
+      "waits",
+    ];
     const enrollments: Enrollment[] = [];
     for (const [index, name] of names.entries()) {
       const participant = await person(name);
       const waiting = index === 5;
       enrollments.push(
         await db.enrollment.create({
-          data: { courseId: run.id, personId: participant.id, status: waiting ? "waitlisted" : "active", enrolledAt: waiting ? null : at(9, 20), fullName: name },
+          data: {
+            courseId: run.id,
+            personId: participant.id,
+            status: waiting ? "waitlisted" : "active",
+            enrolledAt: waiting ? null : at(9, 20),
+            fullName: name,
+          },
         }),
       );
     }
-    const marks: Record<number, ("present" | "absent")[]> = { 0: ["present", "present"], 1: ["absent", "absent"], 2: ["present", "absent"] };
+    const marks: Record<number, ("present" | "absent")[]> = {
+      0: ["present", "present"],
+      1: ["absent", "absent"],
+      2: ["present", "absent"],
+    };
     for (const [index, statuses] of Object.entries(marks)) {
       for (const [sessionIndex, status] of statuses.entries()) {
-        await db.attendance.create({ data: { sessionId: sessions[sessionIndex]?.id ?? 0, enrollmentId: enrollments[Number(index)]?.id ?? 0, status } });
+        await db.attendance.create({
+          data: {
+            sessionId: sessions[sessionIndex]?.id ?? 0,
+            enrollmentId: enrollments[Number(index)]?.id ?? 0,
+            status,
+          },
+        });
       }
     }
     const personOf = (index: number) => enrollments[index]?.personId ?? 0;
     const idOf = (index: number) => enrollments[index]?.id ?? 0;
     expect((await withdraw(db, personOf(2), idOf(2), at(10, 13))).outcome).toBe("left");
     expect((await withdraw(db, personOf(3), idOf(3), at(10, 4))).outcome).toBe("left");
-    await db.enrollment.update({ where: { id: idOf(4) }, data: { status: "dropped", statusSetByHand: true, endedAt: at(10, 3) } });
+    await db.enrollment.update({
+      where: { id: idOf(4) },
+      data: { status: "dropped", statusSetByHand: true, endedAt: at(10, 3) },
+    });
     await withdraw(db, personOf(5), idOf(5), at(10, 20));
     await closeEndedCourses(db, at(12, 1, 3), ZONE);
     await recomputeTallies(db, at(12, 1, 4), ZONE);

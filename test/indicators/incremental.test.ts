@@ -10,7 +10,17 @@ import { buildIndicatorFixture } from "../support/indicators.js";
 const ZONE = "Europe/Berlin";
 const DAY = 86_400_000;
 /** Every table the tallies are computed from; each needs its three change triggers. */
-const TALLIED_TABLES = ["Course", "CourseSession", "Enrollment", "Attendance", "Event", "Rsvp", "EventWalkIn", "SponsorshipRequest", "Sponsorship"];
+const TALLIED_TABLES = [
+  "Course",
+  "CourseSession",
+  "Enrollment",
+  "Attendance",
+  "Event",
+  "Rsvp",
+  "EventWalkIn",
+  "SponsorshipRequest",
+  "Sponsorship",
+];
 
 let db: Db;
 let now = new Date("2026-11-25T10:00:00Z");
@@ -26,7 +36,14 @@ afterAll(async () => {
 
 async function storedTallies() {
   return db.indicatorTally.findMany({
-    select: { indicator: true, periodKind: true, periodStart: true, scopeKey: true, numerator: true, denominator: true },
+    select: {
+      indicator: true,
+      periodKind: true,
+      periodStart: true,
+      scopeKey: true,
+      numerator: true,
+      denominator: true,
+    },
     orderBy: [{ indicator: "asc" }, { periodKind: "asc" }, { periodStart: "asc" }, { scopeKey: "asc" }],
   });
 }
@@ -51,7 +68,11 @@ async function pick<T extends { id: number }>(random: Random, rows: Promise<T[]>
 const CHANGES: ((random: Random) => Promise<unknown>)[] = [
   async (random) => {
     const mark = await pick(random, db.attendance.findMany());
-    if (mark) await db.attendance.update({ where: { id: mark.id }, data: { status: mark.status === "present" ? "absent" : "present" } });
+    if (mark)
+      await db.attendance.update({
+        where: { id: mark.id },
+        data: { status: mark.status === "present" ? "absent" : "present" },
+      });
   },
   async (random) => {
     const mark = await pick(random, db.attendance.findMany());
@@ -59,42 +80,74 @@ const CHANGES: ((random: Random) => Promise<unknown>)[] = [
   },
   async (random) => {
     const session = await pick(random, db.courseSession.findMany());
-    if (session) await db.courseSession.update({ where: { id: session.id }, data: { cancelledAt: session.cancelledAt ? null : now } });
+    if (session)
+      await db.courseSession.update({
+        where: { id: session.id },
+        data: { cancelledAt: session.cancelledAt ? null : now },
+      });
   },
   async (random) => {
     const session = await pick(random, db.courseSession.findMany());
     const days = (random.below(2) === 0 ? -1 : 1) * (20 + random.below(30));
-    if (session) await db.courseSession.update({ where: { id: session.id }, data: { startsAt: new Date(session.startsAt.getTime() + days * DAY) } });
+    if (session)
+      await db.courseSession.update({
+        where: { id: session.id },
+        data: { startsAt: new Date(session.startsAt.getTime() + days * DAY) },
+      });
   },
   async (random) => {
     const enrollment = await pick(random, db.enrollment.findMany());
     const status = (["completed", "dropped", "active"] as const)[random.below(3)];
     const outcome = (["apprenticeship", "employment", null] as const)[random.below(3)];
-    if (enrollment) await db.enrollment.update({ where: { id: enrollment.id }, data: { status, outcomeAtLeaving: outcome, outcomeAfter6m: outcome } });
+    if (enrollment)
+      await db.enrollment.update({
+        where: { id: enrollment.id },
+        data: { status, outcomeAtLeaving: outcome, outcomeAfter6m: outcome },
+      });
   },
   async (random) => {
     const course = await pick(random, db.course.findMany());
-    if (course) await db.course.update({ where: { id: course.id }, data: { endsOn: new Date(course.endsOn.getTime() + (random.below(60) - 30) * DAY) } });
+    if (course)
+      await db.course.update({
+        where: { id: course.id },
+        data: { endsOn: new Date(course.endsOn.getTime() + (random.below(60) - 30) * DAY) },
+      });
   },
   async (random) => {
     const rsvp = await pick(random, db.rsvp.findMany());
-    if (rsvp) await db.rsvp.update({ where: { id: rsvp.id }, data: { checkedInAt: rsvp.checkedInAt ? null : now, partySize: 1 + random.below(3) } });
+    if (rsvp)
+      await db.rsvp.update({
+        where: { id: rsvp.id },
+        data: { checkedInAt: rsvp.checkedInAt ? null : now, partySize: 1 + random.below(3) },
+      });
   },
   async (random) => {
     const walkIn = await pick(random, db.eventWalkIn.findMany());
-    if (walkIn) await db.eventWalkIn.update({ where: { id: walkIn.id }, data: { count: walkIn.count + 1 + random.below(4) } });
+    if (walkIn)
+      await db.eventWalkIn.update({ where: { id: walkIn.id }, data: { count: walkIn.count + 1 + random.below(4) } });
   },
   async (random) => {
     const event = await pick(random, db.event.findMany());
-    if (event) await db.event.update({ where: { id: event.id }, data: { cancelledAt: event.cancelledAt ? null : now } });
+    if (event)
+      await db.event.update({ where: { id: event.id }, data: { cancelledAt: event.cancelledAt ? null : now } });
   },
   async (random) => {
     const request = await pick(random, db.sponsorshipRequest.findMany());
-    if (request) await db.sponsorshipRequest.update({ where: { id: request.id }, data: { matchedAt: request.matchedAt ? null : new Date(request.createdAt.getTime() + (1 + random.below(40)) * DAY) } });
+    if (request)
+      await db.sponsorshipRequest.update({
+        where: { id: request.id },
+        data: {
+          matchedAt: request.matchedAt ? null : new Date(request.createdAt.getTime() + (1 + random.below(40)) * DAY),
+        },
+      });
   },
   async (random) => {
     const sponsorship = await pick(random, db.sponsorship.findMany());
-    if (sponsorship) await db.sponsorship.update({ where: { id: sponsorship.id }, data: { endedAt: sponsorship.endedAt ? null : new Date(now.getTime() - random.below(90) * DAY) } });
+    if (sponsorship)
+      await db.sponsorship.update({
+        where: { id: sponsorship.id },
+        data: { endedAt: sponsorship.endedAt ? null : new Date(now.getTime() - random.below(90) * DAY) },
+      });
   },
   async (random) => {
     const person = await pick(random, db.person.findMany({ where: { erasedAt: null, enrollments: { some: {} } } }));
@@ -109,10 +162,16 @@ const CHANGES: ((random: Random) => Promise<unknown>)[] = [
 
 describe("change markers", () => {
   it("are written by insert, update and delete triggers on every tallied table", async () => {
-    const triggers = await db.$queryRaw<{ tbl_name: string; name: string }[]>`SELECT "tbl_name", "name" FROM sqlite_master WHERE "type" = 'trigger'`;
+    const triggers = await db.$queryRaw<
+      { tbl_name: string; name: string }[]
+    >`SELECT "tbl_name", "name" FROM sqlite_master WHERE "type" = 'trigger'`;
     for (const table of TALLIED_TABLES) {
       const names = triggers.filter((trigger) => trigger.tbl_name === table).map((trigger) => trigger.name);
-      expect(names.sort(), table).toEqual([`TallyDirty_${table}_delete`, `TallyDirty_${table}_insert`, `TallyDirty_${table}_update`]);
+      expect(names.sort(), table).toEqual([
+        `TallyDirty_${table}_delete`,
+        `TallyDirty_${table}_insert`,
+        `TallyDirty_${table}_update`,
+      ]);
     }
   });
 });
@@ -125,13 +184,19 @@ describe("incremental recompute", () => {
     expect(full).toMatchObject({ inserted: 0, updated: 0, deleted: 0 });
 
     // One session's marks corrected in October: October and Q4, which also holds the running November.
-    const mark = await db.attendance.findFirstOrThrow({ where: { status: "absent", session: { startsAt: { lt: new Date("2026-10-31T23:00:00Z") } } } });
+    const mark = await db.attendance.findFirstOrThrow({
+      where: { status: "absent", session: { startsAt: { lt: new Date("2026-10-31T23:00:00Z") } } },
+    });
     await db.attendance.update({ where: { id: mark.id }, data: { status: "present" } });
     now = new Date(now.getTime() + 60_000);
     const incremental = await recomputeTallies(db, now, ZONE);
     expect(incremental.periods).toBe(3); // October, November, Q4
     expect(incremental.updated).toBeGreaterThan(0);
-    expect(await recomputeTallies(db, now, ZONE, { full: true })).toMatchObject({ inserted: 0, updated: 0, deleted: 0 });
+    expect(await recomputeTallies(db, now, ZONE, { full: true })).toMatchObject({
+      inserted: 0,
+      updated: 0,
+      deleted: 0,
+    });
   });
 
   it("gives the same table as a full recompute after random changes, past months, erasures and month ends included", async () => {
@@ -152,11 +217,18 @@ describe("incremental recompute", () => {
   it("keeps a change made while a recompute reads for the next run", async () => {
     const mark = await db.attendance.findFirstOrThrow();
     const running = recomputeTallies(db, now, ZONE, { full: true });
-    await db.attendance.update({ where: { id: mark.id }, data: { status: mark.status === "present" ? "absent" : "present" } });
+    await db.attendance.update({
+      where: { id: mark.id },
+      data: { status: mark.status === "present" ? "absent" : "present" },
+    });
     await running;
     await recomputeTallies(db, now, ZONE);
     const incremental = await storedTallies();
-    expect(await recomputeTallies(db, now, ZONE, { full: true })).toMatchObject({ inserted: 0, updated: 0, deleted: 0 });
+    expect(await recomputeTallies(db, now, ZONE, { full: true })).toMatchObject({
+      inserted: 0,
+      updated: 0,
+      deleted: 0,
+    });
     expect(await storedTallies()).toEqual(incremental);
   });
 });

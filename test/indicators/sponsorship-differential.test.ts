@@ -147,14 +147,21 @@ class Simulation {
   }
 
   private runningOf(where: (sponsorship: SimSponsorship) => boolean): SimSponsorship[] {
-    return this.current.sponsorships.filter((sponsorship) => (sponsorship.status === "proposed" || sponsorship.status === "active") && where(sponsorship));
+    return this.current.sponsorships.filter(
+      (sponsorship) => (sponsorship.status === "proposed" || sponsorship.status === "active") && where(sponsorship),
+    );
   }
 
   history(seed: number, start: Date, limit: Date): void {
     const rnd = random(seed);
     const pick = <T>(items: readonly T[]): T | undefined => items[Math.floor(rnd() * items.length)];
     const newSponsor = () => {
-      const sponsor = { id: this.sponsors.length + 1, personId: this.person(), active: rnd() < 0.9, maxFamilies: 1 + Math.floor(rnd() * 2) };
+      const sponsor = {
+        id: this.sponsors.length + 1,
+        personId: this.person(),
+        active: rnd() < 0.9,
+        maxFamilies: 1 + Math.floor(rnd() * 2),
+      };
       this.sponsors.push(sponsor);
       return sponsor;
     };
@@ -173,15 +180,37 @@ class Simulation {
       const matches = this.runningOf((sponsorship) => sponsorship.status === "active");
       if (action === "request") {
         const family = pick(families)!;
-        const hasOpen = requests.some((request) => request.personId === family && (request.status === "open" || request.status === "matched"));
-        if (!hasOpen) requests.push({ id: this.requests.length + requests.length + 1, personId: family, createdAt: now, closedAt: null, status: "open" });
+        const hasOpen = requests.some(
+          (request) => request.personId === family && (request.status === "open" || request.status === "matched"),
+        );
+        if (!hasOpen)
+          requests.push({
+            id: this.requests.length + requests.length + 1,
+            personId: family,
+            createdAt: now,
+            closedAt: null,
+            status: "open",
+          });
       } else if (action === "propose") {
         const request = pick(openRequests);
         const sponsor = pick(sponsors.filter((candidate) => candidate.active));
         if (!request || !sponsor) continue;
-        if (this.runningOf((sponsorship) => sponsorship.requestId === request.id && sponsorship.status === "proposed").length > 0) continue;
-        if (this.runningOf((sponsorship) => sponsorship.sponsorId === sponsor.id).length >= sponsor.maxFamilies) continue;
-        sponsorships.push({ id: this.sponsorships.length + sponsorships.length + 1, requestId: request.id, sponsorId: sponsor.id, status: "proposed", proposedAt: now, startedAt: null, endedAt: null });
+        if (
+          this.runningOf((sponsorship) => sponsorship.requestId === request.id && sponsorship.status === "proposed")
+            .length > 0
+        )
+          continue;
+        if (this.runningOf((sponsorship) => sponsorship.sponsorId === sponsor.id).length >= sponsor.maxFamilies)
+          continue;
+        sponsorships.push({
+          id: this.sponsorships.length + sponsorships.length + 1,
+          requestId: request.id,
+          sponsorId: sponsor.id,
+          status: "proposed",
+          proposedAt: now,
+          startedAt: null,
+          endedAt: null,
+        });
       } else if (action === "answer") {
         const offer = pick(offers);
         if (!offer || !sponsors.find((sponsor) => sponsor.id === offer.sponsorId)?.active) continue;
@@ -211,14 +240,20 @@ class Simulation {
         const kind = rnd();
         if (kind < 0.6) {
           sponsor.active = false;
-          this.end(this.runningOf((sponsorship) => sponsorship.sponsorId === sponsor.id), now, true);
+          this.end(
+            this.runningOf((sponsorship) => sponsorship.sponsorId === sponsor.id),
+            now,
+            true,
+          );
           if (kind < 0.3) sponsors.splice(sponsors.indexOf(sponsor), 1, newSponsor());
         } else {
           sponsor.active = !sponsor.active;
         }
       } else {
         // The family withdraws its request, or erases its data (and a new family arrives).
-        const request = pick(requests.filter((candidate) => candidate.status === "open" || candidate.status === "matched"));
+        const request = pick(
+          requests.filter((candidate) => candidate.status === "open" || candidate.status === "matched"),
+        );
         if (!request) continue;
         this.withdraw(request, now);
         if (rnd() < 0.5) families.splice(families.indexOf(request.personId), 1, this.person());
@@ -226,7 +261,8 @@ class Simulation {
     }
     // The end of the history: every request still waiting or matched is withdrawn.
     now = new Date(now.getTime() + DAY);
-    for (const request of requests.filter((candidate) => candidate.status === "open" || candidate.status === "matched")) this.withdraw(request, now);
+    for (const request of requests.filter((candidate) => candidate.status === "open" || candidate.status === "matched"))
+      this.withdraw(request, now);
     this.requests.push(...requests);
     this.sponsorships.push(...sponsorships);
   }
@@ -234,16 +270,37 @@ class Simulation {
   private withdraw(request: SimRequest, now: Date): void {
     request.status = "withdrawn";
     request.closedAt = now;
-    this.end(this.runningOf((sponsorship) => sponsorship.requestId === request.id), now, false);
+    this.end(
+      this.runningOf((sponsorship) => sponsorship.requestId === request.id),
+      now,
+      false,
+    );
   }
 
   async write(): Promise<void> {
     await db.person.createMany({ data: this.persons });
     await db.sponsorProfile.createMany({
-      data: this.sponsors.map((sponsor) => ({ id: sponsor.id, personId: sponsor.personId, languages: "[]", areas: "[]", districts: "[]", availability: "[]", maxFamilies: sponsor.maxFamilies, status: sponsor.active ? "active" : "paused" })),
+      data: this.sponsors.map((sponsor) => ({
+        id: sponsor.id,
+        personId: sponsor.personId,
+        languages: "[]",
+        areas: "[]",
+        districts: "[]",
+        availability: "[]",
+        maxFamilies: sponsor.maxFamilies,
+        status: sponsor.active ? "active" : "paused",
+      })),
     });
     await db.sponsorshipRequest.createMany({
-      data: this.requests.map((request) => ({ id: request.id, personId: request.personId, areas: "[]", languages: "[]", createdAt: request.createdAt, closedAt: request.closedAt, status: request.status })),
+      data: this.requests.map((request) => ({
+        id: request.id,
+        personId: request.personId,
+        areas: "[]",
+        languages: "[]",
+        createdAt: request.createdAt,
+        closedAt: request.closedAt,
+        status: request.status,
+      })),
     });
     await db.sponsorship.createMany({ data: this.sponsorships });
   }
@@ -251,7 +308,12 @@ class Simulation {
 
 // ───────────────────────────── histories played through the services ─────────────────────────────
 
-async function playHistory(seed: number, start: Date, limit: Date, office: { id: number; roles: "manager"[] }): Promise<void> {
+async function playHistory(
+  seed: number,
+  start: Date,
+  limit: Date,
+  office: { id: number; roles: "manager"[] },
+): Promise<void> {
   const rnd = random(seed);
   const pick = <T>(items: readonly T[]): T | undefined => items[Math.floor(rnd() * items.length)];
   let now = start;
@@ -268,7 +330,8 @@ async function playHistory(seed: number, start: Date, limit: Date, office: { id:
   });
   const becomeSponsor = async (personId: number) => {
     const submitted = await submitSponsorProfile(db, personId, sponsorInput(), now);
-    if (submitted.outcome === "submitted" && rnd() < 0.9) await decideSponsor(db, office, submitted.profileId, "approve", now);
+    if (submitted.outcome === "submitted" && rnd() < 0.9)
+      await decideSponsor(db, office, submitted.profileId, "approve", now);
   };
   const sponsors: number[] = [];
   const families: number[] = [];
@@ -287,19 +350,39 @@ async function playHistory(seed: number, start: Date, limit: Date, office: { id:
     const action = actionOf(rnd);
     if (action === "request") {
       const district = pick(DISTRICTS) ?? "belm";
-      await createRequest(db, pick(families)!, { areas: ["authorities"], languages: ["de"], district, familySize: undefined, childrenAges: undefined, contactTimes: [], note: undefined, phone: undefined }, now);
+      await createRequest(
+        db,
+        pick(families)!,
+        {
+          areas: ["authorities"],
+          languages: ["de"],
+          district,
+          familySize: undefined,
+          childrenAges: undefined,
+          contactTimes: [],
+          note: undefined,
+          phone: undefined,
+        },
+        now,
+      );
     } else if (action === "propose") {
       const request = pick(await db.sponsorshipRequest.findMany({ where: { ...ofFamilies, status: "open" } }));
-      const profile = pick(await db.sponsorProfile.findMany({ where: { personId: { in: sponsors }, status: "active" } }));
+      const profile = pick(
+        await db.sponsorProfile.findMany({ where: { personId: { in: sponsors }, status: "active" } }),
+      );
       if (request && profile) await proposeSponsor(db, office, request.id, profile.id, now);
     } else if (action === "answer") {
-      const offer = pick(await db.sponsorship.findMany({ where: { ...ofSponsors, status: "proposed" }, include: { sponsor: true } }));
+      const offer = pick(
+        await db.sponsorship.findMany({ where: { ...ofSponsors, status: "proposed" }, include: { sponsor: true } }),
+      );
       if (offer) await answerOffer(db, offer.sponsor.personId, offer.id, rnd() < 0.75 ? "accept" : "decline", now);
     } else if (action === "expire") {
       const offer = pick(await db.sponsorship.findMany({ where: { ...ofSponsors, status: "proposed" } }));
       if (offer) await expireOffer(db, offer.id, now);
     } else if (action === "end") {
-      const match = pick(await db.sponsorship.findMany({ where: { ...ofSponsors, status: "active" }, include: { sponsor: true } }));
+      const match = pick(
+        await db.sponsorship.findMany({ where: { ...ofSponsors, status: "active" }, include: { sponsor: true } }),
+      );
       if (match) await recordCheckin(db, match.sponsor.personId, match.id, "ended", now);
     } else if (action === "sponsor") {
       const sponsor = pick(sponsors)!;
@@ -313,7 +396,9 @@ async function playHistory(seed: number, start: Date, limit: Date, office: { id:
       else if (kind < 0.8) await changeSponsorStatus(db, sponsor, rnd() < 0.5 ? "pause" : "resume", now);
       else await becomeSponsor(sponsor);
     } else {
-      const request = pick(await db.sponsorshipRequest.findMany({ where: { ...ofFamilies, status: { in: ["open", "matched"] } } }));
+      const request = pick(
+        await db.sponsorshipRequest.findMany({ where: { ...ofFamilies, status: { in: ["open", "matched"] } } }),
+      );
       if (!request) continue;
       if (rnd() < 0.5) {
         await withdrawRequest(db, request.personId, request.id, now);
@@ -324,7 +409,9 @@ async function playHistory(seed: number, start: Date, limit: Date, office: { id:
     }
   }
   now = new Date(now.getTime() + DAY);
-  for (const request of await db.sponsorshipRequest.findMany({ where: { ...ofFamilies, status: { in: ["open", "matched"] } } })) {
+  for (const request of await db.sponsorshipRequest.findMany({
+    where: { ...ofFamilies, status: { in: ["open", "matched"] } },
+  })) {
     await withdrawRequest(db, request.personId, request.id, now);
   }
 }
@@ -351,12 +438,19 @@ function median(values: number[]): number {
 }
 
 /** README "Indicators", the three sponsorship rows, for one period. */
-function referenceFigures(period: Period, now: Date, requests: RequestRow[], sponsorships: SponsorshipRow[], matchesOf: (requestId: number) => SponsorshipRow[]): Map<string, Figure> {
+function referenceFigures(
+  period: Period,
+  now: Date,
+  requests: RequestRow[],
+  sponsorships: SponsorshipRow[],
+  matchesOf: (requestId: number) => SponsorshipRow[],
+): Map<string, Figure> {
   // "at the period's end (or now)"
   const asOf = period.end < now ? period.end : now;
   // A match is a sponsorship that started (an accepted offer); it runs from its start until its end.
   const matches = sponsorships.filter((sponsorship) => sponsorship.startedAt !== null);
-  const runningAt = (match: SponsorshipRow, at: Date) => match.startedAt! < at && (match.endedAt === null || match.endedAt >= at);
+  const runningAt = (match: SponsorshipRow, at: Date) =>
+    match.startedAt! < at && (match.endedAt === null || match.endedAt >= at);
 
   // active_sponsorships: sponsorships running at the period's end.
   let active = 0;
@@ -392,13 +486,16 @@ function referenceFigures(period: Period, now: Date, requests: RequestRow[], spo
     [key("active_sponsorships"), { numerator: active, denominator: null }],
     [key("open_requests"), { numerator: open, denominator: null }],
   ]);
-  if (waits.length > 0) figures.set(key("median_days_to_match"), { numerator: median(waits), denominator: waits.length });
+  if (waits.length > 0)
+    figures.set(key("median_days_to_match"), { numerator: median(waits), denominator: waits.length });
   return figures;
 }
 
 async function referenceFor(now: Date): Promise<Map<string, Figure>> {
   const requests = await db.sponsorshipRequest.findMany({ select: { id: true, createdAt: true, closedAt: true } });
-  const sponsorships = await db.sponsorship.findMany({ select: { id: true, requestId: true, startedAt: true, endedAt: true } });
+  const sponsorships = await db.sponsorship.findMany({
+    select: { id: true, requestId: true, startedAt: true, endedAt: true },
+  });
   // A request's matches, looked up once rather than searched for every period.
   const byRequest = new Map<number, SponsorshipRow[]>();
   for (const sponsorship of sponsorships) {
@@ -411,14 +508,17 @@ async function referenceFor(now: Date): Promise<Map<string, Figure>> {
   const figures = new Map<string, Figure>();
   for (const kind of ["month", "quarter"] as const) {
     for (const period of periodsBetween(kind, earliest, now, ZONE)) {
-      for (const [key, figure] of referenceFigures(period, now, requests, sponsorships, matchesOf)) figures.set(key, figure);
+      for (const [key, figure] of referenceFigures(period, now, requests, sponsorships, matchesOf))
+        figures.set(key, figure);
     }
   }
   return figures;
 }
 
 async function storedFigures(): Promise<Map<string, Figure>> {
-  const rows = await db.indicatorTally.findMany({ where: { indicator: { in: [...SPONSORSHIP_FIGURES] }, scopeKey: "all" } });
+  const rows = await db.indicatorTally.findMany({
+    where: { indicator: { in: [...SPONSORSHIP_FIGURES] }, scopeKey: "all" },
+  });
   return new Map(
     rows.map((row) => [
       `${row.indicator} ${row.periodKind} ${row.periodStart.toISOString()}`,
@@ -430,11 +530,19 @@ async function storedFigures(): Promise<Map<string, Figure>> {
 describe("sponsorship figures against a simple reference", () => {
   it(`agree for ${SIMULATED_HISTORIES} simulated and ${PLAYED_HISTORIES} played histories, period by period`, async () => {
     const simulation = new Simulation();
-    for (let index = 0; index < SIMULATED_HISTORIES; index++) simulation.history(index + 1, windowStart(index), windowEnd(index));
+    for (let index = 0; index < SIMULATED_HISTORIES; index++)
+      simulation.history(index + 1, windowStart(index), windowEnd(index));
     await simulation.write();
-    const manager = await db.person.create({ data: { telegramId: 999_999_999n, roles: { create: { role: "manager" } } } });
+    const manager = await db.person.create({
+      data: { telegramId: 999_999_999n, roles: { create: { role: "manager" } } },
+    });
     for (let index = 0; index < PLAYED_HISTORIES; index++) {
-      await playHistory(10_000 + index, windowStart(SIMULATED_HISTORIES + index), windowEnd(SIMULATED_HISTORIES + index), { id: manager.id, roles: ["manager"] });
+      await playHistory(
+        10_000 + index,
+        windowStart(SIMULATED_HISTORIES + index),
+        windowEnd(SIMULATED_HISTORIES + index),
+        { id: manager.id, roles: ["manager"] },
+      );
     }
     const now = windowStart(SIMULATED_HISTORIES + PLAYED_HISTORIES);
     await recomputeTallies(db, now, ZONE);
@@ -445,7 +553,8 @@ describe("sponsorship figures against a simple reference", () => {
       const actual = stored.get(key)!;
       expect(actual.denominator, key).toBe(figure.denominator);
       // The median is stored rounded to two decimals.
-      if (key.startsWith("median")) expect(Math.abs(actual.numerator - figure.numerator), key).toBeLessThanOrEqual(0.005 + 1e-9);
+      if (key.startsWith("median"))
+        expect(Math.abs(actual.numerator - figure.numerator), key).toBeLessThanOrEqual(0.005 + 1e-9);
       else expect(actual.numerator, key).toBe(figure.numerator);
     }
 

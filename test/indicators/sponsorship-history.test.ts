@@ -3,7 +3,13 @@ import type { Db } from "../../src/db.js";
 import { parsePeriodKey } from "../../src/features/indicators/periods.js";
 import { recomputeTallies } from "../../src/features/indicators/tallies.js";
 import { erasePersonData } from "../../src/people/erasure.js";
-import { answerOffer, changeSponsorStatus, openRequests, proposeSponsor, sponsorshipOverview } from "../../src/features/sponsorship/service.js";
+import {
+  answerOffer,
+  changeSponsorStatus,
+  openRequests,
+  proposeSponsor,
+  sponsorshipOverview,
+} from "../../src/features/sponsorship/service.js";
 import { createTestDb } from "../support/db.js";
 import { familyRequest, makePerson, makeSponsor } from "../support/fixtures.js";
 
@@ -46,7 +52,10 @@ async function endedPeriodRows() {
   return db.indicatorTally.findMany({
     where: {
       indicator: { in: ["active_sponsorships", "open_requests", "median_days_to_match"] },
-      OR: [{ periodKind: "month", periodStart: september.start }, { periodKind: "quarter", periodStart: q3.start }],
+      OR: [
+        { periodKind: "month", periodStart: september.start },
+        { periodKind: "quarter", periodStart: q3.start },
+      ],
     },
     orderBy: [{ indicator: "asc" }, { periodKind: "asc" }],
   });
@@ -54,7 +63,9 @@ async function endedPeriodRows() {
 
 async function figure(indicator: string, key: string) {
   const period = parsePeriodKey(key, ZONE)!;
-  const row = await db.indicatorTally.findFirst({ where: { indicator, periodKind: period.kind as "month" | "quarter", periodStart: period.start, scopeKey: "all" } });
+  const row = await db.indicatorTally.findFirst({
+    where: { indicator, periodKind: period.kind as "month" | "quarter", periodStart: period.start, scopeKey: "all" },
+  });
   return row && [row.numerator, row.denominator];
 }
 
@@ -86,7 +97,11 @@ describe("a sponsor leaving after a reported month", () => {
 
     const anna = await db.sponsorProfile.findFirstOrThrow({ where: { person: { firstName: "Anna" } } });
     const withdrawn = await changeSponsorStatus(db, anna.personId, "withdraw", at("2026-11-10T09:00:00Z"));
-    expect(withdrawn).toMatchObject({ outcome: "changed", requestIds: [first], managers: [expect.objectContaining({ chatId: 700n })] });
+    expect(withdrawn).toMatchObject({
+      outcome: "changed",
+      requestIds: [first],
+      managers: [expect.objectContaining({ chatId: 700n })],
+    });
     const bernd = await db.sponsorProfile.findFirstOrThrow({ where: { person: { firstName: "Bernd" } } });
     const erased = await erasePersonData(db, bernd.personId, at("2026-11-12T09:00:00Z"));
     expect(erased).toMatchObject({ requestIds: [second], managers: [expect.objectContaining({ chatId: 700n })] });

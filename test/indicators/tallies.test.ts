@@ -26,7 +26,14 @@ async function tally(indicator: Indicator, periodKey: string, scopeKey = "all") 
   const period = parsePeriodKey(periodKey, ZONE);
   if (!period) throw new Error(periodKey);
   const row = await db.indicatorTally.findUnique({
-    where: { indicator_periodKind_periodStart_scopeKey: { indicator, periodKind: period.kind as "month" | "quarter", periodStart: period.start, scopeKey } },
+    where: {
+      indicator_periodKind_periodStart_scopeKey: {
+        indicator,
+        periodKind: period.kind as "month" | "quarter",
+        periodStart: period.start,
+        scopeKey,
+      },
+    },
   });
   return row && { numerator: row.numerator, denominator: row.denominator };
 }
@@ -45,23 +52,45 @@ describe("recomputing the tallies", () => {
     const result = await recomputeTallies(db, NOW, ZONE);
     expect(result.inserted).toBeGreaterThan(0);
 
-    expect(await tally("attendance_rate", "2026-10", `course:${fixture.vocationalCourseId}`)).toEqual({ ...expected.attendanceVocational });
-    expect(await tally("attendance_rate", "2026-10", "category:vocational")).toEqual({ ...expected.attendanceVocational });
+    expect(await tally("attendance_rate", "2026-10", `course:${fixture.vocationalCourseId}`)).toEqual({
+      ...expected.attendanceVocational,
+    });
+    expect(await tally("attendance_rate", "2026-10", "category:vocational")).toEqual({
+      ...expected.attendanceVocational,
+    });
     expect(await tally("attendance_rate", "2026-10", "category:language")).toEqual({ ...expected.attendanceLanguage });
     expect(await tally("attendance_rate", "2026-10")).toEqual({ ...expected.attendanceAll });
     expect(await tally("completion_rate", "2026-10")).toEqual({ ...expected.completion });
     expect(await tally("placement_rate", "2026-10")).toEqual({ ...expected.placement });
     expect(await tally("placement_rate_6m", "2026-10")).toEqual({ ...expected.placement6m });
-    expect(await tally("course_participants", "2026-10", `course:${fixture.vocationalCourseId}`)).toEqual({ numerator: expected.courseParticipantsVocational, denominator: null });
-    expect(await tally("course_participants", "2026-10")).toEqual({ numerator: expected.courseParticipantsAll, denominator: null });
+    expect(await tally("course_participants", "2026-10", `course:${fixture.vocationalCourseId}`)).toEqual({
+      numerator: expected.courseParticipantsVocational,
+      denominator: null,
+    });
+    expect(await tally("course_participants", "2026-10")).toEqual({
+      numerator: expected.courseParticipantsAll,
+      denominator: null,
+    });
 
-    expect(await tally("event_registrations", "2026-10")).toEqual({ numerator: expected.eventRegistrations, denominator: null });
+    expect(await tally("event_registrations", "2026-10")).toEqual({
+      numerator: expected.eventRegistrations,
+      denominator: null,
+    });
     expect(await tally("event_checkins", "2026-10")).toEqual({ numerator: expected.eventCheckins, denominator: null });
     expect(await tally("event_walk_ins", "2026-10")).toEqual({ numerator: expected.eventWalkIns, denominator: null });
-    expect(await tally("event_participants", "2026-10")).toEqual({ numerator: expected.eventParticipants, denominator: null });
-    expect(await tally("event_persons_distinct", "2026-10")).toEqual({ numerator: expected.eventPersonsDistinct, denominator: null });
+    expect(await tally("event_participants", "2026-10")).toEqual({
+      numerator: expected.eventParticipants,
+      denominator: null,
+    });
+    expect(await tally("event_persons_distinct", "2026-10")).toEqual({
+      numerator: expected.eventPersonsDistinct,
+      denominator: null,
+    });
 
-    expect(await tally("active_sponsorships", "2026-10")).toEqual({ numerator: expected.activeSponsorships, denominator: null });
+    expect(await tally("active_sponsorships", "2026-10")).toEqual({
+      numerator: expected.activeSponsorships,
+      denominator: null,
+    });
     expect(await tally("open_requests", "2026-10")).toEqual({ numerator: expected.openRequests, denominator: null });
     expect(await tally("median_days_to_match", "2026-10")).toEqual({ ...expected.medianDaysToMatch });
   });
@@ -75,7 +104,10 @@ describe("recomputing the tallies", () => {
     // No sessions in September: no attendance rate rather than a rate of zero.
     expect(await tally("attendance_rate", "2026-09")).toBeNull();
     expect(await tally("completion_rate", "2026-Q4")).toEqual({ ...expected.completion });
-    expect(await tally("event_participants", "2026-Q4")).toEqual({ numerator: expected.eventParticipants, denominator: null });
+    expect(await tally("event_participants", "2026-Q4")).toEqual({
+      numerator: expected.eventParticipants,
+      denominator: null,
+    });
     // Courses whose category has no placement (language) stay out of the placement rate.
     expect(await tally("placement_rate", "2026-10", "category:language")).toBeNull();
   });
@@ -89,16 +121,29 @@ describe("recomputing the tallies", () => {
 
   it("corrects a past month when its attendance is changed later", async () => {
     const lastParticipant = fixture.participantEnrollmentIds.at(-1) ?? 0;
-    await db.attendance.update({ where: { sessionId_enrollmentId: { sessionId: fixture.firstSessionId, enrollmentId: lastParticipant } }, data: { status: "present" } });
+    await db.attendance.update({
+      where: { sessionId_enrollmentId: { sessionId: fixture.firstSessionId, enrollmentId: lastParticipant } },
+      data: { status: "present" },
+    });
     const later = new Date(NOW.getTime() + 3_600_000);
     const result = await recomputeTallies(db, later, ZONE);
 
     expect(result.updated).toBeGreaterThan(0);
-    expect(await tally("attendance_rate", "2026-10")).toEqual({ numerator: expected.attendanceAll.numerator + 1, denominator: expected.attendanceAll.denominator });
-    expect(await tally("course_participants", "2026-10")).toEqual({ numerator: expected.courseParticipantsAll + 1, denominator: null });
-    const corrected = await db.indicatorTally.findFirst({ where: { indicator: "attendance_rate", scopeKey: "all", periodStart: OCTOBER?.start, periodKind: "month" } });
+    expect(await tally("attendance_rate", "2026-10")).toEqual({
+      numerator: expected.attendanceAll.numerator + 1,
+      denominator: expected.attendanceAll.denominator,
+    });
+    expect(await tally("course_participants", "2026-10")).toEqual({
+      numerator: expected.courseParticipantsAll + 1,
+      denominator: null,
+    });
+    const corrected = await db.indicatorTally.findFirst({
+      where: { indicator: "attendance_rate", scopeKey: "all", periodStart: OCTOBER?.start, periodKind: "month" },
+    });
     expect(corrected?.computedAt).toEqual(later);
-    const untouched = await db.indicatorTally.findFirst({ where: { indicator: "completion_rate", scopeKey: "all", periodStart: OCTOBER?.start, periodKind: "month" } });
+    const untouched = await db.indicatorTally.findFirst({
+      where: { indicator: "completion_rate", scopeKey: "all", periodStart: OCTOBER?.start, periodKind: "month" },
+    });
     expect(untouched?.computedAt).toEqual(NOW);
   });
 
@@ -120,7 +165,10 @@ describe("live figures for other periods", () => {
     // Monday 5 and Wednesday 7 October (the language course is gone by now): participants 1–9 were
     // present at both, participant 10 only at the first since the correction → 19 present of 20.
     expect(weekAttendance).toMatchObject({ numerator: 19, denominator: 20 });
-    expect(rows.find((row) => row.indicator === "median_days_to_match" && row.periodKind === "month")).toMatchObject({ numerator: 10, denominator: 1 });
+    expect(rows.find((row) => row.indicator === "median_days_to_match" && row.periodKind === "month")).toMatchObject({
+      numerator: 10,
+      denominator: 1,
+    });
     expect(await db.indicatorTally.count()).toBe(count);
   });
 });
@@ -141,11 +189,18 @@ describe("a cohort without recorded outcomes", () => {
       },
     });
     await db.courseSession.create({
-      data: { courseId: course.id, startsAt: new Date("2026-08-27T07:00:00Z"), endsAt: new Date("2026-08-27T10:00:00Z"), attendanceTakenAt: new Date("2026-08-27T10:00:00Z") },
+      data: {
+        courseId: course.id,
+        startsAt: new Date("2026-08-27T07:00:00Z"),
+        endsAt: new Date("2026-08-27T10:00:00Z"),
+        attendanceTakenAt: new Date("2026-08-27T10:00:00Z"),
+      },
     });
     for (const [index, status] of (["completed", "dropped"] as const).entries()) {
       const person = await db.person.create({ data: { telegramId: BigInt(6_000_000 + index), consentAt: NOW } });
-      await db.enrollment.create({ data: { courseId: course.id, personId: person.id, status, endedAt: new Date("2026-08-29T00:00:00Z") } });
+      await db.enrollment.create({
+        data: { courseId: course.id, personId: person.id, status, endedAt: new Date("2026-08-29T00:00:00Z") },
+      });
     }
     await recomputeTallies(db, NOW, ZONE);
     expect(await tally("placement_rate", "2026-08")).toEqual({ numerator: 0, denominator: 2 });

@@ -3,7 +3,14 @@ import type { BulkLimiterOptions } from "../../src/bot/bulk.js";
 import { createBot } from "../../src/bot/create-bot.js";
 import { createDb, type Db } from "../../src/db.js";
 import { ForbiddenError } from "../../src/people/roles.js";
-import { audienceSize, cancelBroadcast, claimDeliveries, createBroadcast, deliveryCounts, retryFailed } from "../../src/features/broadcasts/service.js";
+import {
+  audienceSize,
+  cancelBroadcast,
+  claimDeliveries,
+  createBroadcast,
+  deliveryCounts,
+  retryFailed,
+} from "../../src/features/broadcasts/service.js";
 import type { Actor } from "../../src/people/roles.js";
 import { createBroadcastWorker, type BroadcastWorkerOptions } from "../../src/features/broadcasts/worker.js";
 import { silentLogger } from "../../src/logger.js";
@@ -22,7 +29,15 @@ const MANAGER_CHAT = 7_000;
 beforeEach(async () => {
   fake = await FakeTelegram.start();
   ({ db, url: databaseUrl } = createTestDb());
-  const person = await db.person.create({ data: { telegramId: MANAGER_CHAT, chatId: MANAGER_CHAT, consentAt: new Date(), firstName: "Maria", roles: { create: { role: "manager" } } } });
+  const person = await db.person.create({
+    data: {
+      telegramId: MANAGER_CHAT,
+      chatId: MANAGER_CHAT,
+      consentAt: new Date(),
+      firstName: "Maria",
+      roles: { create: { role: "manager" } },
+    },
+  });
   fake.rememberChat({ id: MANAGER_CHAT, type: "private", first_name: "Maria" });
   manager = { id: person.id, roles: ["manager"] };
 });
@@ -43,16 +58,27 @@ function worker(options: BroadcastWorkerOptions & { bulk?: BulkLimiterOptions; c
     // Many in flight, so that the tests about the worker (not about pacing) are not slowed by it.
     bulk: { perSecond: 1000, maxInFlight: 30, ...options.bulk },
   });
-  return createBroadcastWorker({ db: options.db ?? db, clock: options.clock ?? (() => new Date()), logger: silentLogger }, bot.api, { progressIntervalMs: 0, ...options });
+  return createBroadcastWorker(
+    { db: options.db ?? db, clock: options.clock ?? (() => new Date()), logger: silentLogger },
+    bot.api,
+    { progressIntervalMs: 0, ...options },
+  );
 }
 
 async function broadcastToEveryone(text = "Sommerfest am Samstag") {
-  return createBroadcast(db, manager, { audience: { kind: "everyone" }, textDe: text, texts: { ru: `${text} (RU)` }, progressChatId: MANAGER_CHAT }, new Date());
+  return createBroadcast(
+    db,
+    manager,
+    { audience: { kind: "everyone" }, textDe: text, texts: { ru: `${text} (RU)` }, progressChatId: MANAGER_CHAT },
+    new Date(),
+  );
 }
 
 function expectExactlyOnce(chatIds: readonly number[]) {
   const perChat = acceptedPerChat(fake);
-  const wrong = chatIds.filter((chatId) => perChat.get(chatId) !== 1).map((chatId) => [chatId, perChat.get(chatId) ?? 0]);
+  const wrong = chatIds
+    .filter((chatId) => perChat.get(chatId) !== 1)
+    .map((chatId) => [chatId, perChat.get(chatId) ?? 0]);
   expect(wrong).toEqual([]);
 }
 
@@ -73,7 +99,9 @@ describe("audience and queue", () => {
   it("lets only managers count, create, cancel or retry", async () => {
     const resident: Actor = { id: 999, roles: [] };
     await expect(audienceSize(db, resident, { kind: "everyone" })).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(createBroadcast(db, resident, { audience: { kind: "everyone" }, textDe: "x", texts: { ru: "x" } }, new Date())).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      createBroadcast(db, resident, { audience: { kind: "everyone" }, textDe: "x", texts: { ru: "x" } }, new Date()),
+    ).rejects.toBeInstanceOf(ForbiddenError);
     const { broadcast } = await broadcastToEveryone();
     await expect(cancelBroadcast(db, resident, broadcast.id, new Date())).rejects.toBeInstanceOf(ForbiddenError);
     await expect(retryFailed(db, resident, broadcast.id)).rejects.toBeInstanceOf(ForbiddenError);
@@ -104,20 +132,41 @@ describe("the broadcast worker against the fake Bot API", () => {
     expect(counts).toMatchObject({ sent: 5, failed: 0 }); // four residents and the manager
     expect(fake.repliesTo(100)[0]?.text).toBe("Sommerfest am Samstag (RU)");
     expect(fake.repliesTo(101)[0]?.text).toBe("Sommerfest am Samstag");
-    expect(fake.repliesTo(101)[0]?.buttons.flat().map((button) => button.text)).toEqual(["🔕 Keine Ankündigungen mehr"]);
-    expect(fake.repliesTo(100)[0]?.buttons.flat().map((button) => button.text)).toEqual(["🔕 Больше не присылать объявления"]);
+    expect(
+      fake
+        .repliesTo(101)[0]
+        ?.buttons.flat()
+        .map((button) => button.text),
+    ).toEqual(["🔕 Keine Ankündigungen mehr"]);
+    expect(
+      fake
+        .repliesTo(100)[0]
+        ?.buttons.flat()
+        .map((button) => button.text),
+    ).toEqual(["🔕 Больше не присылать объявления"]);
     const managerSaw = fake.repliesTo(MANAGER_CHAT).map((reply) => reply.text);
-    expect(managerSaw).toContain("📊 Bericht zur Ankündigung:\n✅ zugestellt: 5\n🚫 Bot blockiert: 0\n⚠️ fehlgeschlagen: 0\n➖ ausgeschlossen: 0");
+    expect(managerSaw).toContain(
+      "📊 Bericht zur Ankündigung:\n✅ zugestellt: 5\n🚫 Bot blockiert: 0\n⚠️ fehlgeschlagen: 0\n➖ ausgeschlossen: 0",
+    );
     expect(managerSaw.some((text) => text?.startsWith("📤 Ankündigung wird verschickt"))).toBe(true);
   });
 
   it("marks 403 as blocked, retries other errors with backoff, then counts them failed; failed ones can be retried", async () => {
     await residents(db, fake, 3, 100);
     fake.blockBot(100);
-    fake.failNext("sendMessage", { kind: "400", description: "Bad Request: chat not found" }, { chatId: 101, times: 2 });
+    fake.failNext(
+      "sendMessage",
+      { kind: "400", description: "Bad Request: chat not found" },
+      { chatId: 101, times: 2 },
+    );
     let now = new Date("2026-11-25T10:00:00Z");
     const clock = () => now;
-    const { broadcast } = await createBroadcast(db, manager, { audience: { kind: "everyone" }, textDe: "Hallo", texts: { ru: "Привет" }, progressChatId: MANAGER_CHAT }, now);
+    const { broadcast } = await createBroadcast(
+      db,
+      manager,
+      { audience: { kind: "everyone" }, textDe: "Hallo", texts: { ru: "Привет" }, progressChatId: MANAGER_CHAT },
+      now,
+    );
     const run = worker({ clock, maxAttempts: 2 });
     expect(await run.runOnce()).toMatchObject({ sent: 2, blocked: 1, retried: 1 });
     expect((await db.person.findFirstOrThrow({ where: { chatId: 100 } })).blockedAt).not.toBeNull();
@@ -139,7 +188,12 @@ describe("the broadcast worker against the fake Bot API", () => {
     await residents(db, fake, 2, 100);
     let now = new Date("2026-11-25T10:00:00Z");
     const later = new Date("2026-11-26T08:00:00Z");
-    const input = { audience: { kind: "everyone" as const }, textDe: "Morgen", texts: { ru: "Завтра" }, scheduledFor: later };
+    const input = {
+      audience: { kind: "everyone" as const },
+      textDe: "Morgen",
+      texts: { ru: "Завтра" },
+      scheduledFor: later,
+    };
     const { broadcast } = await createBroadcast(db, manager, input, now);
     const { broadcast: cancelled } = await createBroadcast(db, manager, { ...input, textDe: "Abgesagt" }, now);
     expect(broadcast.status).toBe("scheduled");
@@ -158,7 +212,11 @@ describe("the broadcast worker against the fake Bot API", () => {
     fake.setRateLimit({ perSecond: 300, retryAfter: 1 });
     await residents(db, fake, 2000, 100_000, { ruEvery: 3 });
     await broadcastToEveryone();
-    const counts = await worker({ bulk: { perSecond: 300, maxInFlight: 30 }, concurrency: 300, batchSize: 300 }).runOnce();
+    const counts = await worker({
+      bulk: { perSecond: 300, maxInFlight: 30 },
+      concurrency: 300,
+      batchSize: 300,
+    }).runOnce();
     expect(counts).toMatchObject({ sent: 2001, failed: 0 });
     expectExactlyOnce(range(2000, 100_000));
     expect(fake.rateLimitHits).toBeLessThan(40);
@@ -175,23 +233,27 @@ describe("the broadcast worker against the fake Bot API", () => {
     expect(fake.rateLimitHits).toBeLessThan(10);
   });
 
-  it("a worker stopped mid-broadcast leaves the rest to the next: everyone exactly once", { timeout: 30_000 }, async () => {
-    fake.setRateLimit({ perSecond: 100, retryAfter: 1 });
-    await residents(db, fake, 400, 100);
-    const { broadcast } = await broadcastToEveryone();
-    const first = worker({ bulk: { perSecond: 100 }, batchSize: 50 });
-    const running = first.runOnce();
-    await waitFor(() => fake.callsTo("sendMessage").length >= 120, 10_000);
-    await first.stop();
-    await running;
-    const sentBefore = (await deliveryCounts(db, broadcast.id)).sent;
-    expect(sentBefore).toBeGreaterThan(100);
-    expect(sentBefore).toBeLessThan(401);
-    expect((await deliveryCounts(db, broadcast.id)).claimed).toBe(0);
-    await worker({ bulk: { perSecond: 100 } }).runOnce();
-    expectExactlyOnce(range(400, 100));
-    expect(await deliveryCounts(db, broadcast.id)).toMatchObject({ sent: 401, pending: 0, claimed: 0 });
-  });
+  it(
+    "a worker stopped mid-broadcast leaves the rest to the next: everyone exactly once",
+    { timeout: 30_000 },
+    async () => {
+      fake.setRateLimit({ perSecond: 100, retryAfter: 1 });
+      await residents(db, fake, 400, 100);
+      const { broadcast } = await broadcastToEveryone();
+      const first = worker({ bulk: { perSecond: 100 }, batchSize: 50 });
+      const running = first.runOnce();
+      await waitFor(() => fake.callsTo("sendMessage").length >= 120, 10_000);
+      await first.stop();
+      await running;
+      const sentBefore = (await deliveryCounts(db, broadcast.id)).sent;
+      expect(sentBefore).toBeGreaterThan(100);
+      expect(sentBefore).toBeLessThan(401);
+      expect((await deliveryCounts(db, broadcast.id)).claimed).toBe(0);
+      await worker({ bulk: { perSecond: 100 } }).runOnce();
+      expectExactlyOnce(range(400, 100));
+      expect(await deliveryCounts(db, broadcast.id)).toMatchObject({ sent: 401, pending: 0, claimed: 0 });
+    },
+  );
 
   it("a worker that died holding claims: its rows are taken over once stale, and nobody is skipped", async () => {
     await residents(db, fake, 30, 100);
@@ -211,12 +273,19 @@ describe("the broadcast worker against the fake Bot API", () => {
     const { broadcast } = await broadcastToEveryone();
     const otherDb = createDb(databaseUrl);
     try {
-      const [a, b] = await Promise.all([worker({ workerId: "a", batchSize: 20 }).runOnce(), worker({ workerId: "b", batchSize: 20, db: otherDb }).runOnce()]);
+      const [a, b] = await Promise.all([
+        worker({ workerId: "a", batchSize: 20 }).runOnce(),
+        worker({ workerId: "b", batchSize: 20, db: otherDb }).runOnce(),
+      ]);
       expect(a.sent).toBeGreaterThan(0);
       expect(b.sent).toBeGreaterThan(0);
       expect(a.sent + b.sent).toBe(601);
       expectExactlyOnce(range(600, 100));
-      const byWorker = await db.broadcastDelivery.groupBy({ by: ["claimedBy"], where: { broadcastId: broadcast.id }, _count: true });
+      const byWorker = await db.broadcastDelivery.groupBy({
+        by: ["claimedBy"],
+        where: { broadcastId: broadcast.id },
+        _count: true,
+      });
       expect(byWorker.map((group) => group.claimedBy).sort()).toEqual(["a", "b"]);
     } finally {
       await otherDb.$disconnect();

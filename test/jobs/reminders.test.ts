@@ -97,7 +97,12 @@ async function participant(session: CourseSession, options: ParticipantOptions =
     },
   });
   const enrollment = await db.enrollment.create({
-    data: { courseId: session.courseId, personId: person.id, status: "active", enrolledAt: new Date("2026-01-01T00:00:00Z") },
+    data: {
+      courseId: session.courseId,
+      personId: person.id,
+      status: "active",
+      enrolledAt: new Date("2026-01-01T00:00:00Z"),
+    },
   });
   return { person, enrollment, chatId: telegramId };
 }
@@ -117,7 +122,9 @@ async function runAt(instants: readonly (string | Date)[], database: Db = db): P
   const counts: ReminderRunCounts[] = [];
   for (const instant of instants) {
     const now = new Date(instant);
-    counts.push(await runReminderJob({ db: database, timeZone: BERLIN, logger: silentLogger }, recordingSend(now), now));
+    counts.push(
+      await runReminderJob({ db: database, timeZone: BERLIN, logger: silentLogger }, recordingSend(now), now),
+    );
   }
   return counts;
 }
@@ -125,7 +132,8 @@ async function runAt(instants: readonly (string | Date)[], database: Db = db): P
 /** Instants from `from` to `to` (both included), `stepMinutes` apart. */
 function every(stepMinutes: number, from: string | Date, to: string | Date): Date[] {
   const instants: Date[] = [];
-  for (let time = new Date(from).getTime(); time <= new Date(to).getTime(); time += stepMinutes * MINUTE) instants.push(new Date(time));
+  for (let time = new Date(from).getTime(); time <= new Date(to).getTime(); time += stepMinutes * MINUTE)
+    instants.push(new Date(time));
   return instants;
 }
 
@@ -143,7 +151,9 @@ function timeline(...parts: Date[][]): Date[] {
 
 /** "<UTC instant> <first line>" of every message that reached `chatId`. */
 function delivered(chatId: number): string[] {
-  return sendAttempts.filter((attempt) => attempt.chatId === chatId && !attempt.failed).map((attempt) => `${attempt.at} ${attempt.text.split("\n")[0]}`);
+  return sendAttempts
+    .filter((attempt) => attempt.chatId === chatId && !attempt.failed)
+    .map((attempt) => `${attempt.at} ${attempt.text.split("\n")[0]}`);
 }
 
 async function remindersOf(personId: number) {
@@ -157,18 +167,33 @@ describe("reminder times", () => {
     // name, session day, start (Berlin), evening reminder (UTC), 2-hour reminder (UTC)
     ["in winter (CET)", "2026-01-15", "10:00", "2026-01-14T17:00:00.000Z", "2026-01-15T07:00:00.000Z"],
     ["in summer (CEST)", "2026-07-15", "17:00", "2026-07-14T16:00:00.000Z", "2026-07-15T13:00:00.000Z"],
-    ["the day after the clocks go forward", "2026-03-30", "09:00", "2026-03-29T16:00:00.000Z", "2026-03-30T05:00:00.000Z"],
+    [
+      "the day after the clocks go forward",
+      "2026-03-30",
+      "09:00",
+      "2026-03-29T16:00:00.000Z",
+      "2026-03-30T05:00:00.000Z",
+    ],
     ["the day after the clocks go back", "2026-10-26", "09:00", "2026-10-25T17:00:00.000Z", "2026-10-26T06:00:00.000Z"],
-  ])("sends each reminder once at 18:00 the day before and 2 hours before, %s", async (_name, day, start, evening, soon) => {
-    const session = await sessionOn(day, start, "23:00");
-    const { chatId } = await participant(session);
-    const startsAt = session.startsAt.getTime();
+  ])(
+    "sends each reminder once at 18:00 the day before and 2 hours before, %s",
+    async (_name, day, start, evening, soon) => {
+      const session = await sessionOn(day, start, "23:00");
+      const { chatId } = await participant(session);
+      const startsAt = session.startsAt.getTime();
 
-    // Every hour from 40 hours before the start to an hour after it, every minute near the due times.
-    await runAt(timeline(every(60, new Date(startsAt - 40 * HOUR), new Date(startsAt + HOUR)), minutesAround(evening), minutesAround(soon)));
+      // Every hour from 40 hours before the start to an hour after it, every minute near the due times.
+      await runAt(
+        timeline(
+          every(60, new Date(startsAt - 40 * HOUR), new Date(startsAt + HOUR)),
+          minutesAround(evening),
+          minutesAround(soon),
+        ),
+      );
 
-    expect(delivered(chatId)).toEqual([`${evening} ${EVENING_DE}`, `${soon} ${SOON_DE}`]);
-  });
+      expect(delivered(chatId)).toEqual([`${evening} ${EVENING_DE}`, `${soon} ${SOON_DE}`]);
+    },
+  );
 });
 
 describe("restarts and downtime", () => {
@@ -186,7 +211,11 @@ describe("restarts and downtime", () => {
     const restarted = await import("../../src/jobs/reminders.js");
     const database = createDb(databaseUrl);
     const now = new Date("2026-01-14T17:01:00.000Z");
-    const afterRestart = await restarted.runReminderJob({ db: database, timeZone: BERLIN, logger: silentLogger }, recordingSend(now), now);
+    const afterRestart = await restarted.runReminderJob(
+      { db: database, timeZone: BERLIN, logger: silentLogger },
+      recordingSend(now),
+      now,
+    );
     await database.$disconnect();
 
     expect(afterRestart).toEqual({ planned: 0, sent: 0, cancelled: 0, failed: 0, deferred: 0 });
@@ -201,7 +230,12 @@ describe("restarts and downtime", () => {
     const back = await runAt(["2026-02-09T21:30:00.000Z"]);
     expect(back[0]).toMatchObject({ sent: 0, deferred: 1 });
 
-    await runAt(timeline(every(15, "2026-02-09T21:30:00.000Z", "2026-02-10T10:00:00.000Z"), minutesAround("2026-02-10T07:00:00.000Z")));
+    await runAt(
+      timeline(
+        every(15, "2026-02-09T21:30:00.000Z", "2026-02-10T10:00:00.000Z"),
+        minutesAround("2026-02-10T07:00:00.000Z"),
+      ),
+    );
 
     // The evening reminder ("tomorrow") would only be allowed out on the session's day, so it is
     // dropped at midnight; the 2-hour reminder comes at 08:30 Berlin.
@@ -213,12 +247,21 @@ describe("restarts and downtime", () => {
     const { person, chatId } = await participant(session);
 
     await runAt(["2026-02-09T16:30:00.000Z"]);
-    await runAt(timeline(every(15, "2026-02-09T21:30:00.000Z", "2026-02-10T08:00:00.000Z"), minutesAround("2026-02-10T04:30:00.000Z")));
+    await runAt(
+      timeline(
+        every(15, "2026-02-09T21:30:00.000Z", "2026-02-10T08:00:00.000Z"),
+        minutesAround("2026-02-10T04:30:00.000Z"),
+      ),
+    );
 
     // 05:30 Berlin, inside the quiet hours, because the session starts before 10:00.
     expect(delivered(chatId)).toEqual([`2026-02-10T04:30:00.000Z ${SOON_DE}`]);
     const [evening] = await remindersOf(person.id);
-    expect(evening).toMatchObject({ kind: "course_session_evening", sentAt: null, cancelledAt: new Date("2026-02-09T23:00:00.000Z") });
+    expect(evening).toMatchObject({
+      kind: "course_session_evening",
+      sentAt: null,
+      cancelledAt: new Date("2026-02-09T23:00:00.000Z"),
+    });
   });
 
   it("never sends the 2-hour reminder of a late session when it falls into the quiet hours", async () => {
@@ -226,19 +269,34 @@ describe("restarts and downtime", () => {
     const session = await sessionOn("2026-01-15", "23:00", "23:30");
     const { person, chatId } = await participant(session);
 
-    await runAt(timeline(every(30, "2026-01-14T12:00:00.000Z", "2026-01-15T23:00:00.000Z"), minutesAround("2026-01-15T20:00:00.000Z")));
+    await runAt(
+      timeline(
+        every(30, "2026-01-14T12:00:00.000Z", "2026-01-15T23:00:00.000Z"),
+        minutesAround("2026-01-15T20:00:00.000Z"),
+      ),
+    );
 
     expect(delivered(chatId)).toEqual([`2026-01-14T17:00:00.000Z ${EVENING_DE}`]);
-    expect((await remindersOf(person.id))[1]).toMatchObject({ kind: "course_session_soon", sentAt: null, cancelledAt: session.startsAt });
+    expect((await remindersOf(person.id))[1]).toMatchObject({
+      kind: "course_session_soon",
+      sentAt: null,
+      cancelledAt: session.startsAt,
+    });
   });
   it("works through more due reminders than one batch holds, each once", async () => {
     const session = await sessionOn("2026-02-10", "10:30", "12:00");
     const people = 150;
     await db.person.createMany({
-      data: Array.from({ length: people }, (_, index) => ({ telegramId: BigInt(800_000 + index), chatId: BigInt(800_000 + index), consentAt: new Date("2026-01-01T00:00:00Z") })),
+      data: Array.from({ length: people }, (_, index) => ({
+        telegramId: BigInt(800_000 + index),
+        chatId: BigInt(800_000 + index),
+        consentAt: new Date("2026-01-01T00:00:00Z"),
+      })),
     });
     const persons = await db.person.findMany({ select: { id: true } });
-    await db.enrollment.createMany({ data: persons.map((person) => ({ courseId: session.courseId, personId: person.id, status: "active" as const })) });
+    await db.enrollment.createMany({
+      data: persons.map((person) => ({ courseId: session.courseId, personId: person.id, status: "active" as const })),
+    });
 
     // 22:30 Berlin: all evening reminders are due but held for the quiet hours, across batches.
     const [late, again] = await runAt(["2026-02-09T21:30:00.000Z", "2026-02-09T21:31:00.000Z"]);
@@ -271,7 +329,8 @@ describe("who gets no reminder", () => {
 
     expect(delivered(keeper.chatId)).toHaveLength(2);
     expect(sendAttempts.filter((attempt) => attempt.chatId !== keeper.chatId)).toEqual([]);
-    for (const nobody of [leaver, switchedOff, withoutConsent, inCancelled]) expect(await remindersOf(nobody.person.id)).toEqual([]);
+    for (const nobody of [leaver, switchedOff, withoutConsent, inCancelled])
+      expect(await remindersOf(nobody.person.id)).toEqual([]);
   });
 
   it("re-checks planned reminders at send time and cancels those no longer wanted", async () => {
@@ -303,7 +362,8 @@ describe("who gets no reminder", () => {
     for (const nobody of [leaver, switcher, dropped, inCancelledByService, inCancelledInDb]) {
       const reminders = await remindersOf(nobody.person.id);
       expect(reminders).toHaveLength(2);
-      for (const reminder of reminders) expect(reminder).toMatchObject({ sentAt: null, cancelledAt: expect.any(Date) as Date });
+      for (const reminder of reminders)
+        expect(reminder).toMatchObject({ sentAt: null, cancelledAt: expect.any(Date) as Date });
     }
   });
 
@@ -330,16 +390,28 @@ describe("failed sends", () => {
     const other = await participant(session);
     failureFor = (chatId) =>
       chatId === blocker.chatId
-        ? new GrammyError("Call to 'sendMessage' failed!", { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" }, "sendMessage", {})
+        ? new GrammyError(
+            "Call to 'sendMessage' failed!",
+            { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" },
+            "sendMessage",
+            {},
+          )
         : undefined;
 
     const [atEvening, atSoon] = await runAt([evening, soon]);
 
     expect(atEvening).toMatchObject({ sent: 1, failed: 1 });
     expect(atSoon).toMatchObject({ sent: 1, cancelled: 1 });
-    expect((await db.person.findUniqueOrThrow({ where: { id: blocker.person.id } })).blockedAt).toEqual(new Date(evening));
+    expect((await db.person.findUniqueOrThrow({ where: { id: blocker.person.id } })).blockedAt).toEqual(
+      new Date(evening),
+    );
     const [eveningReminder, soonReminder] = await remindersOf(blocker.person.id);
-    expect(eveningReminder).toMatchObject({ sentAt: null, failedAt: new Date(evening), attempts: 1, lastError: expect.stringContaining("blocked") as string });
+    expect(eveningReminder).toMatchObject({
+      sentAt: null,
+      failedAt: new Date(evening),
+      attempts: 1,
+      lastError: expect.stringContaining("blocked") as string,
+    });
     expect(soonReminder).toMatchObject({ sentAt: null, cancelledAt: new Date(soon) });
     expect(sendAttempts.filter((attempt) => attempt.chatId === blocker.chatId)).toHaveLength(1);
     expect(delivered(other.chatId)).toEqual([`${evening} ${EVENING_DE}`, `${soon} ${SOON_DE}`]);
@@ -359,7 +431,11 @@ describe("failed sends", () => {
     await runAt(every(1, evening, new Date(new Date(evening).getTime() + 9 * MINUTE)));
 
     expect(delivered(flaky.chatId)).toEqual([`2026-01-14T17:02:00.000Z ${EVENING_DE}`]);
-    expect((await remindersOf(flaky.person.id))[0]).toMatchObject({ attempts: 3, failedAt: null, lastError: "Network request failed" });
+    expect((await remindersOf(flaky.person.id))[0]).toMatchObject({
+      attempts: 3,
+      failedAt: null,
+      lastError: "Network request failed",
+    });
     expect(sendAttempts.filter((attempt) => attempt.chatId === broken.chatId)).toHaveLength(MAX_ATTEMPTS);
     expect((await remindersOf(broken.person.id))[0]).toMatchObject({
       sentAt: null,
@@ -379,7 +455,8 @@ describe("texts", () => {
 
     await runAt(["2026-03-29T16:00:00.000Z", "2026-03-30T05:00:00.000Z"]);
 
-    const textsTo = (chatId: number) => sendAttempts.filter((attempt) => attempt.chatId === chatId).map((attempt) => attempt.text);
+    const textsTo = (chatId: number) =>
+      sendAttempts.filter((attempt) => attempt.chatId === chatId).map((attempt) => attempt.text);
     expect(textsTo(german.chatId)).toEqual([
       "⏰ Erinnerung: Morgen ist Kurs!\nDeutsch A1 – Alltag\n🗓 Mo., 30. März um 09:00\n📍 Integrationswerkstatt Belm",
       "⏰ Ihr Kurs beginnt bald:\nDeutsch A1 – Alltag\n🗓 Mo., 30. März um 09:00\n📍 Integrationswerkstatt Belm",
@@ -406,14 +483,20 @@ describe("through the real bot", () => {
       if (!reminderJob) throw new Error("no reminder job");
 
       await reminderJob.run();
-      expect((await user.nextReply()).text).toBe("⏰ Напоминание: завтра занятие!\nНемецкий A1 — быт\n🗓 пн, 26 октября в 09:00\n📍 Integrationswerkstatt Belm");
+      expect((await user.nextReply()).text).toBe(
+        "⏰ Напоминание: завтра занятие!\nНемецкий A1 — быт\n🗓 пн, 26 октября в 09:00\n📍 Integrationswerkstatt Belm",
+      );
 
       fake.blockBot(user.id);
       now = new Date("2026-10-26T06:00:00.000Z");
       await reminderJob.run();
       await user.expectNoReply(100);
       expect((await db.person.findUniqueOrThrow({ where: { id: person.id } })).blockedAt).toEqual(now);
-      expect((await remindersOf(person.id))[1]).toMatchObject({ kind: "course_session_soon", sentAt: null, failedAt: now });
+      expect((await remindersOf(person.id))[1]).toMatchObject({
+        kind: "course_session_soon",
+        sentAt: null,
+        failedAt: now,
+      });
     } finally {
       await running.stop();
       await fake.stop();

@@ -32,12 +32,21 @@ afterEach(async () => {
 const send: SendText = (chatId, text, options) => {
   const failure = failureFor(chatId);
   if (failure) return Promise.reject(failure);
-  sent.push({ chatId, text, buttons: options?.reply_markup?.inline_keyboard.flat().map((button) => button.text) ?? [] });
+  sent.push({
+    chatId,
+    text,
+    buttons: options?.reply_markup?.inline_keyboard.flat().map((button) => button.text) ?? [],
+  });
   return Promise.resolve();
 };
 
 function blocked(): GrammyError {
-  return new GrammyError("Call to 'sendMessage' failed!", { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" }, "sendMessage", {});
+  return new GrammyError(
+    "Call to 'sendMessage' failed!",
+    { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" },
+    "sendMessage",
+    {},
+  );
 }
 
 async function person(options: { language?: "de" | "ru"; consent?: boolean; lastActiveAt?: Date } = {}) {
@@ -108,14 +117,25 @@ describe("the retention run", () => {
 
     // Every later run (daily, or twice after a restart) plans no second notice.
     for (let days = 0; days < 30; days += 1) {
-      expect(await day(new Date(noticeAt.getTime() + days * DAY + 3_600_000))).toEqual({ noticesPlanned: 0, erased: 0 });
+      expect(await day(new Date(noticeAt.getTime() + days * DAY + 3_600_000))).toEqual({
+        noticesPlanned: 0,
+        erased: 0,
+      });
     }
     expect(sent).toHaveLength(1);
     expect((await reload(irina.id)).erasedAt).toBeNull();
 
     const erasedAt = new Date(noticeAt.getTime() + 30 * DAY);
     expect(await day(erasedAt)).toEqual({ noticesPlanned: 0, erased: 1 });
-    expect(await reload(irina.id)).toMatchObject({ erasedAt, telegramId: null, chatId: null, firstName: null, username: null, phone: null, consentAt: null });
+    expect(await reload(irina.id)).toMatchObject({
+      erasedAt,
+      telegramId: null,
+      chatId: null,
+      firstName: null,
+      username: null,
+      phone: null,
+      consentAt: null,
+    });
     expect(sent).toHaveLength(1);
   });
 
@@ -202,7 +222,9 @@ describe("the retention run", () => {
     });
     await db.rsvp.create({ data: { eventId: event.id, personId: guest.id, status: "going" } });
     const family = await person();
-    await db.sponsorshipRequest.create({ data: { personId: family.id, areas: '["authorities"]', languages: '["ru"]' } });
+    await db.sponsorshipRequest.create({
+      data: { personId: family.id, areas: '["authorities"]', languages: '["ru"]' },
+    });
 
     const late = new Date("2026-12-20T08:00:00Z");
     expect(await day(late)).toEqual({ noticesPlanned: 0, erased: 0 });
@@ -228,9 +250,13 @@ describe("the retention run", () => {
 
   it("is the /deleteme erasure, which a last check inside its transaction can still call off", async () => {
     const irina = await person();
-    expect(await erasePersonData(db, irina.id, new Date("2026-11-20T10:00:00Z"), () => Promise.resolve(false))).toBeUndefined();
+    expect(
+      await erasePersonData(db, irina.id, new Date("2026-11-20T10:00:00Z"), () => Promise.resolve(false)),
+    ).toBeUndefined();
     expect((await reload(irina.id)).firstName).toBe("Irina");
-    expect(await erasePersonData(db, irina.id, new Date("2026-11-20T10:00:00Z"), () => Promise.resolve(true))).toMatchObject({ otherSide: [], requestIds: [] });
+    expect(
+      await erasePersonData(db, irina.id, new Date("2026-11-20T10:00:00Z"), () => Promise.resolve(true)),
+    ).toMatchObject({ otherSide: [], requestIds: [] });
     expect((await reload(irina.id)).firstName).toBeNull();
   });
 });

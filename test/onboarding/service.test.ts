@@ -10,7 +10,15 @@ describe("first contact", () => {
     const before = new Date();
     const person = await findOrCreatePerson(db, { telegramId: 4711, chatId: 4711, language: "ru" }, []);
     const stored = await db.person.findUniqueOrThrow({ where: { id: person.id } });
-    expect(person).toMatchObject({ telegramId: 4711n, chatId: 4711n, language: "ru", firstName: null, consentAt: null, courseReminders: true, roles: [] });
+    expect(person).toMatchObject({
+      telegramId: 4711n,
+      chatId: 4711n,
+      language: "ru",
+      firstName: null,
+      consentAt: null,
+      courseReminders: true,
+      roles: [],
+    });
     expect(stored.createdAt.getTime()).toBeGreaterThanOrEqual(before.getTime());
     expect(stored.updatedAt).toEqual(stored.createdAt);
     const { roles, ...columns } = person;
@@ -20,7 +28,10 @@ describe("first contact", () => {
 
   it("two first updates of one person at once leave one person", async () => {
     const identity = { telegramId: 4712, chatId: 4712, language: "de" as const };
-    const [first, second] = await Promise.all([findOrCreatePerson(db, identity, []), findOrCreatePerson(db, identity, [])]);
+    const [first, second] = await Promise.all([
+      findOrCreatePerson(db, identity, []),
+      findOrCreatePerson(db, identity, []),
+    ]);
     expect(second.id).toBe(first.id);
     expect(await db.person.count({ where: { telegramId: 4712n } })).toBe(1);
   });

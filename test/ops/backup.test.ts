@@ -13,7 +13,10 @@ import { createTestDb } from "../support/db.js";
 function dump(path: string): string {
   const db = new Database(path, { readonly: true });
   try {
-    const tables = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string; sql: string }[];
+    const tables = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as {
+      name: string;
+      sql: string;
+    }[];
     return JSON.stringify(
       tables.map(({ name, sql }) => ({ sql, rows: db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all() })),
       (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value),
@@ -26,13 +29,17 @@ function dump(path: string): string {
 async function databaseWithPeople() {
   const test = createTestDb();
   for (const [index, name] of ["Anna", "Boris", "Chiara"].entries()) {
-    await test.db.person.create({ data: { telegramId: BigInt(9000 + index), chatId: BigInt(9000 + index), firstName: name, language: "de" } });
+    await test.db.person.create({
+      data: { telegramId: BigInt(9000 + index), chatId: BigInt(9000 + index), firstName: name, language: "de" },
+    });
   }
   return { ...test, path: sqliteFilePath(test.url) ?? "" };
 }
 
 function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "src/backup-cli.ts", ...args], { env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "src/backup-cli.ts", ...args], {
+    env: { ...process.env, ...env },
+  });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -76,11 +83,15 @@ describe("backups", () => {
     await db.$disconnect();
     const bogus = join(mkdtempSync(join(tmpdir(), "belm-bogus-")), "notes.db");
     writeFileSync(bogus, "not a database at all, just some text that is long enough to be read".repeat(100));
-    await expect(restoreDatabase(bogus, path, tmpdir(), new Date())).rejects.toThrow(/cannot be read|not a backup|damaged/);
+    await expect(restoreDatabase(bogus, path, tmpdir(), new Date())).rejects.toThrow(
+      /cannot be read|not a backup|damaged/,
+    );
   });
 
   it("keeps 7 daily and 4 weekly backups, nothing older than 5 weeks", () => {
-    const days = Array.from({ length: 60 }, (_, index) => new Date(Date.UTC(2026, 9, 1 + index)).toISOString().slice(0, 10));
+    const days = Array.from({ length: 60 }, (_, index) =>
+      new Date(Date.UTC(2026, 9, 1 + index)).toISOString().slice(0, 10),
+    );
     const kept = [...backupsToKeep(days)].sort();
     expect(kept).toHaveLength(11);
     expect(kept.slice(-7)).toEqual(days.slice(-7));

@@ -35,7 +35,13 @@ describe("SQLite on disk", () => {
   });
 
   it("keeps no byte of an erased person's name, username or phone in the file or the WAL", async () => {
-    const user = fake.user({ id: 7301, firstName: "Zebulon", lastName: "Quirrelmeyer", username: "zebulon_qm", languageCode: "de" });
+    const user = fake.user({
+      id: 7301,
+      firstName: "Zebulon",
+      lastName: "Quirrelmeyer",
+      username: "zebulon_qm",
+      languageCode: "de",
+    });
     await onboard(user);
     const person = await database.db.person.findUniqueOrThrow({ where: { telegramId: 7301n } });
     const course = await database.db.course.create({
@@ -52,7 +58,14 @@ describe("SQLite on disk", () => {
       },
     });
     await database.db.enrollment.create({
-      data: { courseId: course.id, personId: person.id, status: "active", fullName: "Zebulon Quirrelmeyer", phone: "+49 5406 777123", germanLevel: "A1" },
+      data: {
+        courseId: course.id,
+        personId: person.id,
+        status: "active",
+        fullName: "Zebulon Quirrelmeyer",
+        phone: "+49 5406 777123",
+        germanLevel: "A1",
+      },
     });
     await database.db.person.update({ where: { id: person.id }, data: { phone: "+49 5406 777123" } });
     const traces = ["Zebulon", "Quirrelmeyer", "zebulon_qm", "+49 5406 777123"];

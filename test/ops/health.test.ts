@@ -24,8 +24,17 @@ afterAll(() => fake.stop());
 async function startPolling(updatesStaleAfterMs?: number): Promise<{ url: string; databasePath: string }> {
   const { db, url: databaseUrl } = createTestDb();
   await db.$disconnect();
-  const config = loadConfig({ BOT_TOKEN: fake.token, BOT_API_ROOT: fake.apiRoot, DATABASE_URL: databaseUrl, PORT: "0" });
-  app = await startApp(config, createLogger("error", () => undefined), { botInfo: fake.botInfo, updatesStaleAfterMs });
+  const config = loadConfig({
+    BOT_TOKEN: fake.token,
+    BOT_API_ROOT: fake.apiRoot,
+    DATABASE_URL: databaseUrl,
+    PORT: "0",
+  });
+  app = await startApp(
+    config,
+    createLogger("error", () => undefined),
+    { botInfo: fake.botInfo, updatesStaleAfterMs },
+  );
   return { url: `http://127.0.0.1:${app.port}/healthz`, databasePath: sqliteFilePath(databaseUrl) ?? "" };
 }
 

@@ -24,21 +24,30 @@ const running: Bot[] = [];
 
 function startImageCommand(env: Record<string, string>): Bot {
   const [program = "", ...args] = imageCommand();
-  const child = spawn(program === "node" ? process.execPath : program, args, { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(program === "node" ? process.execPath : program, args, {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stderr = "";
   const logs: Record<string, unknown>[] = [];
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
     const lines = stderr.split("\n").filter((line) => line.startsWith("{"));
-    logs.splice(0, logs.length, ...lines.flatMap((line) => {
-      try {
-        return [JSON.parse(line) as Record<string, unknown>];
-      } catch {
-        return [];
-      }
-    }));
+    logs.splice(
+      0,
+      logs.length,
+      ...lines.flatMap((line) => {
+        try {
+          return [JSON.parse(line) as Record<string, unknown>];
+        } catch {
+          return [];
+        }
+      }),
+    );
   });
-  const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.on("exit", (code) => resolve({ code, at: Date.now() })));
+  const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
+    child.on("exit", (code) => resolve({ code, at: Date.now() })),
+  );
   const bot = { child, logs, stderr: () => stderr, exited };
   running.push(bot);
   return bot;
@@ -61,12 +70,22 @@ afterEach(() => {
 afterAll(() => fake.stop());
 
 function botEnv(name: string): Record<string, string> {
-  return { BOT_TOKEN: fake.token, BOT_API_ROOT: fake.apiRoot, DATABASE_URL: `file:${join(dir, `${name}.db`)}`, PORT: "0", LOG_LEVEL: "info" };
+  return {
+    BOT_TOKEN: fake.token,
+    BOT_API_ROOT: fake.apiRoot,
+    DATABASE_URL: `file:${join(dir, `${name}.db`)}`,
+    PORT: "0",
+    LOG_LEVEL: "info",
+  };
 }
 
 async function startedBot(name: string): Promise<Bot> {
   const bot = startImageCommand(botEnv(name));
-  await waitFor(() => logged(bot, "bot started") ?? (bot.child.exitCode !== null ? Promise.reject(new Error(bot.stderr())) : undefined), 60_000);
+  await waitFor(
+    () =>
+      logged(bot, "bot started") ?? (bot.child.exitCode !== null ? Promise.reject(new Error(bot.stderr())) : undefined),
+    60_000,
+  );
   return bot;
 }
 

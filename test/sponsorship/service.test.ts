@@ -23,9 +23,23 @@ import { OFFICE, familyRequest, makePerson, makeSponsor } from "../support/fixtu
 const NOW = new Date("2026-11-25T10:00:00Z");
 const HOUR = 3_600_000;
 
-const need: Need = { languages: ["ru"], areas: ["authorities", "homework"], district: "vehrte", contactTimes: ["evening"] };
+const need: Need = {
+  languages: ["ru"],
+  areas: ["authorities", "homework"],
+  district: "vehrte",
+  contactTimes: ["evening"],
+};
 function candidate(overrides: Partial<Candidate>): Candidate {
-  return { profileId: 1, languages: ["ru"], areas: ["authorities"], districts: ["belm"], availability: ["weekend"], maxFamilies: 2, currentFamilies: 0, ...overrides };
+  return {
+    profileId: 1,
+    languages: ["ru"],
+    areas: ["authorities"],
+    districts: ["belm"],
+    availability: ["weekend"],
+    maxFamilies: 2,
+    currentFamilies: 0,
+    ...overrides,
+  };
 }
 
 describe("the ranking score", () => {
@@ -88,8 +102,12 @@ describe("the sponsorship service", () => {
     const suggestions = await suggestSponsors(db, OFFICE, requestId);
     expect(suggestions?.map((suggestion) => suggestion.name)).toEqual(["Aktiv"]);
     expect(active.profileId).toBe(suggestions?.[0]?.profileId);
-    expect(await proposeSponsor(db, OFFICE, requestId, paused.profileId, NOW)).toEqual({ outcome: "sponsor_unavailable" });
-    expect(await proposeSponsor(db, OFFICE, requestId, full.profileId, NOW)).toEqual({ outcome: "sponsor_unavailable" });
+    expect(await proposeSponsor(db, OFFICE, requestId, paused.profileId, NOW)).toEqual({
+      outcome: "sponsor_unavailable",
+    });
+    expect(await proposeSponsor(db, OFFICE, requestId, full.profileId, NOW)).toEqual({
+      outcome: "sponsor_unavailable",
+    });
   });
 
   it("refuses everyone but managers and keeps one open request per person", async () => {
@@ -97,12 +115,28 @@ describe("the sponsorship service", () => {
     const sponsor = await makeSponsor(db, { name: "Pate" });
     const resident = { id: sponsor.personId, roles: [] };
     await expect(suggestSponsors(db, resident, requestId)).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(proposeSponsor(db, resident, requestId, sponsor.profileId, NOW)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(proposeSponsor(db, resident, requestId, sponsor.profileId, NOW)).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
     await expect(sponsorshipOverview(db, resident)).rejects.toBeInstanceOf(ForbiddenError);
     expect(await db.sponsorship.count()).toBe(0);
 
     const request = await db.sponsorshipRequest.findUniqueOrThrow({ where: { id: requestId } });
-    const again = await createRequest(db, request.personId, { areas: ["housing"], languages: ["de"], district: "belm", familySize: undefined, childrenAges: undefined, contactTimes: [], note: undefined, phone: undefined }, NOW);
+    const again = await createRequest(
+      db,
+      request.personId,
+      {
+        areas: ["housing"],
+        languages: ["de"],
+        district: "belm",
+        familySize: undefined,
+        childrenAges: undefined,
+        contactTimes: [],
+        note: undefined,
+        phone: undefined,
+      },
+      NOW,
+    );
     expect(again).toEqual({ outcome: "already_open" });
   });
 
@@ -110,7 +144,13 @@ describe("the sponsorship service", () => {
     const manager = await makePerson(db, { name: "Chefin", chatId: 555, manager: true });
     const sponsor = await makeSponsor(db, { name: "Pate", chatId: 554 });
     const requestId = await familyRequest(db, "Familie");
-    const proposed = await proposeSponsor(db, { id: manager.id, roles: ["manager"] }, requestId, sponsor.profileId, NOW);
+    const proposed = await proposeSponsor(
+      db,
+      { id: manager.id, roles: ["manager"] },
+      requestId,
+      sponsor.profileId,
+      NOW,
+    );
     if (proposed.outcome !== "proposed") throw new Error(proposed.outcome);
     const sent: { chatId: number; text: string }[] = [];
     const send: SendText = (chatId, text) => Promise.resolve(void sent.push({ chatId, text }));
@@ -122,14 +162,24 @@ describe("the sponsorship service", () => {
     expect(sent).toHaveLength(2);
     expect(sent).toEqual(
       expect.arrayContaining([
-        { chatId: 555, text: expect.stringContaining(`Anfrage #${requestId} kam 72 Stunden lang keine Antwort`) as string },
-        { chatId: 554, text: expect.stringContaining("Auf die Anfrage für eine Patenschaft kam von Ihnen 72 Stunden lang keine Antwort") as string },
+        {
+          chatId: 555,
+          text: expect.stringContaining(`Anfrage #${requestId} kam 72 Stunden lang keine Antwort`) as string,
+        },
+        {
+          chatId: 554,
+          text: expect.stringContaining(
+            "Auf die Anfrage für eine Patenschaft kam von Ihnen 72 Stunden lang keine Antwort",
+          ) as string,
+        },
       ]),
     );
     expect((await db.sponsorship.findUniqueOrThrow({ where: { id: proposed.sponsorshipId } })).status).toBe("expired");
     expect(await answerOffer(db, sponsor.personId, proposed.sponsorshipId, "accept", NOW)).toEqual({ outcome: "gone" });
     // The request is free for the next offer.
-    expect((await proposeSponsor(db, { id: manager.id, roles: ["manager"] }, requestId, sponsor.profileId, NOW)).outcome).toBe("proposed");
+    expect(
+      (await proposeSponsor(db, { id: manager.id, roles: ["manager"] }, requestId, sponsor.profileId, NOW)).outcome,
+    ).toBe("proposed");
   });
 
   it("keeps a person's phones as sponsor and as family apart, and erasure clears both", async () => {
@@ -137,12 +187,12 @@ describe("the sponsorship service", () => {
     const requestId = await familyRequest(db, "Beides", { personId: both.personId, phone: "0170 1111111" });
     const request = await db.sponsorshipRequest.findUniqueOrThrow({ where: { id: requestId } });
     const profile = await db.sponsorProfile.findUniqueOrThrow({ where: { id: both.profileId } });
-    expect([request.phone, profile.phone, request.district, (await db.person.findUniqueOrThrow({ where: { id: both.personId } })).district]).toEqual([
-      "0170 1111111",
-      "0170 2222222",
-      "vehrte",
-      "vehrte",
-    ]);
+    expect([
+      request.phone,
+      profile.phone,
+      request.district,
+      (await db.person.findUniqueOrThrow({ where: { id: both.personId } })).district,
+    ]).toEqual(["0170 1111111", "0170 2222222", "vehrte", "vehrte"]);
     await erasePersonData(db, both.personId, NOW);
     expect((await db.sponsorshipRequest.findUniqueOrThrow({ where: { id: requestId } })).phone).toBeNull();
     expect((await db.sponsorProfile.findUniqueOrThrow({ where: { id: both.profileId } })).phone).toBeNull();
@@ -155,10 +205,20 @@ describe("the sponsorship service", () => {
     const requestId = await familyRequest(db, "Familie");
     await proposeSponsor(db, { id: manager.id, roles: ["manager"] }, requestId, sponsor.profileId, NOW);
     const result = await changeSponsorStatus(db, sponsor.personId, "withdraw", NOW);
-    expect(result).toMatchObject({ outcome: "changed", families: [], requestIds: [requestId], managers: [{ chatId: 556n }] });
+    expect(result).toMatchObject({
+      outcome: "changed",
+      families: [],
+      requestIds: [requestId],
+      managers: [{ chatId: 556n }],
+    });
     // Pausing puts nothing back.
     const other = await makeSponsor(db, { name: "Andere" });
-    expect(await changeSponsorStatus(db, other.personId, "pause", NOW)).toEqual({ outcome: "changed", families: [], requestIds: [], managers: [] });
+    expect(await changeSponsorStatus(db, other.personId, "pause", NOW)).toEqual({
+      outcome: "changed",
+      families: [],
+      requestIds: [],
+      managers: [],
+    });
   });
 
   it("plans the check-in fourteen days after the start at 10:00 and then every thirty days", () => {

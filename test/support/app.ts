@@ -52,7 +52,10 @@ export function startTestBot(fake: FakeTelegram, db: Db, options: TestBotOptions
     floodGuard: options.floodGuard ?? { limit: 10_000 },
     inFlight,
   });
-  const runner: RunnerHandle = run(bot, { runner: { fetch: { timeout: 1 } }, sink: { concurrency: UPDATES_IN_PARALLEL } });
+  const runner: RunnerHandle = run(bot, {
+    runner: { fetch: { timeout: 1 } },
+    sink: { concurrency: UPDATES_IN_PARALLEL },
+  });
   const stop = async () => {
     await runner.stop();
     await inFlight.idle();

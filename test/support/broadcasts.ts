@@ -6,11 +6,23 @@ import type { FakeTelegram } from "./fake-telegram.js";
  * Residents who consented, made directly in the database, with a chat in the fake so the bot can
  * write to them. Ids count up from `firstId`; every `ruEvery`-th one speaks Russian.
  */
-export async function residents(db: Db, fake: FakeTelegram, count: number, firstId: number, options: { ruEvery?: number; now?: Date } = {}): Promise<number[]> {
+export async function residents(
+  db: Db,
+  fake: FakeTelegram,
+  count: number,
+  firstId: number,
+  options: { ruEvery?: number; now?: Date } = {},
+): Promise<number[]> {
   const ids = Array.from({ length: count }, (_, index) => firstId + index);
   const language = (index: number): Language => (options.ruEvery && index % options.ruEvery === 0 ? "ru" : "de");
   await db.person.createMany({
-    data: ids.map((id, index) => ({ telegramId: id, chatId: id, language: language(index), firstName: `Person ${id}`, consentAt: options.now ?? new Date() })),
+    data: ids.map((id, index) => ({
+      telegramId: id,
+      chatId: id,
+      language: language(index),
+      firstName: `Person ${id}`,
+      consentAt: options.now ?? new Date(),
+    })),
   });
   for (const id of ids) fake.rememberChat({ id, type: "private", first_name: `Person ${id}` });
   const people = await db.person.findMany({ where: { telegramId: { in: ids.map(BigInt) } }, select: { id: true } });
@@ -21,7 +33,8 @@ export async function residents(db: Db, fake: FakeTelegram, count: number, first
 export function acceptedPerChat(fake: FakeTelegram): Map<number, number> {
   const counts = new Map<number, number>();
   for (const call of fake.calls) {
-    if (call.error || call.chatId === undefined || !["sendMessage", "sendPhoto", "sendDocument"].includes(call.method)) continue;
+    if (call.error || call.chatId === undefined || !["sendMessage", "sendPhoto", "sendDocument"].includes(call.method))
+      continue;
     counts.set(call.chatId, (counts.get(call.chatId) ?? 0) + 1);
   }
   return counts;

@@ -1,5 +1,11 @@
 import type { InlineKeyboardButton, MessageEntity } from "grammy/types";
-import { asArray, isRecord, MAX_CALLBACK_DATA_BYTES, MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH } from "./fake-telegram-wire.js";
+import {
+  asArray,
+  isRecord,
+  MAX_CALLBACK_DATA_BYTES,
+  MAX_CAPTION_LENGTH,
+  MAX_TEXT_LENGTH,
+} from "./fake-telegram-wire.js";
 import type { ApiParams, BotMessage, BotReply, InlineButton, StoredFile } from "./fake-telegram-types.js";
 import { type ApiError, badRequest } from "./fake-telegram-wire.js";
 

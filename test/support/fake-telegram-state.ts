@@ -1,6 +1,34 @@
 import type { BotCommand, Chat, Message, Update, User, UserFromGetMe } from "grammy/types";
-import { type ApiParams, type BotMessage, type BotReply, ChatState, type FailNextOptions, type HeldPoll, type InjectedFailure, type PendingFailure, type RateLimit, type RecordedCall, type StoredFile, type StoredMessage, type UploadedFile } from "./fake-telegram-types.js";
-import { ApiError, asArray, badRequest, botBlocked, commandsKey, countsTowardsRateLimit, injectedError, isRecord, optionalInt, reachesTheUser, requiredInt, requiredString, tooManyRequests } from "./fake-telegram-wire.js";
+import {
+  type ApiParams,
+  type BotMessage,
+  type BotReply,
+  ChatState,
+  type FailNextOptions,
+  type HeldPoll,
+  type InjectedFailure,
+  type PendingFailure,
+  type RateLimit,
+  type RecordedCall,
+  type StoredFile,
+  type StoredMessage,
+  type UploadedFile,
+} from "./fake-telegram-types.js";
+import {
+  ApiError,
+  asArray,
+  badRequest,
+  botBlocked,
+  commandsKey,
+  countsTowardsRateLimit,
+  injectedError,
+  isRecord,
+  optionalInt,
+  reachesTheUser,
+  requiredInt,
+  requiredString,
+  tooManyRequests,
+} from "./fake-telegram-wire.js";
 import { documentOf, photoSizeOf } from "./fake-telegram-format.js";
 
 /**
@@ -179,7 +207,6 @@ export abstract class FakeTelegramState {
     this.recentSends = [];
   }
 
-
   protected record(method: string, params: ApiParams): RecordedCall {
     const chatId = typeof params.chat_id === "number" ? params.chat_id : undefined;
     const call: RecordedCall = { method, params, at: Date.now() };
@@ -217,7 +244,6 @@ export abstract class FakeTelegramState {
     }
     this.recentSends.push(now);
   }
-
 
   // --- Long polling and webhooks ---------------------------------------------------------------
 
@@ -305,7 +331,6 @@ export abstract class FakeTelegramState {
     this.menuButtons.set(String(params.chat_id), params.menu_button);
     return true;
   }
-
 
   // --- Helpers that need the fake's state ---------------------------------------------------------
 

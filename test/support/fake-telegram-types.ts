@@ -54,7 +54,8 @@ export interface BotReply extends BotMessage {
   edited: boolean;
 }
 
-export type InjectedFailure = { kind: "429"; retryAfter: number } | { kind: "403" } | { kind: "500" } | { kind: "400"; description: string };
+export type InjectedFailure =
+  { kind: "429"; retryAfter: number } | { kind: "403" } | { kind: "500" } | { kind: "400"; description: string };
 
 export interface FailNextOptions {
   /** Only calls for this chat fail. */
@@ -76,7 +77,6 @@ export interface FakeTelegramOptions {
 export type ApiResponse =
   | { ok: true; result: unknown }
   | { ok: false; error_code: number; description: string; parameters?: ResponseParameters };
-
 
 export interface StoredMessage {
   view: BotMessage;

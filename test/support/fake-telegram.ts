@@ -2,9 +2,38 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { finished } from "node:stream/promises";
 import type { InlineKeyboardButton, Message } from "grammy/types";
-import { type ApiParams, type ApiResponse, type BotMessage, type ChatState, DEFAULT_TOKEN, type FakeTelegramOptions, type MessageContent, type StoredFile, type StoredMessage } from "./fake-telegram-types.js";
-import { ApiError, badRequest, commandsKey, errorResponse, isUploadedFile, NOT_MODIFIED, QUERY_TOO_OLD, readParams, requiredInt, requiredString, toApiError } from "./fake-telegram-wire.js";
-import { readFormattedText, readReplyMarkup, sameJson, snapshot, toInlineButtons, unixNow } from "./fake-telegram-format.js";
+import {
+  type ApiParams,
+  type ApiResponse,
+  type BotMessage,
+  type ChatState,
+  DEFAULT_TOKEN,
+  type FakeTelegramOptions,
+  type MessageContent,
+  type StoredFile,
+  type StoredMessage,
+} from "./fake-telegram-types.js";
+import {
+  ApiError,
+  badRequest,
+  commandsKey,
+  errorResponse,
+  isUploadedFile,
+  NOT_MODIFIED,
+  QUERY_TOO_OLD,
+  readParams,
+  requiredInt,
+  requiredString,
+  toApiError,
+} from "./fake-telegram-wire.js";
+import {
+  readFormattedText,
+  readReplyMarkup,
+  sameJson,
+  snapshot,
+  toInlineButtons,
+  unixNow,
+} from "./fake-telegram-format.js";
 import { FakeTelegramState } from "./fake-telegram-state.js";
 import { TelegramUser, type UserProfile } from "./user.js";
 
@@ -37,7 +66,10 @@ export class FakeTelegram extends FakeTelegramState {
   private port = 0;
   private readonly methods: ReadonlyMap<string, MethodHandler>;
 
-  private constructor(readonly token: string, botUsername: string) {
+  private constructor(
+    readonly token: string,
+    botUsername: string,
+  ) {
     super(botUsername);
     this.methods = this.methodTable();
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -123,7 +155,6 @@ export class FakeTelegram extends FakeTelegramState {
     }
   }
 
-
   private methodTable(): ReadonlyMap<string, MethodHandler> {
     return new Map<string, MethodHandler>([
       ["getMe", () => this.botInfo],
@@ -148,7 +179,6 @@ export class FakeTelegram extends FakeTelegramState {
       ["getChat", (params) => this.getChat(params)],
     ]);
   }
-
 
   // --- Sending ----------------------------------------------------------------------------------
 
@@ -315,5 +345,4 @@ export class FakeTelegram extends FakeTelegramState {
   private getChat(params: ApiParams) {
     return { ...this.chatFor(params).chat, accent_color_id: 0, max_reaction_count: 11 };
   }
-
 }

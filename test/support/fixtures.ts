@@ -1,6 +1,12 @@
 import type { Db } from "../../src/db.js";
 import type { CourseInput } from "../../src/features/courses/management/service.js";
-import { createRequest, decideSponsor, submitSponsorProfile, type RequestInput, type SponsorInput } from "../../src/features/sponsorship/service.js";
+import {
+  createRequest,
+  decideSponsor,
+  submitSponsorProfile,
+  type RequestInput,
+  type SponsorInput,
+} from "../../src/features/sponsorship/service.js";
 
 /** The office itself acting, for fixtures: services accept managers only for these calls. */
 export const OFFICE = { id: 0, roles: ["manager" as const] };
@@ -67,18 +73,33 @@ export async function makeSponsor(
   };
   const result = await submitSponsorProfile(db, personId, input, new Date("2026-11-01T10:00:00Z"));
   if (result.outcome !== "submitted") throw new Error("sponsor fixture already exists");
-  if (fixture.approve !== false) await decideSponsor(db, OFFICE, result.profileId, "approve", new Date("2026-11-01T10:00:00Z"));
+  if (fixture.approve !== false)
+    await decideSponsor(db, OFFICE, result.profileId, "approve", new Date("2026-11-01T10:00:00Z"));
   return { personId, profileId: result.profileId };
 }
 
 /** An open request of a Russian-speaking family in Vehrte that needs help with authorities. */
-export async function familyRequest(db: Db, name: string, options: Partial<RequestInput> & { personId?: number } = {}): Promise<number> {
+export async function familyRequest(
+  db: Db,
+  name: string,
+  options: Partial<RequestInput> & { personId?: number } = {},
+): Promise<number> {
   const { personId, ...overrides } = options;
   const person = personId ?? (await makePerson(db, { name, language: "ru" })).id;
   const result = await createRequest(
     db,
     person,
-    { areas: ["authorities"], languages: ["ru"], district: "vehrte", familySize: undefined, childrenAges: undefined, contactTimes: ["evening"], note: undefined, phone: undefined, ...overrides },
+    {
+      areas: ["authorities"],
+      languages: ["ru"],
+      district: "vehrte",
+      familySize: undefined,
+      childrenAges: undefined,
+      contactTimes: ["evening"],
+      note: undefined,
+      phone: undefined,
+      ...overrides,
+    },
     new Date("2026-11-20T10:00:00Z"),
   );
   if (result.outcome !== "created") throw new Error("request fixture: already open");

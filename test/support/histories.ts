@@ -1,7 +1,13 @@
 import type { Db } from "../../src/db.js";
 import { closeEndedCourses } from "../../src/features/attendance/service.js";
 import { erasePersonData } from "../../src/people/erasure.js";
-import type { AttendanceStatus, CourseCategory, EnrollmentStatus, Outcome, RsvpStatus } from "../../src/generated/prisma/client.js";
+import type {
+  AttendanceStatus,
+  CourseCategory,
+  EnrollmentStatus,
+  Outcome,
+  RsvpStatus,
+} from "../../src/generated/prisma/client.js";
 
 /**
  * Random but reproducible histories of the municipality's data for the differential test of the
@@ -166,7 +172,14 @@ export interface History {
 }
 
 const CATEGORIES: readonly CourseCategory[] = ["language", "vocational", "school_certificate", "other"];
-const OUTCOMES: readonly (Outcome | null)[] = ["apprenticeship", "employment", "further_schooling", "none_yet", null, null];
+const OUTCOMES: readonly (Outcome | null)[] = [
+  "apprenticeship",
+  "employment",
+  "further_schooling",
+  "none_yet",
+  null,
+  null,
+];
 const STATUSES: readonly EnrollmentStatus[] = ["active", "active", "completed", "dropped", "withdrawn", "waitlisted"];
 const MARKS: readonly AttendanceStatus[] = ["present", "present", "present", "absent", "absent", "excused"];
 
@@ -176,7 +189,12 @@ function randomInstant(random: Random, from: number, to: number): Date {
 
 /** A moment on a day between the first and the last day, at one of HOURS. */
 function randomStart(random: Random, from = FIRST_DAY, to = LAST_DAY - 60 * DAY): number {
-  return from + random.int(0, Math.floor((to - from) / DAY)) * DAY + random.pick(HOURS) * HOUR + random.pick([0, 30]) * 60_000;
+  return (
+    from +
+    random.int(0, Math.floor((to - from) / DAY)) * DAY +
+    random.pick(HOURS) * HOUR +
+    random.pick([0, 30]) * 60_000
+  );
 }
 
 function persons(random: Random): PersonRow[] {
@@ -197,7 +215,14 @@ function courseRun(random: Random, id: number, now: Date, people: readonly Perso
     const endsAt = new Date(startsAt.getTime() + 3 * HOUR);
     const cancelled = random.chance(0.15);
     const taken = endsAt < now && (cancelled ? random.chance(0.2) : random.chance(0.85));
-    return { id: history.sessions.length + index + 1, courseId: id, startsAt, endsAt, cancelledAt: cancelled ? new Date(startsAt.getTime() - DAY) : null, attendanceTakenAt: taken ? endsAt : null };
+    return {
+      id: history.sessions.length + index + 1,
+      courseId: id,
+      startsAt,
+      endsAt,
+      cancelledAt: cancelled ? new Date(startsAt.getTime() - DAY) : null,
+      attendanceTakenAt: taken ? endsAt : null,
+    };
   });
   const firstStart = Math.min(...sessions.map((session) => session.startsAt.getTime()));
   const lastEnd = Math.max(...sessions.map((session) => session.endsAt.getTime()));
@@ -218,7 +243,9 @@ function courseRun(random: Random, id: number, now: Date, people: readonly Perso
   for (const person of random.sample(people, random.int(0, people.length))) {
     const status = random.pick(STATUSES);
     const seated = status !== "waitlisted" && (status !== "withdrawn" || random.chance(0.7));
-    const enrolledAt = seated ? new Date(random.chance(0.7) ? firstStart - 3 * DAY : randomInstant(random, firstStart, lastEnd).getTime()) : null;
+    const enrolledAt = seated
+      ? new Date(random.chance(0.7) ? firstStart - 3 * DAY : randomInstant(random, firstStart, lastEnd).getTime())
+      : null;
     const ended = status !== "active" && status !== "waitlisted";
     const enrollment: EnrollmentRow = {
       id: history.enrollments.length + 1,
@@ -237,7 +264,12 @@ function courseRun(random: Random, id: number, now: Date, people: readonly Perso
     if (!seated) continue;
     for (const session of sessions) {
       if (session.attendanceTakenAt === null || random.chance(0.2)) continue;
-      history.attendance.push({ id: history.attendance.length + 1, sessionId: session.id, enrollmentId: enrollment.id, status: random.pick(MARKS) });
+      history.attendance.push({
+        id: history.attendance.length + 1,
+        sessionId: session.id,
+        enrollmentId: enrollment.id,
+        status: random.pick(MARKS),
+      });
     }
   }
 }
@@ -262,7 +294,14 @@ function eventRun(random: Random, id: number, now: Date, people: readonly Person
   for (const person of random.sample(people, random.int(0, Math.min(6, people.length)))) {
     const status = random.pick<RsvpStatus>(["going", "going", "going", "waitlisted", "cancelled"]);
     const checkedIn = status === "going" && !cancelled && startsAt < now && random.chance(0.5);
-    history.rsvps.push({ id: history.rsvps.length + 1, eventId: id, personId: person.id, status, partySize: random.int(1, 4), checkedInAt: checkedIn ? startsAt : null });
+    history.rsvps.push({
+      id: history.rsvps.length + 1,
+      eventId: id,
+      personId: person.id,
+      status,
+      partySize: random.int(1, 4),
+      checkedInAt: checkedIn ? startsAt : null,
+    });
   }
   for (let index = random.int(0, 2); index > 0; index -= 1) {
     history.walkIns.push({ id: history.walkIns.length + 1, eventId: id, count: random.int(1, 5) });
@@ -295,7 +334,18 @@ export function generateHistory(seed: number): History {
  * The tables a history fills or its services and tallies write to, children first. A generator
  * piece for another part of the domain adds its tables here.
  */
-export const HISTORY_TABLES = ["IndicatorTally", "Reminder", "Attendance", "Enrollment", "CourseSession", "Course", "Rsvp", "EventWalkIn", "Event", "Person"];
+export const HISTORY_TABLES = [
+  "IndicatorTally",
+  "Reminder",
+  "Attendance",
+  "Enrollment",
+  "CourseSession",
+  "Course",
+  "Rsvp",
+  "EventWalkIn",
+  "Event",
+  "Person",
+];
 
 /** Empties the history's tables, so one database file serves many histories (the ids are explicit). */
 export async function clearAllTables(db: Db): Promise<void> {

@@ -13,9 +13,42 @@ const VOCATIONAL_SESSION_DAYS = [5, 7, 12, 14, 19, 21, 26, 28];
 const PRESENT_COUNTS = [8, 8, 7, 7, 6, 6, 5, 4, 2, 0];
 /** Participant 7 was excused once (on the last session) — neither present nor absent. */
 const EXCUSED_PARTICIPANT = 6;
-const STATUSES = ["completed", "completed", "completed", "completed", "completed", "completed", "dropped", "dropped", "dropped", "dropped"] as const;
-const AT_LEAVING = ["apprenticeship", "employment", "employment", "further_schooling", "none_yet", "none_yet", "employment", null, null, "none_yet"] as const;
-const AFTER_6M = ["apprenticeship", "employment", "none_yet", "apprenticeship", null, null, null, null, null, null] as const;
+const STATUSES = [
+  "completed",
+  "completed",
+  "completed",
+  "completed",
+  "completed",
+  "completed",
+  "dropped",
+  "dropped",
+  "dropped",
+  "dropped",
+] as const;
+const AT_LEAVING = [
+  "apprenticeship",
+  "employment",
+  "employment",
+  "further_schooling",
+  "none_yet",
+  "none_yet",
+  "employment",
+  null,
+  null,
+  "none_yet",
+] as const;
+const AFTER_6M = [
+  "apprenticeship",
+  "employment",
+  "none_yet",
+  "apprenticeship",
+  null,
+  null,
+  null,
+  null,
+  null,
+  null,
+] as const;
 
 export const EXPECTED_OCTOBER = {
   // 53 present of 80 marks, one of them excused: 53 ÷ 79 in the vocational course; the language
@@ -57,7 +90,11 @@ async function person(db: Db, name: string) {
   return db.person.create({ data: { telegramId: BigInt(ids), firstName: name, consentAt: at(9, 1), language: "ru" } });
 }
 
-async function vocationalCourse(db: Db): Promise<Pick<IndicatorFixture, "vocationalCourseId" | "participantEnrollmentIds" | "firstSessionId"> & { firstPersonId: number }> {
+async function vocationalCourse(db: Db): Promise<
+  Pick<IndicatorFixture, "vocationalCourseId" | "participantEnrollmentIds" | "firstSessionId"> & {
+    firstPersonId: number;
+  }
+> {
   const course = await db.course.create({
     data: {
       titleDe: "Berufsorientierung Pflege",
@@ -73,7 +110,16 @@ async function vocationalCourse(db: Db): Promise<Pick<IndicatorFixture, "vocatio
   });
   const sessions = [];
   for (const day of VOCATIONAL_SESSION_DAYS) {
-    sessions.push(await db.courseSession.create({ data: { courseId: course.id, startsAt: at(10, day), endsAt: at(10, day, 12), attendanceTakenAt: at(10, day, 12) } }));
+    sessions.push(
+      await db.courseSession.create({
+        data: {
+          courseId: course.id,
+          startsAt: at(10, day),
+          endsAt: at(10, day, 12),
+          attendanceTakenAt: at(10, day, 12),
+        },
+      }),
+    );
   }
   const enrollmentIds: number[] = [];
   let firstPersonId = 0;
@@ -98,7 +144,12 @@ async function vocationalCourse(db: Db): Promise<Pick<IndicatorFixture, "vocatio
       await db.attendance.create({ data: { sessionId: session.id, enrollmentId: enrollment.id, status } });
     }
   }
-  return { vocationalCourseId: course.id, participantEnrollmentIds: enrollmentIds, firstSessionId: sessions[0]?.id ?? 0, firstPersonId };
+  return {
+    vocationalCourseId: course.id,
+    participantEnrollmentIds: enrollmentIds,
+    firstSessionId: sessions[0]?.id ?? 0,
+    firstPersonId,
+  };
 }
 
 /** A running language course: participant 1 of the vocational course and one more present, one absent; not ended yet. */
@@ -116,7 +167,9 @@ async function languageCourse(db: Db, firstPersonId: number): Promise<number> {
       place: "Haus der Begegnung",
     },
   });
-  const session = await db.courseSession.create({ data: { courseId: course.id, startsAt: at(10, 6), endsAt: at(10, 6, 12), attendanceTakenAt: at(10, 6, 12) } });
+  const session = await db.courseSession.create({
+    data: { courseId: course.id, startsAt: at(10, 6), endsAt: at(10, 6, 12), attendanceTakenAt: at(10, 6, 12) },
+  });
   await db.courseSession.create({ data: { courseId: course.id, startsAt: at(12, 15), endsAt: at(12, 15, 12) } });
   const others = [await person(db, "Olga"), await person(db, "Dmitri")];
   const marks = [
@@ -125,7 +178,9 @@ async function languageCourse(db: Db, firstPersonId: number): Promise<number> {
     { personId: others[1]?.id ?? 0, status: "absent" as const },
   ];
   for (const mark of marks) {
-    const enrollment = await db.enrollment.create({ data: { courseId: course.id, personId: mark.personId, status: "active", enrolledAt: at(10, 1) } });
+    const enrollment = await db.enrollment.create({
+      data: { courseId: course.id, personId: mark.personId, status: "active", enrolledAt: at(10, 1) },
+    });
     await db.attendance.create({ data: { sessionId: session.id, enrollmentId: enrollment.id, status: mark.status } });
   }
   return course.id;
@@ -168,7 +223,12 @@ async function event(db: Db, day: number, rsvps: RsvpFixture[], walkIns: number[
 
 async function events(db: Db, firstPersonId: number): Promise<void> {
   const family = await person(db, "Familie Petrow");
-  const [undecided, waiting, cancelling, lateComer] = [await person(db, "Anna"), await person(db, "Boris"), await person(db, "Wera"), await person(db, "Juri")];
+  const [undecided, waiting, cancelling, lateComer] = [
+    await person(db, "Anna"),
+    await person(db, "Boris"),
+    await person(db, "Wera"),
+    await person(db, "Juri"),
+  ];
   await event(
     db,
     10,
@@ -196,14 +256,43 @@ async function events(db: Db, firstPersonId: number): Promise<void> {
 async function sponsorships(db: Db): Promise<void> {
   const sponsorPerson = await person(db, "Helga");
   const sponsor = await db.sponsorProfile.create({
-    data: { personId: sponsorPerson.id, languages: "[]", areas: "[]", districts: "[]", availability: "[]", status: "active", maxFamilies: 5 },
+    data: {
+      personId: sponsorPerson.id,
+      languages: "[]",
+      areas: "[]",
+      districts: "[]",
+      availability: "[]",
+      status: "active",
+      maxFamilies: 5,
+    },
   });
-  const request = async (created: Date, fields: { matchedAt?: Date; closedAt?: Date; status?: "open" | "matched" | "withdrawn" | "closed" }) => {
+  const request = async (
+    created: Date,
+    fields: { matchedAt?: Date; closedAt?: Date; status?: "open" | "matched" | "withdrawn" | "closed" },
+  ) => {
     const family = await person(db, "Familie");
-    return db.sponsorshipRequest.create({ data: { personId: family.id, areas: "[]", languages: "[]", createdAt: created, status: fields.status ?? "open", ...fields } });
+    return db.sponsorshipRequest.create({
+      data: {
+        personId: family.id,
+        areas: "[]",
+        languages: "[]",
+        createdAt: created,
+        status: fields.status ?? "open",
+        ...fields,
+      },
+    });
   };
   const sponsorship = (requestId: number, startedAt: Date, endedAt?: Date) =>
-    db.sponsorship.create({ data: { requestId, sponsorId: sponsor.id, status: endedAt ? "ended" : "active", proposedAt: startedAt, startedAt, endedAt } });
+    db.sponsorship.create({
+      data: {
+        requestId,
+        sponsorId: sponsor.id,
+        status: endedAt ? "ended" : "active",
+        proposedAt: startedAt,
+        startedAt,
+        endedAt,
+      },
+    });
 
   const september = await request(at(9, 1), { matchedAt: at(9, 11), status: "matched" }); // 10 days
   await sponsorship(september.id, at(9, 11));

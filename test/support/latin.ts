@@ -31,7 +31,8 @@ export const LATIN_ALLOWED = [
  */
 export function foreignWords(text: string, extra: readonly string[] = []): string[] {
   let rest = text;
-  for (const allowed of [...extra, ...LATIN_ALLOWED].sort((a, b) => b.length - a.length)) rest = rest.split(allowed).join(" ");
+  for (const allowed of [...extra, ...LATIN_ALLOWED].sort((a, b) => b.length - a.length))
+    rest = rest.split(allowed).join(" ");
   rest = rest
     .replace(/https?:\/\/\S+/g, " ")
     .replace(/\/[a-z_]+/g, " ")

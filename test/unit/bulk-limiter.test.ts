@@ -2,7 +2,9 @@ import type { ApiCallFn } from "grammy";
 import { describe, expect, it } from "vitest";
 import { asBulk, BulkLimiter, isBulk } from "../../src/bot/bulk.js";
 
-type Answer = { ok: true; result: true } | { ok: false; error_code: number; description: string; parameters?: { retry_after: number } };
+type Answer =
+  | { ok: true; result: true }
+  | { ok: false; error_code: number; description: string; parameters?: { retry_after: number } };
 
 /** A raw API that records when each call started and answers what `answer` says. */
 function recordingApi(answer: (call: number) => Answer = () => ({ ok: true, result: true }), latencyMs = 2) {
@@ -26,7 +28,7 @@ function mostWithinOneSecond(starts: readonly number[]): number {
 }
 
 const send = (limiter: BulkLimiter, prev: ApiCallFn, bulk = true) =>
-  limiter.transformer(prev, "sendMessage", (bulk ? asBulk({ chat_id: 1, text: "x" }) : { chat_id: 1, text: "x" }));
+  limiter.transformer(prev, "sendMessage", bulk ? asBulk({ chat_id: 1, text: "x" }) : { chat_id: 1, text: "x" });
 
 describe("the bulk limiter", () => {
   it("marks bulk options with a key that is not sent to Telegram", () => {
@@ -52,7 +54,16 @@ describe("the bulk limiter", () => {
 
   it("pauses every bulk request for a 429's retry_after", async () => {
     const limiter = new BulkLimiter({ perSecond: 1000, maxInFlight: 1 });
-    const api = recordingApi((call) => (call === 2 ? { ok: false, error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } } : { ok: true, result: true }));
+    const api = recordingApi((call) =>
+      call === 2
+        ? {
+            ok: false,
+            error_code: 429,
+            description: "Too Many Requests: retry after 1",
+            parameters: { retry_after: 1 },
+          }
+        : { ok: true, result: true },
+    );
     const answers = await Promise.all(Array.from({ length: 4 }, () => send(limiter, api.prev)));
     expect(answers.map((answer) => answer.ok)).toEqual([true, false, true, true]);
     const [, second = 0, third = 0] = api.starts;

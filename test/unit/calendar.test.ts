@@ -29,7 +29,19 @@ function events(ics: string): string[][] {
 describe("course calendar", () => {
   it("keeps the UID of a moved session, with a higher SEQUENCE and the new time", () => {
     const before = events(courseCalendar(course, [session({})], NOW))[0];
-    const after = events(courseCalendar(course, [session({ startsAt: new Date("2026-12-02T13:00:00Z"), endsAt: new Date("2026-12-02T16:00:00Z"), sequence: 1 })], NOW))[0];
+    const after = events(
+      courseCalendar(
+        course,
+        [
+          session({
+            startsAt: new Date("2026-12-02T13:00:00Z"),
+            endsAt: new Date("2026-12-02T16:00:00Z"),
+            sequence: 1,
+          }),
+        ],
+        NOW,
+      ),
+    )[0];
     expect(before).toContain("UID:belm-course-7-session-1@belm-integration-bot");
     expect(before).toContain("SEQUENCE:0");
     expect(before).toContain("DTSTART:20261201T080000Z");
@@ -41,9 +53,18 @@ describe("course calendar", () => {
   });
 
   it("keeps a cancelled session with the same UID, a higher SEQUENCE and STATUS:CANCELLED", () => {
-    const ics = courseCalendar(course, [session({ cancelledAt: NOW, sequence: 2 }), session({ id: 2, startsAt: new Date("2026-12-08T08:00:00Z"), endsAt: new Date("2026-12-08T11:00:00Z") })], NOW);
+    const ics = courseCalendar(
+      course,
+      [
+        session({ cancelledAt: NOW, sequence: 2 }),
+        session({ id: 2, startsAt: new Date("2026-12-08T08:00:00Z"), endsAt: new Date("2026-12-08T11:00:00Z") }),
+      ],
+      NOW,
+    );
     const [cancelled, planned] = events(ics);
-    expect(cancelled).toEqual(expect.arrayContaining(["UID:belm-course-7-session-1@belm-integration-bot", "SEQUENCE:2", "STATUS:CANCELLED"]));
+    expect(cancelled).toEqual(
+      expect.arrayContaining(["UID:belm-course-7-session-1@belm-integration-bot", "SEQUENCE:2", "STATUS:CANCELLED"]),
+    );
     expect(planned).toEqual(expect.arrayContaining(["UID:belm-course-7-session-2@belm-integration-bot", "SEQUENCE:0"]));
     expect(planned).not.toContain("STATUS:CANCELLED");
   });

@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineCallbackData } from "../../src/bot/callback-data.js";
 
-const courseAction = defineCallbackData("course", z.tuple([z.enum(["show", "edit"]), z.coerce.number().int().positive()]));
+const courseAction = defineCallbackData(
+  "course",
+  z.tuple([z.enum(["show", "edit"]), z.coerce.number().int().positive()]),
+);
 
 describe("callback data", () => {
   it("packs and unpacks typed values", () => {
@@ -12,12 +15,17 @@ describe("callback data", () => {
     expect(courseAction.filter.test(data)).toBe(true);
   });
 
-  it.each(["course:delete:42", "course:edit:-1", "course:edit:abc", "course:edit", "other:edit:42", "course:edit:1:extra", ""])(
-    "rejects forged or malformed data %j",
-    (data) => {
-      expect(courseAction.unpack(data)).toBeUndefined();
-    },
-  );
+  it.each([
+    "course:delete:42",
+    "course:edit:-1",
+    "course:edit:abc",
+    "course:edit",
+    "other:edit:42",
+    "course:edit:1:extra",
+    "",
+  ])("rejects forged or malformed data %j", (data) => {
+    expect(courseAction.unpack(data)).toBeUndefined();
+  });
 
   it("refuses data longer than Telegram's 64 bytes", () => {
     const long = defineCallbackData("x", z.tuple([z.string()]));

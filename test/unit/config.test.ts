@@ -29,7 +29,12 @@ describe("loadConfig", () => {
   });
 
   it("reads admin ids, the API root and the demo switch", () => {
-    const config = loadConfig({ BOT_TOKEN: TOKEN, ADMIN_TELEGRAM_IDS: " 42, 4711 ", BOT_API_ROOT: "http://127.0.0.1:8081", DEMO_DATA: "true" });
+    const config = loadConfig({
+      BOT_TOKEN: TOKEN,
+      ADMIN_TELEGRAM_IDS: " 42, 4711 ",
+      BOT_API_ROOT: "http://127.0.0.1:8081",
+      DEMO_DATA: "true",
+    });
     expect(config.adminTelegramIds).toEqual([42, 4711]);
     expect(config.botApiRoot).toBe("http://127.0.0.1:8081");
     expect(config.demoData).toBe(true);
@@ -64,7 +69,14 @@ describe("loadConfig", () => {
       "WEBHOOK_URL is required when MODE=webhook",
       "WEBHOOK_SECRET is required when MODE=webhook",
     ]);
-    expect(problemsOf({ BOT_TOKEN: TOKEN, MODE: "webhook", WEBHOOK_URL: "http://bot.example.org/hook", WEBHOOK_SECRET: "short" })).toHaveLength(2);
+    expect(
+      problemsOf({
+        BOT_TOKEN: TOKEN,
+        MODE: "webhook",
+        WEBHOOK_URL: "http://bot.example.org/hook",
+        WEBHOOK_SECRET: "short",
+      }),
+    ).toHaveLength(2);
   });
 
   it("reads the retention period and the contacts of the privacy notice, with the office's defaults", () => {
@@ -84,14 +96,26 @@ describe("loadConfig", () => {
       PRIVACY_DPO_CONTACT: "datenschutz@muster.example",
     });
     expect(config.retentionMonths).toBe(36);
-    expect(config.privacy).toEqual({ controllerName: "Samtgemeinde Muster", controllerAddress: "Hauptstraße 1, 12345 Muster", dpoContact: "datenschutz@muster.example" });
+    expect(config.privacy).toEqual({
+      controllerName: "Samtgemeinde Muster",
+      controllerAddress: "Hauptstraße 1, 12345 Muster",
+      dpoContact: "datenschutz@muster.example",
+    });
   });
 
   it("names a retention period that is no whole number of months or too short for the notice", () => {
-    expect(problemsOf({ BOT_TOKEN: TOKEN, RETENTION_MONTHS: "zwei" })).toEqual(["RETENTION_MONTHS must be a whole number of months"]);
-    expect(problemsOf({ BOT_TOKEN: TOKEN, RETENTION_MONTHS: "1.5" })).toEqual(["RETENTION_MONTHS must be a whole number of months"]);
-    expect(problemsOf({ BOT_TOKEN: TOKEN, RETENTION_MONTHS: "1" })).toEqual(["RETENTION_MONTHS must be at least 2 (the notice goes out 30 days before the erasure)"]);
-    expect(problemsOf({ BOT_TOKEN: TOKEN, PRIVACY_DPO_CONTACT: "x".repeat(201) })).toEqual(["PRIVACY_DPO_CONTACT must be at most 200 characters"]);
+    expect(problemsOf({ BOT_TOKEN: TOKEN, RETENTION_MONTHS: "zwei" })).toEqual([
+      "RETENTION_MONTHS must be a whole number of months",
+    ]);
+    expect(problemsOf({ BOT_TOKEN: TOKEN, RETENTION_MONTHS: "1.5" })).toEqual([
+      "RETENTION_MONTHS must be a whole number of months",
+    ]);
+    expect(problemsOf({ BOT_TOKEN: TOKEN, RETENTION_MONTHS: "1" })).toEqual([
+      "RETENTION_MONTHS must be at least 2 (the notice goes out 30 days before the erasure)",
+    ]);
+    expect(problemsOf({ BOT_TOKEN: TOKEN, PRIVACY_DPO_CONTACT: "x".repeat(201) })).toEqual([
+      "PRIVACY_DPO_CONTACT must be at most 200 characters",
+    ]);
   });
 
   it("treats empty values as unset", () => {

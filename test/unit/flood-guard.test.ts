@@ -37,7 +37,9 @@ async function noticesIn(replies: string[]): Promise<string[]> {
 
 describe("flood guard", () => {
   // Only the clock and the guard's store clearing are faked; Prisma keeps its real timers.
-  beforeEach(() => vi.useFakeTimers({ toFake: ["Date", "setInterval", "clearInterval"], now: new Date("2026-12-01T10:00:00.500Z") }));
+  beforeEach(() =>
+    vi.useFakeTimers({ toFake: ["Date", "setInterval", "clearInterval"], now: new Date("2026-12-01T10:00:00.500Z") }),
+  );
   afterEach(() => vi.useRealTimers());
 
   it("counts a flood by when it was sent, however long the bot takes to work through it", async () => {

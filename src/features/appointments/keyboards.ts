@@ -10,7 +10,11 @@ export function yesNoKeyboard(labels: { yes: string; no: string }, yes: string, 
 }
 
 /** Which field to change: one button per editable field, then back. */
-export function editFieldsKeyboard(t: Translate, fieldData: (field: EditableField) => string, back: { label: string; data: string }): InlineKeyboard {
+export function editFieldsKeyboard(
+  t: Translate,
+  fieldData: (field: EditableField) => string,
+  back: { label: string; data: string },
+): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   for (const field of EDITABLE_FIELDS) keyboard.text(t(`manage.field.${field}`), fieldData(field)).row();
   return keyboard.text(back.label, back.data);

@@ -1,8 +1,21 @@
 import type { Db, Prisma } from "../../db.js";
 import type { ReminderKind } from "../../generated/prisma/client.js";
 import { formatDateTime, languageOf, localized, translator } from "../../i18n.js";
-import type { DueReminder, PlannedReminder, ReminderContext, ReminderSource, Review } from "../../jobs/reminder-source.js";
-import { PLANNING_HORIZON_MS, dayHasBegun, eveningBefore, remindablePeople, shortlyBefore, startsEarly } from "../../jobs/reminder-times.js";
+import type {
+  DueReminder,
+  PlannedReminder,
+  ReminderContext,
+  ReminderSource,
+  Review,
+} from "../../jobs/reminder-source.js";
+import {
+  PLANNING_HORIZON_MS,
+  dayHasBegun,
+  eveningBefore,
+  remindablePeople,
+  shortlyBefore,
+  startsEarly,
+} from "../../jobs/reminder-times.js";
 
 /**
  * Reminders of appointments (course sessions, events) for the people taking part: the evening
@@ -44,7 +57,11 @@ export interface AppointmentReminders {
   /** The person's switch for these reminders. */
   switchedOn: Switch;
   /** The appointments starting in `window`, each with who takes part among `remindable` people. */
-  upcoming(db: Db, window: { gt: Date; lte: Date }, remindable: Prisma.PersonWhereInput): Promise<{ startsAt: Date; participants: Participant[] }[]>;
+  upcoming(
+    db: Db,
+    window: { gt: Date; lte: Date },
+    remindable: Prisma.PersonWhereInput,
+  ): Promise<{ startsAt: Date; participants: Participant[] }[]>;
   /** Reads what the due reminders are about, at once; then answers for each. */
   lookUp(db: Db, due: readonly DueReminder[]): Promise<(reminder: DueReminder) => DueAppointment>;
 }
@@ -54,11 +71,16 @@ const SWITCH_NAMES: Record<Switch, string> = { courseReminders: "course", eventR
 /** The reminder source of one kind of appointment. */
 export function appointmentReminders(spec: AppointmentReminders): ReminderSource {
   const { evening, soon } = spec.kinds;
-  const dueAtOf = (kind: ReminderKind, startsAt: Date, timeZone: string) => (kind === evening ? eveningBefore(startsAt, timeZone) : shortlyBefore(startsAt));
+  const dueAtOf = (kind: ReminderKind, startsAt: Date, timeZone: string) =>
+    kind === evening ? eveningBefore(startsAt, timeZone) : shortlyBefore(startsAt);
   const remindable = remindablePeople(spec.switchedOn);
 
   async function plan({ db, timeZone }: ReminderContext, now: Date): Promise<PlannedReminder[]> {
-    const appointments = await spec.upcoming(db, { gt: now, lte: new Date(now.getTime() + PLANNING_HORIZON_MS) }, remindable);
+    const appointments = await spec.upcoming(
+      db,
+      { gt: now, lte: new Date(now.getTime() + PLANNING_HORIZON_MS) },
+      remindable,
+    );
     return appointments.flatMap((appointment) =>
       appointment.participants.flatMap((participant) =>
         [evening, soon].map((kind) => ({
@@ -72,20 +94,31 @@ export function appointmentReminders(spec: AppointmentReminders): ReminderSource
     );
   }
 
-  function reviewOne(reminder: DueReminder, { appointment, notTakingPart }: DueAppointment, now: Date, timeZone: string): Review {
+  function reviewOne(
+    reminder: DueReminder,
+    { appointment, notTakingPart }: DueAppointment,
+    now: Date,
+    timeZone: string,
+  ): Review {
     if (!appointment || appointment.cancelledAt) return { send: false, reason: `${spec.noun} cancelled` };
     if (appointment.startsAt <= now) return { send: false, reason: `${spec.noun} started` };
     if (notTakingPart) return { send: false, reason: notTakingPart };
-    if (!reminder.person[spec.switchedOn]) return { send: false, reason: `${SWITCH_NAMES[spec.switchedOn]} reminders switched off` };
+    if (!reminder.person[spec.switchedOn])
+      return { send: false, reason: `${SWITCH_NAMES[spec.switchedOn]} reminders switched off` };
     // "Tomorrow" is wrong once the appointment's day has begun (the job was down); the 2-hour one follows.
-    if (reminder.kind === evening && dayHasBegun(now, appointment.startsAt, timeZone)) return { send: false, reason: `the ${spec.noun}'s day has begun` };
+    if (reminder.kind === evening && dayHasBegun(now, appointment.startsAt, timeZone))
+      return { send: false, reason: `the ${spec.noun}'s day has begun` };
     const language = languageOf(reminder.person.language);
     const text = translator(language)(reminder.kind === evening ? spec.textKeys.evening : spec.textKeys.soon, {
       title: localized(appointment.named, "title", language),
       when: formatDateTime(appointment.startsAt, language, timeZone),
       place: appointment.place,
     });
-    return { send: true, text, allowedInQuietHours: reminder.kind === soon && startsEarly(appointment.startsAt, timeZone) };
+    return {
+      send: true,
+      text,
+      allowedInQuietHours: reminder.kind === soon && startsEarly(appointment.startsAt, timeZone),
+    };
   }
 
   return {

@@ -24,7 +24,10 @@ export function waitingAhead(entry: { requestedAt: Date; id: number }) {
  * The 1-based place in line of every waiting entry, by entry id, from all waiting entries of
  * some lists read at once (each list's in waiting order).
  */
-export function placesInLine<E extends { id: number }>(waiting: readonly E[], listOf: (entry: E) => number): Map<number, number> {
+export function placesInLine<E extends { id: number }>(
+  waiting: readonly E[],
+  listOf: (entry: E) => number,
+): Map<number, number> {
   const seen = new Map<number, number>();
   const places = new Map<number, number>();
   for (const entry of waiting) {

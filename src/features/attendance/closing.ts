@@ -2,7 +2,15 @@ import type { Db, Prisma } from "../../db.js";
 import type { Course, Enrollment } from "../../generated/prisma/client.js";
 import { startOfDay } from "../../time.js";
 import { assertRole, type Actor } from "../../people/roles.js";
-import { ENDED_STATUSES, HELD_SESSION, NO_SESSIONS, attendanceShares, reachesThreshold, type AttendanceShare, type EndedStatus } from "./rules.js";
+import {
+  ENDED_STATUSES,
+  HELD_SESSION,
+  NO_SESSIONS,
+  attendanceShares,
+  reachesThreshold,
+  type AttendanceShare,
+  type EndedStatus,
+} from "./rules.js";
 
 /** Closing ended courses: undecided enrollments are decided by attendance, nightly or by a manager. */
 
@@ -56,11 +64,22 @@ export type CloseNowResult =
   | { outcome: "not_found" };
 
 /** A manager closes one ended course right away, by the same rule as the nightly job. */
-export async function closeCourseNow(db: Db, actor: Actor, courseId: number, now: Date, timeZone: string): Promise<CloseNowResult> {
+export async function closeCourseNow(
+  db: Db,
+  actor: Actor,
+  courseId: number,
+  now: Date,
+  timeZone: string,
+): Promise<CloseNowResult> {
   assertRole(actor, "manager");
   const course = await db.course.findUnique({
     where: { id: courseId },
-    select: { endsOn: true, attendanceThreshold: true, sessions: { where: HELD_SESSION, select: { id: true }, take: 1 }, _count: { select: { enrollments: { where: UNDECIDED } } } },
+    select: {
+      endsOn: true,
+      attendanceThreshold: true,
+      sessions: { where: HELD_SESSION, select: { id: true }, take: 1 },
+      _count: { select: { enrollments: { where: UNDECIDED } } },
+    },
   });
   if (!course) return { outcome: "not_found" };
   if (!(course.endsOn < lastDayPassed(now, timeZone).lt)) return { outcome: "not_ended" };
@@ -80,8 +99,17 @@ export function decidedStatus(share: AttendanceShare | undefined, threshold: num
  * supports. Without any countable session there is no share to contradict: such courses are
  * decided by hand on purpose.
  */
-export function contradictsShare(enrollment: Pick<Enrollment, "status" | "statusSetByHand">, share: AttendanceShare, threshold: number): boolean {
-  if (!enrollment.statusSetByHand || share.countable === 0 || (enrollment.status !== "completed" && enrollment.status !== "dropped")) return false;
+export function contradictsShare(
+  enrollment: Pick<Enrollment, "status" | "statusSetByHand">,
+  share: AttendanceShare,
+  threshold: number,
+): boolean {
+  if (
+    !enrollment.statusSetByHand ||
+    share.countable === 0 ||
+    (enrollment.status !== "completed" && enrollment.status !== "dropped")
+  )
+    return false;
   return decidedStatus(share, threshold) !== enrollment.status;
 }
 
@@ -89,8 +117,14 @@ export function contradictsShare(enrollment: Pick<Enrollment, "status" | "status
  * After attendance of a closed course is corrected, the closing job's own decisions (not those
  * set by hand) are decided again by the same rule; endedAt stays.
  */
-export async function redecideClosingDecisions(tx: Tx, course: Pick<Course, "id" | "attendanceThreshold">): Promise<void> {
-  const decided = await tx.enrollment.findMany({ where: { courseId: course.id, status: { in: [...ENDED_STATUSES] }, statusSetByHand: false }, select: { id: true, status: true } });
+export async function redecideClosingDecisions(
+  tx: Tx,
+  course: Pick<Course, "id" | "attendanceThreshold">,
+): Promise<void> {
+  const decided = await tx.enrollment.findMany({
+    where: { courseId: course.id, status: { in: [...ENDED_STATUSES] }, statusSetByHand: false },
+    select: { id: true, status: true },
+  });
   if (decided.length === 0) return;
   const shares = await attendanceShares(tx, course.id);
   for (const enrollment of decided) {
@@ -105,9 +139,14 @@ async function closeCourseRun(db: Db, courseId: number, threshold: number, now: 
       attendanceShares(tx, courseId),
       tx.enrollment.findMany({ where: { courseId, ...UNDECIDED }, select: { id: true } }),
     ]);
-    const completed = undecided.filter(({ id }) => decidedStatus(shares.get(id), threshold) === "completed").map(({ id }) => id);
+    const completed = undecided
+      .filter(({ id }) => decidedStatus(shares.get(id), threshold) === "completed")
+      .map(({ id }) => id);
     const dropped = undecided.map(({ id }) => id).filter((id) => !completed.includes(id));
-    for (const [status, ids] of [["completed", completed], ["dropped", dropped]] as const) {
+    for (const [status, ids] of [
+      ["completed", completed],
+      ["dropped", dropped],
+    ] as const) {
       await tx.enrollment.updateMany({ where: { id: { in: ids }, ...UNDECIDED }, data: { status, endedAt: now } });
     }
     return { courseId, completed: completed.length, dropped: dropped.length };

@@ -24,7 +24,8 @@ export function attendanceFeature(deps: BotDeps) {
 
   composer.callbackQuery(attendanceData.filter, staff, async (ctx) => {
     const [view, target, page] = attendanceData.unpack(ctx.callbackQuery.data) ?? [];
-    if (view === undefined || target === undefined || page === undefined) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
+    if (view === undefined || target === undefined || page === undefined)
+      return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
     await ctx.answerCallbackQuery();
     switch (view) {
       case "today":
@@ -41,9 +42,13 @@ export function attendanceFeature(deps: BotDeps) {
   composer.use(outcomes);
 
   function sessionButton(ctx: BotContext, entry: SessionEntry, withTitle: boolean): string {
-    const mark = ctx.t(`attendance.session_mark.${entry.state === "locked" ? "locked" : entry.session.attendanceTakenAt ? "taken" : "open"}`);
+    const mark = ctx.t(
+      `attendance.session_mark.${entry.state === "locked" ? "locked" : entry.session.attendanceTakenAt ? "taken" : "open"}`,
+    );
     const when = formatDateTime(entry.session.startsAt, ctx.language, deps.timeZone);
-    return withTitle ? ctx.t("attendance.session_button", { mark, when, title: localized(entry.course, "title", ctx.language) }) : `${mark} ${when}`;
+    return withTitle
+      ? ctx.t("attendance.session_button", { mark, when, title: localized(entry.course, "title", ctx.language) })
+      : `${mark} ${when}`;
   }
 
   async function show(ctx: BotContext, edit: boolean, text: string, reply_markup: InlineKeyboard): Promise<void> {
@@ -54,7 +59,8 @@ export function attendanceFeature(deps: BotDeps) {
   async function showToday(ctx: BotContext, edit: boolean): Promise<void> {
     const entries = await sessionsToMark(deps.db, ctx.person, deps.clock(), deps.timeZone);
     const keyboard = new InlineKeyboard();
-    for (const entry of entries) keyboard.text(sessionButton(ctx, entry, true), attendanceData.pack("open", entry.session.id, 0)).row();
+    for (const entry of entries)
+      keyboard.text(sessionButton(ctx, entry, true), attendanceData.pack("open", entry.session.id, 0)).row();
     keyboard.text(ctx.t("attendance.courses_button"), attendanceData.pack("courses", 0, 0));
     await show(ctx, edit, ctx.t(entries.length > 0 ? "attendance.today.title" : "attendance.today.none"), keyboard);
   }
@@ -66,11 +72,22 @@ export function attendanceFeature(deps: BotDeps) {
     const keyboard = new InlineKeyboard();
     for (const course of courses.slice(current * LIST_PAGE_SIZE, (current + 1) * LIST_PAGE_SIZE)) {
       const ended = courseHasEnded(course, deps.clock()) ? ctx.t("attendance.courses.ended_mark") : "";
-      keyboard.text(`${localized(course, "title", ctx.language)}${ended}`, attendanceData.pack("sessions", course.id, 0)).row();
+      keyboard
+        .text(`${localized(course, "title", ctx.language)}${ended}`, attendanceData.pack("sessions", course.id, 0))
+        .row();
     }
-    pagerRow(keyboard, pagerLabels(ctx.t), current, current + 1 < pages, (target) => attendanceData.pack("courses", 0, target));
+    pagerRow(keyboard, pagerLabels(ctx.t), current, current + 1 < pages, (target) =>
+      attendanceData.pack("courses", 0, target),
+    );
     keyboard.text(ctx.t("attendance.to_today"), attendanceData.pack("today", 0, 0));
-    await show(ctx, true, courses.length > 0 ? ctx.t("attendance.courses.title", { page: current + 1, pages }) : ctx.t("attendance.courses.none"), keyboard);
+    await show(
+      ctx,
+      true,
+      courses.length > 0
+        ? ctx.t("attendance.courses.title", { page: current + 1, pages })
+        : ctx.t("attendance.courses.none"),
+      keyboard,
+    );
   }
 
   async function showSessions(ctx: BotContext, courseId: number, page: number): Promise<void> {
@@ -78,14 +95,20 @@ export function attendanceFeature(deps: BotDeps) {
     if (!list) return void (await ctx.reply(ctx.t("courses.unavailable")));
     const pages = pageCount(list.total, LIST_PAGE_SIZE);
     const keyboard = new InlineKeyboard();
-    for (const entry of list.sessions) keyboard.text(sessionButton(ctx, entry, false), attendanceData.pack("open", entry.session.id, 0)).row();
-    pagerRow(keyboard, pagerLabels(ctx.t), page, page + 1 < pages, (target) => attendanceData.pack("sessions", courseId, target));
+    for (const entry of list.sessions)
+      keyboard.text(sessionButton(ctx, entry, false), attendanceData.pack("open", entry.session.id, 0)).row();
+    pagerRow(keyboard, pagerLabels(ctx.t), page, page + 1 < pages, (target) =>
+      attendanceData.pack("sessions", courseId, target),
+    );
     keyboard
       .text(ctx.t("attendance.outcomes_button"), outcomeListData.pack(courseId, 0))
       .row()
       .text(ctx.t("attendance.back_to_courses"), attendanceData.pack("courses", 0, 0));
     const title = localized(list.course, "title", ctx.language);
-    const text = list.total > 0 ? ctx.t("attendance.sessions.title", { title, page: page + 1, pages }) : ctx.t("attendance.sessions.none", { title });
+    const text =
+      list.total > 0
+        ? ctx.t("attendance.sessions.title", { title, page: page + 1, pages })
+        : ctx.t("attendance.sessions.none", { title });
     await show(ctx, true, text, keyboard);
   }
 

@@ -10,14 +10,26 @@ const id = z.coerce.number().int().positive();
 const page = z.coerce.number().int().min(0).max(1000);
 
 /** Screens: today's sessions, the courses, a course's sessions, and opening a session's checklist. */
-export const attendanceData = defineCallbackData("att", z.tuple([z.enum(["today", "courses", "sessions", "open"]), z.coerce.number().int().min(0), page]));
+export const attendanceData = defineCallbackData(
+  "att",
+  z.tuple([z.enum(["today", "courses", "sessions", "open"]), z.coerce.number().int().min(0), page]),
+);
 /** Presses on a checklist: the session, then mark a person (by position), turn the page, all present, save, cancel. */
-export const checklistData = defineCallbackData("att_ck", z.tuple([id, z.enum(["mark", "page", "all", "save", "cancel"]), z.coerce.number().int().min(0).max(9999)]));
+export const checklistData = defineCallbackData(
+  "att_ck",
+  z.tuple([id, z.enum(["mark", "page", "all", "save", "cancel"]), z.coerce.number().int().min(0).max(9999)]),
+);
 export const outcomeListData = defineCallbackData("att_ol", z.tuple([id, page]));
 /** A participant's screen, or the status chosen for them (next: the outcome or a confirmation). */
-export const outcomeData = defineCallbackData("att_o", z.tuple([z.enum(["show", "six_months", ...ENDED_STATUSES]), id]));
+export const outcomeData = defineCallbackData(
+  "att_o",
+  z.tuple([z.enum(["show", "six_months", ...ENDED_STATUSES]), id]),
+);
 /** The final press: status and outcome ("none" where the course does not measure placement). */
-export const outcomeRecordData = defineCallbackData("att_or", z.tuple([id, z.enum(ENDED_STATUSES), z.enum([...LEAVING_OUTCOMES, "none"])]));
+export const outcomeRecordData = defineCallbackData(
+  "att_or",
+  z.tuple([id, z.enum(ENDED_STATUSES), z.enum([...LEAVING_OUTCOMES, "none"])]),
+);
 /** Answers to the six-month question, of a reminder or from a participant's screen. */
 export const sixMonthData = defineCallbackData("att_6m", z.tuple([id, z.enum([...LEAVING_OUTCOMES, "unknown"])]));
 
@@ -34,16 +46,29 @@ export function markSymbol(t: Translate, mark: AttendanceStatus | null): string 
 }
 
 /** One page of the checklist: a button per person with their mark, paging, all present, save, cancel. */
-export function checklistKeyboard(t: Translate, sessionId: number, people: readonly { name: string; mark: AttendanceStatus | null }[], current: number): InlineKeyboard {
+export function checklistKeyboard(
+  t: Translate,
+  sessionId: number,
+  people: readonly { name: string; mark: AttendanceStatus | null }[],
+  current: number,
+): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   const first = current * CHECKLIST_PAGE_SIZE;
   people.slice(first, first + CHECKLIST_PAGE_SIZE).forEach((person, offset) => {
-    keyboard.text(t("attendance.checklist.person", { mark: markSymbol(t, person.mark), name: person.name }), checklistData.pack(sessionId, "mark", first + offset)).row();
+    keyboard
+      .text(
+        t("attendance.checklist.person", { mark: markSymbol(t, person.mark), name: person.name }),
+        checklistData.pack(sessionId, "mark", first + offset),
+      )
+      .row();
   });
   const hasNext = current + 1 < pageCount(people.length, CHECKLIST_PAGE_SIZE);
   pagerRow(keyboard, pagerLabels(t), current, hasNext, (target) => checklistData.pack(sessionId, "page", target));
-  if (people.length > 0) keyboard.text(t("attendance.checklist.all_present"), checklistData.pack(sessionId, "all", 0)).row();
-  return keyboard.text(t("attendance.checklist.save"), checklistData.pack(sessionId, "save", 0)).text(t("attendance.checklist.cancel"), checklistData.pack(sessionId, "cancel", 0));
+  if (people.length > 0)
+    keyboard.text(t("attendance.checklist.all_present"), checklistData.pack(sessionId, "all", 0)).row();
+  return keyboard
+    .text(t("attendance.checklist.save"), checklistData.pack(sessionId, "save", 0))
+    .text(t("attendance.checklist.cancel"), checklistData.pack(sessionId, "cancel", 0));
 }
 
 /** After a checklist: back to the course's sessions or to today's. */
@@ -57,13 +82,15 @@ export function afterChecklistKeyboard(t: Translate, courseId: number): InlineKe
 /** The choice of how someone left a course that measures placement. */
 export function leavingOutcomeKeyboard(t: Translate, enrollmentId: number, status: EndedStatus): InlineKeyboard {
   const keyboard = new InlineKeyboard();
-  for (const outcome of LEAVING_OUTCOMES) keyboard.text(t(`attendance.outcome.${outcome}`), outcomeRecordData.pack(enrollmentId, status, outcome)).row();
+  for (const outcome of LEAVING_OUTCOMES)
+    keyboard.text(t(`attendance.outcome.${outcome}`), outcomeRecordData.pack(enrollmentId, status, outcome)).row();
   return keyboard.text(t("attendance.back"), outcomeData.pack("show", enrollmentId));
 }
 
 function sixMonthAnswers(t: Translate, enrollmentId: number): InlineKeyboard {
   const keyboard = new InlineKeyboard();
-  for (const outcome of LEAVING_OUTCOMES) keyboard.text(t(`attendance.outcome.${outcome}`), sixMonthData.pack(enrollmentId, outcome)).row();
+  for (const outcome of LEAVING_OUTCOMES)
+    keyboard.text(t(`attendance.outcome.${outcome}`), sixMonthData.pack(enrollmentId, outcome)).row();
   return keyboard;
 }
 
@@ -73,7 +100,10 @@ export function sixMonthEntryKeyboard(t: Translate, enrollmentId: number): Inlin
 }
 
 export function sixMonthKeyboard(t: Translate, enrollmentId: number): InlineKeyboard {
-  return sixMonthAnswers(t, enrollmentId).text(t("attendance.six_months.unknown_button"), sixMonthData.pack(enrollmentId, "unknown"));
+  return sixMonthAnswers(t, enrollmentId).text(
+    t("attendance.six_months.unknown_button"),
+    sixMonthData.pack(enrollmentId, "unknown"),
+  );
 }
 
 export function missingAttendanceKeyboard(t: Translate, courseId: number): InlineKeyboard {

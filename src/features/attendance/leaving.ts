@@ -3,7 +3,17 @@ import type { Course, Enrollment, Outcome } from "../../generated/prisma/client.
 import type { Promotion } from "../appointments/waiting-list.js";
 import { assertCanManage, findManagedCourse, leave } from "../courses/service.js";
 import type { Actor } from "../../people/roles.js";
-import { ENDED_STATUSES, NO_SESSIONS, OUTCOME_CATEGORIES, TAKING_PART, asksForOutcome, attendanceShares, byName, type AttendanceShare, type EndedStatus } from "./rules.js";
+import {
+  ENDED_STATUSES,
+  NO_SESSIONS,
+  OUTCOME_CATEGORIES,
+  TAKING_PART,
+  asksForOutcome,
+  attendanceShares,
+  byName,
+  type AttendanceShare,
+  type EndedStatus,
+} from "./rules.js";
 
 /** How participants left a course (completed or dropped, with the outcome) and where they are six months later. */
 
@@ -25,7 +35,9 @@ export async function courseOutcomes(db: Db, actor: Actor, courseId: number) {
     db.enrollment.findMany({ where: { courseId, status: { in: [...TAKING_PART] } } }),
     attendanceShares(db, courseId),
   ]);
-  const entries: OutcomeEntry[] = enrollments.sort(byName).map((enrollment) => ({ enrollment, share: shares.get(enrollment.id) ?? NO_SESSIONS }));
+  const entries: OutcomeEntry[] = enrollments
+    .sort(byName)
+    .map((enrollment) => ({ enrollment, share: shares.get(enrollment.id) ?? NO_SESSIONS }));
   return { course, entries };
 }
 
@@ -55,7 +67,13 @@ export type RecordOutcomeResult =
  * with the outcome for courses that measure placement. Marked as set by hand, so the closing job
  * leaves it. A dropout during the course frees the seat for the waiting list.
  */
-export async function recordOutcome(db: Db, actor: Actor, enrollmentId: number, choice: OutcomeChoice, now: Date): Promise<RecordOutcomeResult> {
+export async function recordOutcome(
+  db: Db,
+  actor: Actor,
+  enrollmentId: number,
+  choice: OutcomeChoice,
+  now: Date,
+): Promise<RecordOutcomeResult> {
   return db.$transaction(async (tx) => {
     const enrollment = await tx.enrollment.findUnique({ where: { id: enrollmentId }, include: { course: true } });
     if (!enrollment || !(TAKING_PART as readonly string[]).includes(enrollment.status)) return { outcome: "not_found" };
@@ -74,10 +92,14 @@ export async function recordOutcome(db: Db, actor: Actor, enrollmentId: number, 
         data: { status: choice.status, statusSetByHand: true, outcomeAtLeaving, endedAt: enrollment.endedAt ?? now },
       });
     }
-    return { outcome: "recorded", enrollment: await tx.enrollment.findUniqueOrThrow({ where: { id: enrollmentId } }), course, promoted };
+    return {
+      outcome: "recorded",
+      enrollment: await tx.enrollment.findUniqueOrThrow({ where: { id: enrollmentId } }),
+      course,
+      promoted,
+    };
   });
 }
-
 
 /** Enrollments whose six-month status is asked: ended in a course that measures placement, not erased. */
 export const FOLLOWED_UP = {
@@ -88,8 +110,15 @@ export const FOLLOWED_UP = {
 
 /** Records what a former participant does six months after leaving (answer to the reminder). */
 export async function recordOutcomeAfterSixMonths(db: Db, actor: Actor, enrollmentId: number, outcome: Outcome) {
-  const enrollment = await db.enrollment.findFirst({ where: { id: enrollmentId, ...FOLLOWED_UP }, include: { course: true } });
+  const enrollment = await db.enrollment.findFirst({
+    where: { id: enrollmentId, ...FOLLOWED_UP },
+    include: { course: true },
+  });
   if (!enrollment) return undefined;
   assertCanManage(actor, enrollment.course);
-  return db.enrollment.update({ where: { id: enrollmentId }, data: { outcomeAfter6m: outcome }, include: { course: true } });
+  return db.enrollment.update({
+    where: { id: enrollmentId },
+    data: { outcomeAfter6m: outcome },
+    include: { course: true },
+  });
 }

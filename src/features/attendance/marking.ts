@@ -23,7 +23,12 @@ export function lockedFrom(session: Pick<CourseSession, "startsAt">): Date {
  * Whether `actor` may mark the session at `now`. The caller has checked that the actor may
  * manage the session's course (see assertCanManage).
  */
-export function editState(actor: Actor, session: Pick<CourseSession, "startsAt" | "cancelledAt">, now: Date, timeZone: string): EditState {
+export function editState(
+  actor: Actor,
+  session: Pick<CourseSession, "startsAt" | "cancelledAt">,
+  now: Date,
+  timeZone: string,
+): EditState {
   if (session.cancelledAt) return "cancelled";
   if (compareDays(calendarDayOf(session.startsAt, timeZone), calendarDayOf(now, timeZone)) > 0) return "not_yet";
   if (!hasRole(actor, "manager") && now >= lockedFrom(session)) return "locked";
@@ -53,25 +58,51 @@ export async function sessionsToMark(db: Db, actor: Actor, now: Date, timeZone: 
     where: {
       cancelledAt: null,
       course: managedCourseWhere(actor),
-      OR: [{ startsAt: { gte: today, lt: startOfTomorrow(now, timeZone) } }, { startsAt: { gte: new Date(now.getTime() - EDIT_WINDOW_MS), lt: today }, attendanceTakenAt: null }],
+      OR: [
+        { startsAt: { gte: today, lt: startOfTomorrow(now, timeZone) } },
+        { startsAt: { gte: new Date(now.getTime() - EDIT_WINDOW_MS), lt: today }, attendanceTakenAt: null },
+      ],
     },
     include: { course: true },
     orderBy: [{ startsAt: "desc" }, { id: "asc" }],
     take: MAX_SESSIONS_OFFERED,
   });
-  return sessions.reverse().map(({ course, ...session }) => ({ session, course, state: editState(actor, session, now, timeZone) }));
+  return sessions
+    .reverse()
+    .map(({ course, ...session }) => ({ session, course, state: editState(actor, session, now, timeZone) }));
 }
 
 /** A course's sessions up to today, newest first, a page at a time. */
-export async function pastSessions(db: Db, actor: Actor, courseId: number, now: Date, timeZone: string, page: number, pageSize: number) {
+export async function pastSessions(
+  db: Db,
+  actor: Actor,
+  courseId: number,
+  now: Date,
+  timeZone: string,
+  page: number,
+  pageSize: number,
+) {
   const course = await findManagedCourse(db, actor, courseId);
   if (!course) return undefined;
   const where = { courseId, cancelledAt: null, startsAt: { lt: startOfTomorrow(now, timeZone) } };
   const [sessions, total] = await Promise.all([
-    db.courseSession.findMany({ where, orderBy: [{ startsAt: "desc" }, { id: "asc" }], skip: page * pageSize, take: pageSize }),
+    db.courseSession.findMany({
+      where,
+      orderBy: [{ startsAt: "desc" }, { id: "asc" }],
+      skip: page * pageSize,
+      take: pageSize,
+    }),
     db.courseSession.count({ where }),
   ]);
-  return { course, total, sessions: sessions.map((session): SessionEntry => ({ session, course, state: editState(actor, session, now, timeZone) })) };
+  return {
+    course,
+    total,
+    sessions: sessions.map((session): SessionEntry => ({
+      session,
+      course,
+      state: editState(actor, session, now, timeZone),
+    })),
+  };
 }
 
 // ───────────────────────────── the checklist ─────────────────────────────
@@ -86,13 +117,16 @@ export interface ChecklistPerson {
 
 export type Refusal = Exclude<EditState, "editable"> | "not_found";
 
-export type ChecklistResult = { outcome: "ok"; session: CourseSession; course: Course; people: ChecklistPerson[] } | { outcome: Refusal };
+export type ChecklistResult =
+  { outcome: "ok"; session: CourseSession; course: Course; people: ChecklistPerson[] } | { outcome: Refusal };
 
 /**
  * Who belongs on a session's list: whoever already has a mark for it, and everyone who had
  * joined by its end and was still taking part when it began.
  */
-function participantsOf(session: Pick<CourseSession, "id" | "courseId" | "startsAt" | "endsAt">): Prisma.EnrollmentWhereInput {
+function participantsOf(
+  session: Pick<CourseSession, "id" | "courseId" | "startsAt" | "endsAt">,
+): Prisma.EnrollmentWhereInput {
   return {
     courseId: session.courseId,
     OR: [
@@ -100,7 +134,12 @@ function participantsOf(session: Pick<CourseSession, "id" | "courseId" | "starts
       {
         AND: [
           { OR: [{ enrolledAt: null }, { enrolledAt: { lte: session.endsAt } }] },
-          { OR: [{ status: "active" }, { status: { in: [...ENDED_STATUSES] }, OR: [{ endedAt: null }, { endedAt: { gt: session.startsAt } }] }] },
+          {
+            OR: [
+              { status: "active" },
+              { status: { in: [...ENDED_STATUSES] }, OR: [{ endedAt: null }, { endedAt: { gt: session.startsAt } }] },
+            ],
+          },
         ],
       },
     ],
@@ -116,12 +155,24 @@ async function loadSession(db: Db | Tx, actor: Actor, sessionId: number, now: Da
 }
 
 /** A session's course and start, for the text of a refusal; undefined when it does not exist. */
-export async function sessionTime(db: Db, sessionId: number): Promise<Pick<CourseSession, "courseId" | "startsAt"> | undefined> {
-  return (await db.courseSession.findUnique({ where: { id: sessionId }, select: { courseId: true, startsAt: true } })) ?? undefined;
+export async function sessionTime(
+  db: Db,
+  sessionId: number,
+): Promise<Pick<CourseSession, "courseId" | "startsAt"> | undefined> {
+  return (
+    (await db.courseSession.findUnique({ where: { id: sessionId }, select: { courseId: true, startsAt: true } })) ??
+    undefined
+  );
 }
 
 /** The session's list with the saved marks, for marking; refused when the actor may not mark it now. */
-export async function openChecklist(db: Db, actor: Actor, sessionId: number, now: Date, timeZone: string): Promise<ChecklistResult> {
+export async function openChecklist(
+  db: Db,
+  actor: Actor,
+  sessionId: number,
+  now: Date,
+  timeZone: string,
+): Promise<ChecklistResult> {
   const loaded = await loadSession(db, actor, sessionId, now, timeZone);
   if (!loaded.session) return { outcome: loaded.refusal };
   const { course, ...session } = loaded.session;
@@ -129,9 +180,11 @@ export async function openChecklist(db: Db, actor: Actor, sessionId: number, now
     where: participantsOf(session),
     select: { id: true, fullName: true, attendance: { where: { sessionId }, select: { status: true } } },
   });
-  const people = enrollments
-    .sort(byName)
-    .map((enrollment) => ({ enrollmentId: enrollment.id, name: enrollment.fullName, mark: enrollment.attendance[0]?.status ?? null }));
+  const people = enrollments.sort(byName).map((enrollment) => ({
+    enrollmentId: enrollment.id,
+    name: enrollment.fullName,
+    mark: enrollment.attendance[0]?.status ?? null,
+  }));
   return { outcome: "ok", session, course, people };
 }
 export interface Mark {
@@ -141,14 +194,22 @@ export interface Mark {
 
 export type MarkCounts = Record<AttendanceStatus, number>;
 
-export type SaveResult = { outcome: "saved"; session: CourseSession; course: Course; counts: MarkCounts } | { outcome: Refusal };
+export type SaveResult =
+  { outcome: "saved"; session: CourseSession; course: Course; counts: MarkCounts } | { outcome: Refusal };
 
 /**
  * Saves the marks of a session and sets attendanceTakenAt, in one transaction. Rules are checked
  * again (course, lock); marks for people who are not on the session's list are ignored; a mark
  * that did not change keeps who set it and when.
  */
-export async function saveAttendance(db: Db, actor: Actor, sessionId: number, marks: readonly Mark[], now: Date, timeZone: string): Promise<SaveResult> {
+export async function saveAttendance(
+  db: Db,
+  actor: Actor,
+  sessionId: number,
+  marks: readonly Mark[],
+  now: Date,
+  timeZone: string,
+): Promise<SaveResult> {
   return db.$transaction(async (tx) => {
     const loaded = await loadSession(tx, actor, sessionId, now, timeZone);
     if (!loaded.session) return { outcome: loaded.refusal };
@@ -168,7 +229,10 @@ export async function saveAttendance(db: Db, actor: Actor, sessionId: number, ma
       });
       savedStatus.set(enrollmentId, status);
     }
-    const taken = await tx.courseSession.update({ where: { id: sessionId }, data: { attendanceTakenAt: session.attendanceTakenAt ?? now } });
+    const taken = await tx.courseSession.update({
+      where: { id: sessionId },
+      data: { attendanceTakenAt: session.attendanceTakenAt ?? now },
+    });
     await redecideClosingDecisions(tx, course);
     const counts: MarkCounts = { present: 0, absent: 0, excused: 0 };
     for (const status of savedStatus.values()) counts[status] += 1;

@@ -1,7 +1,13 @@
 import type { Db, Prisma } from "../../db.js";
 import type { Course, CourseSession, Enrollment, ReminderKind, Role } from "../../generated/prisma/client.js";
 import { formatDate, languageOf, localized, translator, type Language, type Translate } from "../../i18n.js";
-import type { DueReminder, PlannedReminder, ReminderContext, ReminderSource, Review } from "../../jobs/reminder-source.js";
+import type {
+  DueReminder,
+  PlannedReminder,
+  ReminderContext,
+  ReminderSource,
+  Review,
+} from "../../jobs/reminder-source.js";
 import { addDays, addMonths, calendarDayOf, clockTimeOn } from "../../time.js";
 import { managerRecipients } from "../team/service.js";
 import { missingAttendanceKeyboard, outcomesKeyboard, sixMonthKeyboard } from "./keyboards.js";
@@ -76,7 +82,10 @@ async function planFollowUps({ db, timeZone }: ReminderContext, now: Date): Prom
     where: {
       ...FOLLOWED_UP,
       outcomeAfter6m: null,
-      endedAt: { gte: new Date(now.getTime() - FOLLOW_UP_WINDOW_DAYS.from * DAY_MS), lte: new Date(now.getTime() - FOLLOW_UP_WINDOW_DAYS.to * DAY_MS) },
+      endedAt: {
+        gte: new Date(now.getTime() - FOLLOW_UP_WINDOW_DAYS.from * DAY_MS),
+        lte: new Date(now.getTime() - FOLLOW_UP_WINDOW_DAYS.to * DAY_MS),
+      },
     },
     select: { id: true, endedAt: true, course: { select: { instructor: INSTRUCTOR } } },
   });
@@ -85,32 +94,60 @@ async function planFollowUps({ db, timeZone }: ReminderContext, now: Date): Prom
   for (const enrollment of enrollments) {
     if (!enrollment.endedAt) continue;
     const dueAt = followUpDueAt(enrollment.endedAt, timeZone);
-    if (dueAt.getTime() > now.getTime() + PLANNING_HORIZON_MS || dueAt.getTime() < now.getTime() - LATE_LIMIT_MS) continue;
+    if (dueAt.getTime() > now.getTime() + PLANNING_HORIZON_MS || dueAt.getTime() < now.getTime() - LATE_LIMIT_MS)
+      continue;
     for (const personId of await askersOf(enrollment.course.instructor)) {
-      planned.push({ kind: "outcome_six_months", dedupeKey: `outcome_six_months:enrollment:${enrollment.id}:person:${personId}`, personId, dueAt, enrollmentId: enrollment.id });
+      planned.push({
+        kind: "outcome_six_months",
+        dedupeKey: `outcome_six_months:enrollment:${enrollment.id}:person:${personId}`,
+        personId,
+        dueAt,
+        enrollmentId: enrollment.id,
+      });
     }
   }
   return planned;
 }
 
 /** Courses the closing job left open: without any attendance it cannot decide who completed. */
-const MISSING_ATTENDANCE = { enrollments: { some: UNDECIDED }, sessions: { none: HELD_SESSION } } satisfies Prisma.CourseWhereInput;
+const MISSING_ATTENDANCE = {
+  enrollments: { some: UNDECIDED },
+  sessions: { none: HELD_SESSION },
+} satisfies Prisma.CourseWhereInput;
 
 /** Someone who left, but nobody recorded what comes next for them. */
-const LEFT_WITHOUT_OUTCOME = { status: { in: [...ENDED_STATUSES] }, outcomeAtLeaving: null } satisfies Prisma.EnrollmentWhereInput;
+const LEFT_WITHOUT_OUTCOME = {
+  status: { in: [...ENDED_STATUSES] },
+  outcomeAtLeaving: null,
+} satisfies Prisma.EnrollmentWhereInput;
 /** Courses that measure placement with leavers still lacking their outcome at leaving. */
-const MISSING_OUTCOMES = { category: { in: [...OUTCOME_CATEGORIES] }, enrollments: { some: LEFT_WITHOUT_OUTCOME } } satisfies Prisma.CourseWhereInput;
+const MISSING_OUTCOMES = {
+  category: { in: [...OUTCOME_CATEGORIES] },
+  enrollments: { some: LEFT_WITHOUT_OUTCOME },
+} satisfies Prisma.CourseWhereInput;
 
 /** Courses whose last day has passed within the late limit, so a notice about them is still due. */
 function recentlyEnded(now: Date, timeZone: string) {
-  return { endsOn: { ...lastDayPassed(now, timeZone), gte: new Date(now.getTime() - LATE_LIMIT_MS) } } satisfies Prisma.CourseWhereInput;
+  return {
+    endsOn: { ...lastDayPassed(now, timeZone), gte: new Date(now.getTime() - LATE_LIMIT_MS) },
+  } satisfies Prisma.CourseWhereInput;
 }
 
 /** A notice about each recently ended course matching `where`, at 09:00 the day after its last day, once per course and person. */
-async function planCourseNotices({ db, timeZone }: ReminderContext, now: Date, kind: ReminderKind, where: Prisma.CourseWhereInput): Promise<PlannedReminder[]> {
+async function planCourseNotices(
+  { db, timeZone }: ReminderContext,
+  now: Date,
+  kind: ReminderKind,
+  where: Prisma.CourseWhereInput,
+): Promise<PlannedReminder[]> {
   const courses = await db.course.findMany({
     where: { ...recentlyEnded(now, timeZone), ...where },
-    select: { id: true, endsOn: true, instructor: INSTRUCTOR, sessions: { orderBy: { startsAt: "desc" }, take: 1, select: { id: true } } },
+    select: {
+      id: true,
+      endsOn: true,
+      instructor: INSTRUCTOR,
+      sessions: { orderBy: { startsAt: "desc" }, take: 1, select: { id: true } },
+    },
   });
   const askersOf = askers(db);
   const planned: PlannedReminder[] = [];
@@ -120,7 +157,13 @@ async function planCourseNotices({ db, timeZone }: ReminderContext, now: Date, k
     const dueAt = clockTimeOn(addDays(calendarDayOf(course.endsOn, timeZone), 1), NOTICE_TIME, timeZone);
     for (const personId of await askersOf(course.instructor)) {
       // The reminder points at the course through its last session (reminders have no course id).
-      planned.push({ kind, dedupeKey: `${kind}:course:${course.id}:person:${personId}`, personId, dueAt, sessionId: lastSession.id });
+      planned.push({
+        kind,
+        dedupeKey: `${kind}:course:${course.id}:person:${personId}`,
+        personId,
+        dueAt,
+        sessionId: lastSession.id,
+      });
     }
   }
   return planned;
@@ -132,7 +175,10 @@ function idsOf(reminders: readonly DueReminder[], field: "sessionId" | "enrollme
 
 async function reviewFollowUps(db: Db, timeZone: string, due: readonly DueReminder[]): Promise<[number, Review][]> {
   if (due.length === 0) return [];
-  const enrollments = await db.enrollment.findMany({ where: { id: { in: idsOf(due, "enrollmentId") }, ...FOLLOWED_UP }, include: { course: true } });
+  const enrollments = await db.enrollment.findMany({
+    where: { id: { in: idsOf(due, "enrollmentId") }, ...FOLLOWED_UP },
+    include: { course: true },
+  });
   const byId = new Map(enrollments.map((enrollment) => [enrollment.id, enrollment]));
   return due.map((reminder): [number, Review] => {
     const enrollment = reminder.enrollmentId === null ? undefined : byId.get(reminder.enrollmentId);
@@ -141,39 +187,76 @@ async function reviewFollowUps(db: Db, timeZone: string, due: readonly DueRemind
     const t = translator(reminder.person.language);
     return [
       reminder.id,
-      { send: true, text: followUpText(t, enrollment, languageOf(reminder.person.language), timeZone), reply_markup: sixMonthKeyboard(t, enrollment.id), allowedInQuietHours: false },
+      {
+        send: true,
+        text: followUpText(t, enrollment, languageOf(reminder.person.language), timeZone),
+        reply_markup: sixMonthKeyboard(t, enrollment.id),
+        allowedInQuietHours: false,
+      },
     ];
   });
 }
 
-function followUpText(t: Translate, enrollment: Enrollment & { course: Course }, language: Language, timeZone: string): string {
+function followUpText(
+  t: Translate,
+  enrollment: Enrollment & { course: Course },
+  language: Language,
+  timeZone: string,
+): string {
   return t("attendance.six_months.question", {
     name: enrollment.fullName ?? t("manage.no_name"),
     title: localized(enrollment.course, "title", language),
     ended: enrollment.endedAt ? formatDate(enrollment.endedAt, language, timeZone) : "–",
     status: t(`attendance.status.${enrollment.status}`),
-    atLeaving: enrollment.outcomeAtLeaving ? t(`attendance.outcome.${enrollment.outcomeAtLeaving}`) : t("attendance.outcome_unknown"),
+    atLeaving: enrollment.outcomeAtLeaving
+      ? t(`attendance.outcome.${enrollment.outcomeAtLeaving}`)
+      : t("attendance.outcome_unknown"),
   });
 }
 
-async function reviewMissingAttendance(db: Db, timeZone: string, due: readonly DueReminder[]): Promise<[number, Review][]> {
+async function reviewMissingAttendance(
+  db: Db,
+  timeZone: string,
+  due: readonly DueReminder[],
+): Promise<[number, Review][]> {
   if (due.length === 0) return [];
   const sessions = await db.courseSession.findMany({
     where: { id: { in: idsOf(due, "sessionId") } },
-    include: { course: { include: { sessions: { where: HELD_SESSION, take: 1, select: { id: true } }, enrollments: { where: UNDECIDED, select: { id: true } } } } },
+    include: {
+      course: {
+        include: {
+          sessions: { where: HELD_SESSION, take: 1, select: { id: true } },
+          enrollments: { where: UNDECIDED, select: { id: true } },
+        },
+      },
+    },
   });
   const byId = new Map(sessions.map((session) => [session.id, session]));
   return due.map((reminder): [number, Review] => {
     const session = reminder.sessionId === null ? undefined : byId.get(reminder.sessionId);
     if (!session) return [reminder.id, { send: false, reason: "course gone" }];
     if (session.course.sessions.length > 0) return [reminder.id, { send: false, reason: "attendance was caught up" }];
-    if (session.course.enrollments.length === 0) return [reminder.id, { send: false, reason: "outcomes recorded by hand" }];
+    if (session.course.enrollments.length === 0)
+      return [reminder.id, { send: false, reason: "outcomes recorded by hand" }];
     const t = translator(reminder.person.language);
-    return [reminder.id, { send: true, text: missingText(t, session, languageOf(reminder.person.language), timeZone), reply_markup: missingAttendanceKeyboard(t, session.courseId), allowedInQuietHours: false }];
+    return [
+      reminder.id,
+      {
+        send: true,
+        text: missingText(t, session, languageOf(reminder.person.language), timeZone),
+        reply_markup: missingAttendanceKeyboard(t, session.courseId),
+        allowedInQuietHours: false,
+      },
+    ];
   });
 }
 
-function missingText(t: Translate, session: CourseSession & { course: Course & { enrollments: unknown[] } }, language: Language, timeZone: string): string {
+function missingText(
+  t: Translate,
+  session: CourseSession & { course: Course & { enrollments: unknown[] } },
+  language: Language,
+  timeZone: string,
+): string {
   return t("attendance.missing.notice", {
     title: localized(session.course, "title", language),
     ended: formatDate(session.course.endsOn, language, timeZone),
@@ -182,11 +265,25 @@ function missingText(t: Translate, session: CourseSession & { course: Course & {
 }
 
 /** Sent only while the course still qualifies and someone's outcome is still missing. */
-async function reviewMissingOutcomes(db: Db, timeZone: string, due: readonly DueReminder[], now: Date): Promise<[number, Review][]> {
+async function reviewMissingOutcomes(
+  db: Db,
+  timeZone: string,
+  due: readonly DueReminder[],
+  now: Date,
+): Promise<[number, Review][]> {
   if (due.length === 0) return [];
   const sessions = await db.courseSession.findMany({
     where: { id: { in: idsOf(due, "sessionId") }, course: { ...recentlyEnded(now, timeZone), ...MISSING_OUTCOMES } },
-    include: { course: { include: { enrollments: { where: { status: { in: [...ENDED_STATUSES] } }, select: { status: true, outcomeAtLeaving: true } } } } },
+    include: {
+      course: {
+        include: {
+          enrollments: {
+            where: { status: { in: [...ENDED_STATUSES] } },
+            select: { status: true, outcomeAtLeaving: true },
+          },
+        },
+      },
+    },
   });
   const byId = new Map(sessions.map((session) => [session.id, session]));
   return due.map((reminder): [number, Review] => {
@@ -200,6 +297,9 @@ async function reviewMissingOutcomes(db: Db, timeZone: string, due: readonly Due
       dropped: course.enrollments.filter((enrollment) => enrollment.status === "dropped").length,
       open: course.enrollments.filter((enrollment) => enrollment.outcomeAtLeaving === null).length,
     });
-    return [reminder.id, { send: true, text, reply_markup: outcomesKeyboard(t, course.id), allowedInQuietHours: false }];
+    return [
+      reminder.id,
+      { send: true, text, reply_markup: outcomesKeyboard(t, course.id), allowedInQuietHours: false },
+    ];
   });
 }

@@ -10,7 +10,12 @@ export const EDIT_WINDOW_DAYS = 7;
 export const MARKS = ["present", "absent", "excused"] as const satisfies readonly AttendanceStatus[];
 export const ENDED_STATUSES = ["completed", "dropped"] as const;
 export type EndedStatus = (typeof ENDED_STATUSES)[number];
-export const LEAVING_OUTCOMES = ["apprenticeship", "employment", "further_schooling", "none_yet"] as const satisfies readonly Outcome[];
+export const LEAVING_OUTCOMES = [
+  "apprenticeship",
+  "employment",
+  "further_schooling",
+  "none_yet",
+] as const satisfies readonly Outcome[];
 
 /** Courses whose placement is measured: their outcomes are asked at leaving and six months later. */
 export const OUTCOME_CATEGORIES = ["vocational", "school_certificate"] as const satisfies readonly CourseCategory[];
@@ -20,7 +25,10 @@ export function asksForOutcome(category: CourseCategory): boolean {
 }
 
 /** Sessions that count: not cancelled, attendance saved. */
-export const HELD_SESSION = { cancelledAt: null, attendanceTakenAt: { not: null } } satisfies Prisma.CourseSessionWhereInput;
+export const HELD_SESSION = {
+  cancelledAt: null,
+  attendanceTakenAt: { not: null },
+} satisfies Prisma.CourseSessionWhereInput;
 
 /** Enrollments that took part in a course (not waiting, not withdrawn). */
 export const TAKING_PART = ["active", ...ENDED_STATUSES] as const;
@@ -49,7 +57,9 @@ export const NO_SESSIONS: AttendanceShare = { present: 0, excused: 0, held: 0, c
 
 /** Every participant's attendance figures of one course, in one aggregate query. */
 export async function attendanceShares(db: Db | Tx, courseId: number): Promise<Map<number, AttendanceShare>> {
-  const rows = await db.$queryRaw<{ enrollmentId: number; held: number | bigint; present: number | bigint; excused: number | bigint }[]>`
+  const rows = await db.$queryRaw<
+    { enrollmentId: number; held: number | bigint; present: number | bigint; excused: number | bigint }[]
+  >`
     SELECT e."id" AS "enrollmentId",
       COUNT(s."id") AS "held",
       COALESCE(SUM(a."status" = 'present'), 0) AS "present",

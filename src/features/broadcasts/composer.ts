@@ -2,7 +2,12 @@ import { Composer } from "grammy";
 import type { BotContext, BotDeps } from "../../bot/context.js";
 import { requireRole } from "../../bot/middleware.js";
 import { BROADCAST_COMPOSE, broadcastComposeConversation } from "./conversations.js";
-import { announcementsData, broadcastData, resumeAnnouncementsKeyboard, stopAnnouncementsKeyboard } from "./keyboards.js";
+import {
+  announcementsData,
+  broadcastData,
+  resumeAnnouncementsKeyboard,
+  stopAnnouncementsKeyboard,
+} from "./keyboards.js";
 import { cancelBroadcast, retryFailed, setBroadcastsEnabled } from "./service.js";
 
 /**
@@ -14,7 +19,9 @@ import { cancelBroadcast, retryFailed, setBroadcastsEnabled } from "./service.js
 export function broadcastsFeature(deps: BotDeps) {
   const composer = new Composer<BotContext>();
 
-  composer.command("broadcast", requireRole("manager"), (ctx) => ctx.conversation.enter(BROADCAST_COMPOSE, ctx.person.id));
+  composer.command("broadcast", requireRole("manager"), (ctx) =>
+    ctx.conversation.enter(BROADCAST_COMPOSE, ctx.person.id),
+  );
 
   composer.callbackQuery(announcementsData.filter, async (ctx) => {
     const [state] = announcementsData.unpack(ctx.callbackQuery.data) ?? [];
@@ -22,13 +29,15 @@ export function broadcastsFeature(deps: BotDeps) {
     await setBroadcastsEnabled(deps.db, ctx.person.id, state === "on");
     ctx.person.broadcastsEnabled = state === "on";
     await ctx.answerCallbackQuery();
-    if (state === "off") await ctx.reply(ctx.t("broadcasts.stopped"), { reply_markup: resumeAnnouncementsKeyboard(ctx.t) });
+    if (state === "off")
+      await ctx.reply(ctx.t("broadcasts.stopped"), { reply_markup: resumeAnnouncementsKeyboard(ctx.t) });
     else await ctx.reply(ctx.t("broadcasts.resumed"), { reply_markup: stopAnnouncementsKeyboard(ctx.t) });
   });
 
   composer.callbackQuery(broadcastData.filter, requireRole("manager"), async (ctx) => {
     const [action, broadcastId] = broadcastData.unpack(ctx.callbackQuery.data) ?? [];
-    if (action === undefined || broadcastId === undefined) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
+    if (action === undefined || broadcastId === undefined)
+      return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
     await ctx.answerCallbackQuery();
     switch (action) {
       case "cancel": {

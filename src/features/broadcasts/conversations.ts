@@ -1,9 +1,22 @@
 import { createConversation } from "@grammyjs/conversations";
 import { z } from "zod";
 import type { BotContext, BotDeps, ConversationContext } from "../../bot/context.js";
-import { waitForButton, waitForChoice, waitForTextOrButton, type BotConversation } from "../../bot/conversation-helpers.js";
+import {
+  waitForButton,
+  waitForChoice,
+  waitForTextOrButton,
+  type BotConversation,
+} from "../../bot/conversation-helpers.js";
 import { Cancelled, loadActor } from "../../bot/wizard.js";
-import { FALLBACK_LANGUAGE, LANGUAGES, formatDateTime, localized, translator, type Language, type Translate } from "../../i18n.js";
+import {
+  FALLBACK_LANGUAGE,
+  LANGUAGES,
+  formatDateTime,
+  localized,
+  translator,
+  type Language,
+  type Translate,
+} from "../../i18n.js";
 import { addDays, calendarDayOf, clockTimeOn, parseClockTime, parseLocalDay } from "../../time.js";
 import {
   attachmentKeyboard,
@@ -58,7 +71,11 @@ function throwIfCancelled(answer: Step): void {
  * as recipients see it, then now or later. Every database call runs through `conversation.external`.
  */
 export function broadcastComposeConversation(deps: BotDeps) {
-  async function broadcastCompose(conversation: BotConversation, ctx: ConversationContext, managerId: number): Promise<void> {
+  async function broadcastCompose(
+    conversation: BotConversation,
+    ctx: ConversationContext,
+    managerId: number,
+  ): Promise<void> {
     const manager: Manager = await conversation.external(() => loadActor(deps.db, managerId));
     const t = translator(manager.language);
     try {
@@ -66,18 +83,39 @@ export function broadcastComposeConversation(deps: BotDeps) {
       const found = await conversation.external(() => audienceLanguages(deps.db, manager, audience));
       const languages = found.length > 0 ? found : [FALLBACK_LANGUAGE];
       const { textDe, texts } = await askTexts(conversation, ctx, t, languages);
-      const attachment = await askAttachment(conversation, ctx, t, Math.max(textDe.length, ...Object.values(texts).map((text) => text.length)));
-      const content: BroadcastContent = { textDe, texts: JSON.stringify(texts), photoFileId: attachment.photoFileId ?? null, documentFileId: attachment.documentFileId ?? null };
+      const attachment = await askAttachment(
+        conversation,
+        ctx,
+        t,
+        Math.max(textDe.length, ...Object.values(texts).map((text) => text.length)),
+      );
+      const content: BroadcastContent = {
+        textDe,
+        texts: JSON.stringify(texts),
+        photoFileId: attachment.photoFileId ?? null,
+        documentFileId: attachment.documentFileId ?? null,
+      };
       await preview(ctx, t, content, languages);
       const scheduledFor = await askWhen(conversation, ctx, t, deps, reach);
       const chatId = ctx.chat?.id;
       const created = await conversation.external(() =>
-        createBroadcast(deps.db, manager, { audience, textDe, texts, ...attachment, scheduledFor, progressChatId: chatId }, deps.clock()),
+        createBroadcast(
+          deps.db,
+          manager,
+          { audience, textDe, texts, ...attachment, scheduledFor, progressChatId: chatId },
+          deps.clock(),
+        ),
       );
       if (created.broadcast.status === "scheduled" && scheduledFor) {
-        await ctx.reply(t("broadcasts.scheduled", { when: formatDateTime(scheduledFor, manager.language, deps.timeZone), reach: created.reach }), {
-          reply_markup: scheduledKeyboard(t, created.broadcast.id),
-        });
+        await ctx.reply(
+          t("broadcasts.scheduled", {
+            when: formatDateTime(scheduledFor, manager.language, deps.timeZone),
+            reach: created.reach,
+          }),
+          {
+            reply_markup: scheduledKeyboard(t, created.broadcast.id),
+          },
+        );
       } else {
         await ctx.reply(t("broadcasts.started"));
       }
@@ -89,7 +127,13 @@ export function broadcastComposeConversation(deps: BotDeps) {
   return createConversation<BotContext, ConversationContext>(broadcastCompose, BROADCAST_COMPOSE);
 }
 
-async function askAudience(conversation: BotConversation, ctx: ConversationContext, t: Translate, manager: Manager, deps: BotDeps) {
+async function askAudience(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  t: Translate,
+  manager: Manager,
+  deps: BotDeps,
+) {
   for (;;) {
     await ctx.reply(t("broadcasts.ask_audience"), { reply_markup: audienceKindKeyboard(t) });
     const answer = await waitForChoice(conversation, t, audienceKindData, composeData);
@@ -122,7 +166,10 @@ async function refineAudience(
     case "families":
       return { kind };
     case "language": {
-      const buttons = LANGUAGES.map((language) => ({ label: translator(language)("language.name"), data: languagePickData.pack(language) }));
+      const buttons = LANGUAGES.map((language) => ({
+        label: translator(language)("language.name"),
+        data: languagePickData.pack(language),
+      }));
       await ctx.reply(t("broadcasts.ask_language"), { reply_markup: pickerKeyboard(t, buttons) });
       const answer = await waitForChoice(conversation, t, languagePickData, composeData);
       throwIfCancelled(answer);
@@ -146,7 +193,10 @@ async function refineAudience(
       const events = await conversation.external(() => eventOptions(deps.db, manager, deps.clock()));
       if (events.length === 0) return void (await ctx.reply(t("broadcasts.no_events")));
       const buttons = events.map((event) => ({
-        label: t("broadcasts.event_option", { title: localized(event, "title", manager.language), when: formatDateTime(event.startsAt, manager.language, deps.timeZone) }),
+        label: t("broadcasts.event_option", {
+          title: localized(event, "title", manager.language),
+          when: formatDateTime(event.startsAt, manager.language, deps.timeZone),
+        }),
         data: eventPickData.pack(event.id),
       }));
       await ctx.reply(t("broadcasts.ask_event"), { reply_markup: pickerKeyboard(t, buttons) });
@@ -185,7 +235,13 @@ async function askTexts(
   const texts: Partial<Record<Language, string>> = {};
   for (const language of languages) {
     const question = t("broadcasts.ask_text", { language: translator(language)("language.name") });
-    const text = await askText(conversation, ctx, t, question, fallback === undefined ? cancelStepKeyboard(t) : sameTextKeyboard(t));
+    const text = await askText(
+      conversation,
+      ctx,
+      t,
+      question,
+      fallback === undefined ? cancelStepKeyboard(t) : sameTextKeyboard(t),
+    );
     if (text !== undefined) texts[language] = text;
     fallback ??= text;
   }
@@ -202,7 +258,11 @@ async function askText(
   keyboard: ReturnType<typeof cancelStepKeyboard>,
 ): Promise<string | undefined> {
   await ctx.reply(question, { reply_markup: keyboard });
-  const answer = await waitForTextOrButton(conversation, t, { schema: textSchema, invalidKey: "broadcasts.invalid_text", buttons: composeData });
+  const answer = await waitForTextOrButton(conversation, t, {
+    schema: textSchema,
+    invalidKey: "broadcasts.invalid_text",
+    buttons: composeData,
+  });
   if (answer.kind === "text") return answer.value;
   if (answer.values[0] === "same_text") return undefined;
   throw new Cancelled();
@@ -236,7 +296,12 @@ async function askAttachment(
 }
 
 /** The manager sees the message of each language of the audience exactly as its readers will. */
-async function preview(ctx: ConversationContext, t: Translate, content: BroadcastContent, languages: readonly Language[]): Promise<void> {
+async function preview(
+  ctx: ConversationContext,
+  t: Translate,
+  content: BroadcastContent,
+  languages: readonly Language[],
+): Promise<void> {
   const chatId = ctx.chat?.id;
   if (chatId === undefined) return;
   for (const language of languages) {
@@ -246,10 +311,19 @@ async function preview(ctx: ConversationContext, t: Translate, content: Broadcas
 }
 
 /** "TT.MM.JJJJ HH:MM" on the office's clock. */
-const dateTimeSchema = z.string().trim().regex(/^\S+\s+\d{1,2}:\d{2}$/);
+const dateTimeSchema = z
+  .string()
+  .trim()
+  .regex(/^\S+\s+\d{1,2}:\d{2}$/);
 
 /** When to send: undefined for now, or a future instant. */
-async function askWhen(conversation: BotConversation, ctx: ConversationContext, t: Translate, deps: BotDeps, reach: number): Promise<Date | undefined> {
+async function askWhen(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  t: Translate,
+  deps: BotDeps,
+  reach: number,
+): Promise<Date | undefined> {
   const now = await conversation.external(() => deps.clock().getTime());
   const today = calendarDayOf(new Date(now), deps.timeZone);
   const at = {
@@ -259,7 +333,9 @@ async function askWhen(conversation: BotConversation, ctx: ConversationContext, 
   const choices = SCHEDULE_CHOICES.filter((choice) => choice !== "today_18" || at.today_18.getTime() > now);
   await ctx.reply(t("broadcasts.ask_when", { reach }), { reply_markup: whenKeyboard(t, choices) });
   for (;;) {
-    const { values: [choice] } = await waitForButton(conversation, composeData, t);
+    const {
+      values: [choice],
+    } = await waitForButton(conversation, composeData, t);
     switch (choice) {
       case "now":
         return undefined;
@@ -278,10 +354,20 @@ async function askWhen(conversation: BotConversation, ctx: ConversationContext, 
   }
 }
 
-async function askDateTime(conversation: BotConversation, ctx: ConversationContext, t: Translate, deps: BotDeps, now: number): Promise<Date> {
+async function askDateTime(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  t: Translate,
+  deps: BotDeps,
+  now: number,
+): Promise<Date> {
   await ctx.reply(t("broadcasts.ask_datetime"), { reply_markup: cancelStepKeyboard(t) });
   for (;;) {
-    const answer = await waitForTextOrButton(conversation, t, { schema: dateTimeSchema, invalidKey: "broadcasts.invalid_datetime", buttons: composeData });
+    const answer = await waitForTextOrButton(conversation, t, {
+      schema: dateTimeSchema,
+      invalidKey: "broadcasts.invalid_datetime",
+      buttons: composeData,
+    });
     if (answer.kind === "button") throw new Cancelled();
     const [dayText = "", timeText = ""] = answer.value.split(/\s+/);
     const day = parseLocalDay(dayText);

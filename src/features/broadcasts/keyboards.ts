@@ -19,7 +19,10 @@ export const coursePickData = defineCallbackData("bc_crs", z.tuple([id, z.enum(C
 export const eventPickData = defineCallbackData("bc_evt", z.tuple([id]));
 export const districtPickData = defineCallbackData("bc_dist", z.tuple([index]));
 export const SCHEDULE_CHOICES = ["now", "today_18", "tomorrow_09", "other"] as const;
-export const composeData = defineCallbackData("bc_step", z.tuple([z.enum(["cancel", "same_text", "no_attachment", "send", ...SCHEDULE_CHOICES])]));
+export const composeData = defineCallbackData(
+  "bc_step",
+  z.tuple([z.enum(["cancel", "same_text", "no_attachment", "send", ...SCHEDULE_CHOICES])]),
+);
 
 export function stopAnnouncementsKeyboard(t: Translate): InlineKeyboard {
   return new InlineKeyboard().text(t("broadcasts.stop_button"), announcementsData.pack("off"));
@@ -48,11 +51,17 @@ export function pickerKeyboard(t: Translate, buttons: readonly { label: string; 
 
 /** A text step after the first: "same text as above" keeps the first text for this language. */
 export function sameTextKeyboard(t: Translate): InlineKeyboard {
-  return new InlineKeyboard().text(t("broadcasts.same_text"), composeData.pack("same_text")).row().text(t("broadcasts.cancel_button"), composeData.pack("cancel"));
+  return new InlineKeyboard()
+    .text(t("broadcasts.same_text"), composeData.pack("same_text"))
+    .row()
+    .text(t("broadcasts.cancel_button"), composeData.pack("cancel"));
 }
 
 export function attachmentKeyboard(t: Translate): InlineKeyboard {
-  return new InlineKeyboard().text(t("broadcasts.no_attachment"), composeData.pack("no_attachment")).row().text(t("broadcasts.cancel_button"), composeData.pack("cancel"));
+  return new InlineKeyboard()
+    .text(t("broadcasts.no_attachment"), composeData.pack("no_attachment"))
+    .row()
+    .text(t("broadcasts.cancel_button"), composeData.pack("cancel"));
 }
 
 export function whenKeyboard(t: Translate, choices: readonly (typeof SCHEDULE_CHOICES)[number][]): InlineKeyboard {

@@ -12,11 +12,18 @@ export type BroadcastContent = Pick<Broadcast, "textDe" | "texts" | "photoFileId
  * document when there is one) and the one-tap "stop announcements" button. The preview uses it
  * too, so the manager sees exactly this; `bulk` paces the sends of the broadcast itself.
  */
-export async function sendBroadcastMessage(api: Api, chatId: number, broadcast: BroadcastContent, language: Language, bulk = false): Promise<unknown> {
+export async function sendBroadcastMessage(
+  api: Api,
+  chatId: number,
+  broadcast: BroadcastContent,
+  language: Language,
+  bulk = false,
+): Promise<unknown> {
   const text = textFor(broadcast, language);
   const reply_markup = stopAnnouncementsKeyboard(translator(language));
   const pace = <T extends object>(options: T) => (bulk ? asBulk(options) : options);
   if (broadcast.photoFileId) return api.sendPhoto(chatId, broadcast.photoFileId, pace({ caption: text, reply_markup }));
-  if (broadcast.documentFileId) return api.sendDocument(chatId, broadcast.documentFileId, pace({ caption: text, reply_markup }));
+  if (broadcast.documentFileId)
+    return api.sendDocument(chatId, broadcast.documentFileId, pace({ caption: text, reply_markup }));
   return api.sendMessage(chatId, text, pace({ reply_markup }));
 }

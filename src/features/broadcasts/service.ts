@@ -4,104 +4,8 @@ import type { Broadcast, DeliveryStatus } from "../../generated/prisma/client.js
 import { FALLBACK_LANGUAGE, LANGUAGES, languageOf, type Language } from "../../i18n.js";
 import { assertRole, type Actor } from "../../people/roles.js";
 
-
-// ───────────────────────────── audiences ─────────────────────────────
-
-export const AUDIENCE_KINDS = ["everyone", "language", "course", "event", "sponsors", "families", "district"] as const;
-export const COURSE_AUDIENCE_STATUSES = ["active", "waitlisted"] as const;
-
-/** Who a broadcast is for; stored as JSON on the broadcast, so it is parsed again when read. */
-export const audienceSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("everyone") }),
-  z.object({ kind: z.literal("language"), language: z.enum(LANGUAGES) }),
-  z.object({ kind: z.literal("course"), courseId: z.number().int().positive(), status: z.enum(COURSE_AUDIENCE_STATUSES) }),
-  z.object({ kind: z.literal("event"), eventId: z.number().int().positive() }),
-  z.object({ kind: z.literal("sponsors") }),
-  z.object({ kind: z.literal("families") }),
-  z.object({ kind: z.literal("district"), district: z.string().trim().min(1).max(100) }),
-]);
-export type Audience = z.infer<typeof audienceSchema>;
-
-/** People the audience is about, reachable or not (erased people are no longer anybody). */
-function audienceWhere(audience: Audience): Prisma.PersonWhereInput {
-  const base: Prisma.PersonWhereInput = { erasedAt: null, telegramId: { not: null } };
-  switch (audience.kind) {
-    case "everyone":
-      return base;
-    case "language":
-      return { ...base, language: audience.language };
-    case "course":
-      return { ...base, enrollments: { some: { courseId: audience.courseId, status: audience.status } } };
-    case "event":
-      return { ...base, rsvps: { some: { eventId: audience.eventId, status: { in: ["going", "waitlisted"] } } } };
-    case "sponsors":
-      return { ...base, sponsorProfile: { status: "active" } };
-    case "families":
-      return { ...base, sponsorshipRequests: { some: { status: "open" } } };
-    case "district":
-      return { ...base, district: audience.district };
-  }
-}
-
-/** Who may get a broadcast at all: consented, not blocked, announcements on, with a chat. */
-export const REACHABLE: Prisma.PersonWhereInput = {
-  chatId: { not: null },
-  erasedAt: null,
-  consentAt: { not: null },
-  blockedAt: null,
-  broadcastsEnabled: true,
-};
-
-export function isReachable(person: { chatId: bigint | null; erasedAt: Date | null; consentAt: Date | null; blockedAt: Date | null; broadcastsEnabled: boolean }): boolean {
-  return person.chatId !== null && person.erasedAt === null && person.consentAt !== null && person.blockedAt === null && person.broadcastsEnabled;
-}
-
-export interface AudienceSize {
-  /** People who will get the broadcast. */
-  reach: number;
-  /** People of the audience left out: blocked the bot, no consent, or announcements switched off. */
-  excluded: number;
-}
-
-export async function audienceSize(db: Db, actor: Actor, audience: Audience): Promise<AudienceSize> {
-  assertRole(actor, "manager");
-  const where = audienceWhere(audience);
-  const [all, reach] = await Promise.all([db.person.count({ where }), db.person.count({ where: { AND: [where, REACHABLE] } })]);
-  return { reach, excluded: all - reach };
-}
-
-const PICKER_LIMIT = 20;
-
-/** A district people gave (Person.district) and how many people of the audience live there. */
-export interface DistrictOption {
-  district: string;
-  people: number;
-}
-
-/** Courses the manager can address: open and not over yet. */
-export async function courseOptions(db: Db, actor: Actor, now: Date) {
-  assertRole(actor, "manager");
-  return db.course.findMany({ where: { status: "open", endsOn: { gte: now } }, orderBy: { startsOn: "asc" }, take: PICKER_LIMIT, select: { id: true, titleDe: true, titleRu: true } });
-}
-
-/** Events the manager can address: not cancelled and not over yet. */
-export async function eventOptions(db: Db, actor: Actor, now: Date) {
-  assertRole(actor, "manager");
-  return db.event.findMany({ where: { cancelledAt: null, endsAt: { gte: now } }, orderBy: { startsAt: "asc" }, take: PICKER_LIMIT, select: { id: true, titleDe: true, titleRu: true, startsAt: true } });
-}
-
-/** The districts people gave, with how many people of the audience live in each. */
-export async function districtOptions(db: Db, actor: Actor): Promise<DistrictOption[]> {
-  assertRole(actor, "manager");
-  const districts = await db.person.groupBy({
-    by: ["district"],
-    where: { AND: [audienceWhere({ kind: "everyone" }), { district: { not: null } }] },
-    _count: { _all: true },
-    orderBy: { district: "asc" },
-    take: PICKER_LIMIT,
-  });
-  return districts.flatMap((row) => (row.district === null ? [] : [{ district: row.district, people: row._count._all }]));
-}
+export * from "./audiences.js";
+import { audienceSchema, audienceWhere, isReachable, REACHABLE, type Audience } from "./audiences.js";
 
 // ───────────────────────────── creating and cancelling ─────────────────────────────
 
@@ -133,7 +37,12 @@ export interface CreatedBroadcast {
  * Creates a broadcast and its queue in one transaction: a pending delivery per reachable person
  * and an 'excluded' row for everyone else in the audience, so the report can count them.
  */
-export async function createBroadcast(db: Db, actor: Actor, input: BroadcastInput, now: Date): Promise<CreatedBroadcast> {
+export async function createBroadcast(
+  db: Db,
+  actor: Actor,
+  input: BroadcastInput,
+  now: Date,
+): Promise<CreatedBroadcast> {
   assertRole(actor, "manager");
   const audience = audienceSchema.parse(input.audience);
   const limit = input.photoFileId || input.documentFileId ? MAX_CAPTION_LENGTH : MAX_TEXT_LENGTH;
@@ -175,7 +84,12 @@ export async function createBroadcast(db: Db, actor: Actor, input: BroadcastInpu
 }
 
 /** A scheduled broadcast, or one still sending, stops: its pending deliveries are not sent. */
-export async function cancelBroadcast(db: Db, actor: Actor, broadcastId: number, now: Date): Promise<Broadcast | undefined> {
+export async function cancelBroadcast(
+  db: Db,
+  actor: Actor,
+  broadcastId: number,
+  now: Date,
+): Promise<Broadcast | undefined> {
   assertRole(actor, "manager");
   const { count } = await db.broadcast.updateMany({
     where: { id: broadcastId, status: { in: ["scheduled", "sending"] } },
@@ -194,7 +108,8 @@ export async function retryFailed(db: Db, actor: Actor, broadcastId: number): Pr
       where: { broadcastId, status: "failed" },
       data: { status: "pending", attempts: 0, nextAttemptAt: null, claimedBy: null, claimedAt: null },
     });
-    if (count > 0) await tx.broadcast.update({ where: { id: broadcastId }, data: { status: "sending", finishedAt: null } });
+    if (count > 0)
+      await tx.broadcast.update({ where: { id: broadcastId }, data: { status: "sending", finishedAt: null } });
     return count;
   });
 }
@@ -226,7 +141,13 @@ export interface ClaimedDelivery {
  * runs one writer at a time, so two workers never claim the same row. Claims older than
  * `staleBefore` belong to a worker that died and are taken over.
  */
-export async function claimDeliveries(db: Db, workerId: string, now: Date, staleBefore: Date, limit: number): Promise<ClaimedDelivery[]> {
+export async function claimDeliveries(
+  db: Db,
+  workerId: string,
+  now: Date,
+  staleBefore: Date,
+  limit: number,
+): Promise<ClaimedDelivery[]> {
   const claimable = (table: string) => Prisma.sql`(
       (${Prisma.raw(table)}."status" = 'pending' AND (${Prisma.raw(table)}."nextAttemptAt" IS NULL OR ${Prisma.raw(table)}."nextAttemptAt" <= ${now}))
       OR (${Prisma.raw(table)}."status" = 'claimed' AND ${Prisma.raw(table)}."claimedAt" < ${staleBefore})
@@ -248,23 +169,45 @@ export type DeliveryOutcome =
   | { status: "retry"; error: string; at: Date; countsAsAttempt: boolean };
 
 /** Records what happened to a claimed delivery; only the worker holding the claim may. */
-export async function recordDelivery(db: Db, workerId: string, delivery: ClaimedDelivery, outcome: DeliveryOutcome, now: Date): Promise<void> {
+export async function recordDelivery(
+  db: Db,
+  workerId: string,
+  delivery: ClaimedDelivery,
+  outcome: DeliveryOutcome,
+  now: Date,
+): Promise<void> {
   const claim = { id: delivery.id, status: "claimed" as const, claimedBy: workerId };
   switch (outcome.status) {
     case "sent":
-      await db.broadcastDelivery.updateMany({ where: claim, data: { status: "sent", sentAt: now, attempts: { increment: 1 } } });
+      await db.broadcastDelivery.updateMany({
+        where: claim,
+        data: { status: "sent", sentAt: now, attempts: { increment: 1 } },
+      });
       return;
     case "blocked":
     case "excluded":
-      await db.broadcastDelivery.updateMany({ where: claim, data: { status: outcome.status, lastError: outcome.error ?? null } });
+      await db.broadcastDelivery.updateMany({
+        where: claim,
+        data: { status: outcome.status, lastError: outcome.error ?? null },
+      });
       return;
     case "failed":
-      await db.broadcastDelivery.updateMany({ where: claim, data: { status: "failed", lastError: outcome.error, attempts: { increment: 1 } } });
+      await db.broadcastDelivery.updateMany({
+        where: claim,
+        data: { status: "failed", lastError: outcome.error, attempts: { increment: 1 } },
+      });
       return;
     case "retry":
       await db.broadcastDelivery.updateMany({
         where: claim,
-        data: { status: "pending", lastError: outcome.error, nextAttemptAt: outcome.at, claimedBy: null, claimedAt: null, attempts: { increment: outcome.countsAsAttempt ? 1 : 0 } },
+        data: {
+          status: "pending",
+          lastError: outcome.error,
+          nextAttemptAt: outcome.at,
+          claimedBy: null,
+          claimedAt: null,
+          attempts: { increment: outcome.countsAsAttempt ? 1 : 0 },
+        },
       });
       return;
   }
@@ -273,12 +216,18 @@ export async function recordDelivery(db: Db, workerId: string, delivery: Claimed
 /** A stopping worker hands back what it claimed but did not send, so another takes it at once. */
 export async function releaseClaims(db: Db, workerId: string, ids: readonly number[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.broadcastDelivery.updateMany({ where: { id: { in: [...ids] }, status: "claimed", claimedBy: workerId }, data: { status: "pending", claimedBy: null, claimedAt: null } });
+  await db.broadcastDelivery.updateMany({
+    where: { id: { in: [...ids] }, status: "claimed", claimedBy: workerId },
+    data: { status: "pending", claimedBy: null, claimedAt: null },
+  });
 }
 
 /** Everything a worker still holds goes back to the queue (its stop ran out of time). */
 export async function releaseAllClaims(db: Db, workerId: string): Promise<void> {
-  await db.broadcastDelivery.updateMany({ where: { status: "claimed", claimedBy: workerId }, data: { status: "pending", claimedBy: null, claimedAt: null } });
+  await db.broadcastDelivery.updateMany({
+    where: { status: "claimed", claimedBy: workerId },
+    data: { status: "pending", claimedBy: null, claimedAt: null },
+  });
 }
 
 export type DeliveryCounts = Record<DeliveryStatus, number>;
@@ -338,7 +287,10 @@ export async function audienceLanguages(db: Db, actor: Actor, audience: Audience
  * sends the message and stores its id with `setProgressMessage`.
  */
 export async function claimProgressMessage(db: Db, broadcastId: number): Promise<boolean> {
-  const { count } = await db.broadcast.updateMany({ where: { id: broadcastId, progressChatId: { not: null }, progressMessageId: null }, data: { progressMessageId: 0 } });
+  const { count } = await db.broadcast.updateMany({
+    where: { id: broadcastId, progressChatId: { not: null }, progressMessageId: null },
+    data: { progressMessageId: 0 },
+  });
   return count === 1;
 }
 

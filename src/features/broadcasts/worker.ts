@@ -83,10 +83,22 @@ export function retryDelayMs(attempts: number): number {
   return 30_000 * 2 ** Math.max(0, attempts - 1);
 }
 
-type Recipient = { id: number; chatId: bigint | null; language: string; erasedAt: Date | null; consentAt: Date | null; blockedAt: Date | null; broadcastsEnabled: boolean };
+type Recipient = {
+  id: number;
+  chatId: bigint | null;
+  language: string;
+  erasedAt: Date | null;
+  consentAt: Date | null;
+  blockedAt: Date | null;
+  broadcastsEnabled: boolean;
+};
 type BroadcastWithManager = Broadcast & { createdBy: { language: string } | null };
 
-export function createBroadcastWorker(deps: BroadcastWorkerDeps, api: Api, options: BroadcastWorkerOptions = {}): BroadcastWorker {
+export function createBroadcastWorker(
+  deps: BroadcastWorkerDeps,
+  api: Api,
+  options: BroadcastWorkerOptions = {},
+): BroadcastWorker {
   const settings = { ...DEFAULTS, ...options };
   const workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const lastProgress = new Map<number, number>();
@@ -98,19 +110,29 @@ export function createBroadcastWorker(deps: BroadcastWorkerDeps, api: Api, optio
     await startDueBroadcasts(deps.db, deps.clock());
     while (!stopping) {
       const now = deps.clock();
-      const claimed = await claimDeliveries(deps.db, workerId, now, new Date(now.getTime() - settings.staleAfterMs), settings.batchSize);
+      const claimed = await claimDeliveries(
+        deps.db,
+        workerId,
+        now,
+        new Date(now.getTime() - settings.staleAfterMs),
+        settings.batchSize,
+      );
       if (claimed.length === 0) break;
       await sendBatch(claimed, counts);
       await reportProgress([...new Set(claimed.map((delivery) => delivery.broadcastId))]);
     }
     if (!stopping) await finishBroadcasts();
-    if (counts.sent + counts.blocked + counts.failed + counts.retried > 0) deps.logger.info("broadcasts", { workerId, ...counts });
+    if (counts.sent + counts.blocked + counts.failed + counts.retried > 0)
+      deps.logger.info("broadcasts", { workerId, ...counts });
     return counts;
   }
 
   async function sendBatch(claimed: readonly ClaimedDelivery[], counts: BroadcastRunCounts): Promise<void> {
     const [broadcasts, people] = await Promise.all([
-      deps.db.broadcast.findMany({ where: { id: { in: [...new Set(claimed.map((delivery) => delivery.broadcastId))] } }, include: { createdBy: { select: { language: true } } } }),
+      deps.db.broadcast.findMany({
+        where: { id: { in: [...new Set(claimed.map((delivery) => delivery.broadcastId))] } },
+        include: { createdBy: { select: { language: true } } },
+      }),
       deps.db.person.findMany({ where: { id: { in: claimed.map((delivery) => delivery.personId) } } }),
     ]);
     const broadcastById = new Map(broadcasts.map((broadcast) => [broadcast.id, broadcast]));
@@ -120,7 +142,11 @@ export function createBroadcastWorker(deps: BroadcastWorkerDeps, api: Api, optio
       while (!stopping && next < claimed.length) {
         const delivery = claimed[next++];
         if (!delivery) continue;
-        const outcome = await deliver(delivery, broadcastById.get(delivery.broadcastId), personById.get(delivery.personId));
+        const outcome = await deliver(
+          delivery,
+          broadcastById.get(delivery.broadcastId),
+          personById.get(delivery.personId),
+        );
         if (outcome) {
           await recordDelivery(deps.db, workerId, delivery, outcome, deps.clock());
           counts[outcome.status === "retry" ? "retried" : outcome.status] += 1;
@@ -129,16 +155,25 @@ export function createBroadcastWorker(deps: BroadcastWorkerDeps, api: Api, optio
     };
     await Promise.all(Array.from({ length: Math.min(settings.concurrency, claimed.length) }, lane));
     // Stopping: what was claimed but not started goes back to the queue at once.
-    await releaseClaims(deps.db, workerId, claimed.slice(next).map((delivery) => delivery.id));
+    await releaseClaims(
+      deps.db,
+      workerId,
+      claimed.slice(next).map((delivery) => delivery.id),
+    );
   }
 
   /** undefined: not for now (the broadcast was cancelled meanwhile); the claim is handed back. */
-  async function deliver(delivery: ClaimedDelivery, broadcast: Broadcast | undefined, person: Recipient | undefined): Promise<DeliveryOutcome | undefined> {
+  async function deliver(
+    delivery: ClaimedDelivery,
+    broadcast: Broadcast | undefined,
+    person: Recipient | undefined,
+  ): Promise<DeliveryOutcome | undefined> {
     if (!broadcast || broadcast.status !== "sending") {
       await releaseClaims(deps.db, workerId, [delivery.id]);
       return undefined;
     }
-    if (!person || !isReachable(person) || person.chatId === null) return { status: "excluded", error: "no longer reachable" };
+    if (!person || !isReachable(person) || person.chatId === null)
+      return { status: "excluded", error: "no longer reachable" };
     const chatId = Number(person.chatId);
     try {
       await sendBroadcastMessage(api, chatId, broadcast, languageOf(person.language), true);
@@ -164,11 +199,19 @@ export function createBroadcastWorker(deps: BroadcastWorkerDeps, api: Api, optio
     const attempts = delivery.attempts + 1;
     deps.logger.warn("broadcast delivery not sent", { deliveryId: delivery.id, attempts, error });
     if (attempts >= settings.maxAttempts) return { status: "failed", error: text };
-    return { status: "retry", error: text, at: new Date(now.getTime() + retryDelayMs(attempts)), countsAsAttempt: true };
+    return {
+      status: "retry",
+      error: text,
+      at: new Date(now.getTime() + retryDelayMs(attempts)),
+      countsAsAttempt: true,
+    };
   }
 
   async function loadBroadcast(broadcastId: number): Promise<BroadcastWithManager | null> {
-    return deps.db.broadcast.findUnique({ where: { id: broadcastId }, include: { createdBy: { select: { language: true } } } });
+    return deps.db.broadcast.findUnique({
+      where: { id: broadcastId },
+      include: { createdBy: { select: { language: true } } },
+    });
   }
 
   async function reportProgress(broadcastIds: readonly number[]): Promise<void> {
@@ -180,7 +223,11 @@ export function createBroadcastWorker(deps: BroadcastWorkerDeps, api: Api, optio
       if (!broadcast?.progressChatId || broadcast.status !== "sending") continue;
       const t = translator(broadcast.createdBy?.language ?? "de");
       const counts = await deliveryCounts(deps.db, broadcastId);
-      const text = t("broadcasts.progress", { done: counts.sent + counts.blocked + counts.failed, total: total(counts), sent: counts.sent });
+      const text = t("broadcasts.progress", {
+        done: counts.sent + counts.blocked + counts.failed,
+        total: total(counts),
+        sent: counts.sent,
+      });
       await tellManager(broadcast, text);
     }
   }
@@ -209,10 +256,20 @@ export function createBroadcastWorker(deps: BroadcastWorkerDeps, api: Api, optio
       if (!broadcast?.progressChatId) continue;
       const t = translator(broadcast.createdBy?.language ?? "de");
       const counts = await deliveryCounts(deps.db, broadcastId);
-      const text = t("broadcasts.report", { sent: counts.sent, blocked: counts.blocked, failed: counts.failed, excluded: counts.excluded });
-      if (broadcast.progressMessageId) await tellManager(broadcast, t("broadcasts.progress_done", { total: total(counts) }));
+      const text = t("broadcasts.report", {
+        sent: counts.sent,
+        blocked: counts.blocked,
+        failed: counts.failed,
+        excluded: counts.excluded,
+      });
+      if (broadcast.progressMessageId)
+        await tellManager(broadcast, t("broadcasts.progress_done", { total: total(counts) }));
       try {
-        await api.sendMessage(Number(broadcast.progressChatId), text, counts.failed > 0 ? { reply_markup: retryKeyboard(t, broadcastId) } : {});
+        await api.sendMessage(
+          Number(broadcast.progressChatId),
+          text,
+          counts.failed > 0 ? { reply_markup: retryKeyboard(t, broadcastId) } : {},
+        );
       } catch (error) {
         deps.logger.warn("could not send the broadcast report", { broadcastId, error });
       }

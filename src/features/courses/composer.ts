@@ -48,7 +48,8 @@ export function coursesFeature(deps: BotDeps) {
 
   composer.callbackQuery(courseListData.filter, async (ctx) => {
     const [category, page] = courseListData.unpack(ctx.callbackQuery.data) ?? [];
-    if (category === undefined || page === undefined) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
+    if (category === undefined || page === undefined)
+      return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
     await ctx.answerCallbackQuery();
     await showCourseList(ctx, category, page);
   });
@@ -56,12 +57,19 @@ export function coursesFeature(deps: BotDeps) {
   composer.callbackQuery(courseData.filter, async (ctx) => {
     const [action, courseId, page] = courseData.unpack(ctx.callbackQuery.data) ?? [];
     const summary = courseId === undefined ? undefined : await getCourseSummary(deps.db, courseId, deps.clock());
-    if (!summary || action === undefined || page === undefined) return ctx.answerCallbackQuery({ text: ctx.t("courses.unavailable") });
+    if (!summary || action === undefined || page === undefined)
+      return ctx.answerCallbackQuery({ text: ctx.t("courses.unavailable") });
     switch (action) {
       case "show":
         await ctx.answerCallbackQuery();
         return ctx.editMessageText(detailsText(ctx.t, ctx.language, summary, deps.timeZone), {
-          reply_markup: courseDetailsKeyboard(ctx.t, summary.course.id, summary.course.category, page, isOpen(summary.course, deps.clock())),
+          reply_markup: courseDetailsKeyboard(
+            ctx.t,
+            summary.course.id,
+            summary.course.category,
+            page,
+            isOpen(summary.course, deps.clock()),
+          ),
         });
       case "register":
         return requireConsent(ctx, async () => {
@@ -79,23 +87,32 @@ export function coursesFeature(deps: BotDeps) {
 
   composer.callbackQuery(myCoursesData.filter, requireConsent, async (ctx) => {
     const [action, enrollmentId] = myCoursesData.unpack(ctx.callbackQuery.data) ?? [];
-    if (action === undefined || enrollmentId === undefined) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
+    if (action === undefined || enrollmentId === undefined)
+      return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
     await ctx.answerCallbackQuery();
     if (action === "list") return showMyCourses(ctx, false);
-    const mine = (await myCourses(deps.db, ctx.person.id, deps.clock())).find(({ enrollment }) => enrollment.id === enrollmentId);
+    const mine = (await myCourses(deps.db, ctx.person.id, deps.clock())).find(
+      ({ enrollment }) => enrollment.id === enrollmentId,
+    );
     if (!mine) return ctx.reply(ctx.t("courses.enrollment_gone"));
     const title = localized(mine.course, "title", ctx.language);
     switch (action) {
       case "calendar":
         return sendCalendar(ctx, mine.course);
       case "withdraw":
-        return ctx.reply(ctx.t("courses.withdraw_confirm", { title }), { reply_markup: withdrawConfirmKeyboard(ctx.t, enrollmentId) });
+        return ctx.reply(ctx.t("courses.withdraw_confirm", { title }), {
+          reply_markup: withdrawConfirmKeyboard(ctx.t, enrollmentId),
+        });
       case "withdraw_no":
         return ctx.editMessageText(ctx.t("courses.withdraw_kept"), { reply_markup: afterWithdrawalKeyboard(ctx.t) });
       case "withdraw_yes": {
-        const result = await inArrivalOrder(deps.arrivalOrder, ctx.update.update_id, () => withdraw(deps.db, ctx.person.id, enrollmentId, deps.clock()));
+        const result = await inArrivalOrder(deps.arrivalOrder, ctx.update.update_id, () =>
+          withdraw(deps.db, ctx.person.id, enrollmentId, deps.clock()),
+        );
         if (result.outcome !== "left") return ctx.reply(ctx.t("courses.enrollment_gone"));
-        await ctx.editMessageText(ctx.t("courses.withdrawn", { title }), { reply_markup: afterWithdrawalKeyboard(ctx.t) });
+        await ctx.editMessageText(ctx.t("courses.withdrawn", { title }), {
+          reply_markup: afterWithdrawalKeyboard(ctx.t),
+        });
         if (result.promoted) await announcePromotions(ctx.api, deps, [result.promoted], mine.course);
         return;
       }
@@ -106,7 +123,9 @@ export function coursesFeature(deps: BotDeps) {
     const [state] = remindersData.unpack(ctx.callbackQuery.data) ?? [];
     if (state === undefined) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
     await setCourseReminders(deps.db, ctx.person.id, state === "on");
-    await ctx.answerCallbackQuery({ text: ctx.t(state === "on" ? "courses.reminders_now_on" : "courses.reminders_now_off") });
+    await ctx.answerCallbackQuery({
+      text: ctx.t(state === "on" ? "courses.reminders_now_on" : "courses.reminders_now_off"),
+    });
     ctx.person.courseReminders = state === "on";
     await showMyCourses(ctx, true);
   });
@@ -124,9 +143,15 @@ export function coursesFeature(deps: BotDeps) {
   async function showCourseList(ctx: BotContext, category: CourseCategory, page: number): Promise<void> {
     const { courses, total } = await listOpenCourses(deps.db, category, page, PAGE_SIZE, deps.clock());
     const pages = pageCount(total, PAGE_SIZE);
-    const buttons = courses.map((entry) => ({ id: entry.course.id, label: `${localized(entry.course, "title", ctx.language)} · ${availability(ctx.t, entry)}` }));
+    const buttons = courses.map((entry) => ({
+      id: entry.course.id,
+      label: `${localized(entry.course, "title", ctx.language)} · ${availability(ctx.t, entry)}`,
+    }));
     const heading = ctx.t(`courses.category.${category}`);
-    const text = total === 0 ? ctx.t("courses.none_in_category", { category: heading }) : ctx.t("courses.list_title", { category: heading, page: page + 1, pages });
+    const text =
+      total === 0
+        ? ctx.t("courses.none_in_category", { category: heading })
+        : ctx.t("courses.list_title", { category: heading, page: page + 1, pages });
     await ctx.editMessageText(text, { reply_markup: courseListKeyboard(ctx.t, category, page, pages, buttons) });
   }
 
@@ -134,9 +159,13 @@ export function coursesFeature(deps: BotDeps) {
     const courses = await myCourses(deps.db, ctx.person.id, deps.clock());
     const lines = courses.map(({ enrollment, course, nextSession, waitlistPosition }) => {
       const title = localized(course, "title", ctx.language);
-      if (enrollment.status === "waitlisted") return ctx.t("courses.my_entry_waitlisted", { title, position: waitlistPosition });
+      if (enrollment.status === "waitlisted")
+        return ctx.t("courses.my_entry_waitlisted", { title, position: waitlistPosition });
       if (!nextSession) return ctx.t("courses.my_entry_no_session", { title });
-      return ctx.t("courses.my_entry_active", { title, when: formatDateTime(nextSession.startsAt, ctx.language, deps.timeZone) });
+      return ctx.t("courses.my_entry_active", {
+        title,
+        when: formatDateTime(nextSession.startsAt, ctx.language, deps.timeZone),
+      });
     });
     const text = courses.length === 0 ? ctx.t("courses.my_none") : [ctx.t("courses.my_title"), "", ...lines].join("\n");
     const reply_markup = myCoursesKeyboard(ctx.t, ctx.language, courses, ctx.person.courseReminders);
@@ -146,10 +175,17 @@ export function coursesFeature(deps: BotDeps) {
 
   async function sendCalendar(ctx: BotContext, course: Course): Promise<void> {
     const sessions = await calendarSessions(deps.db, course.id, deps.clock());
-    if (sessions.every((session) => session.cancelledAt)) return void (await ctx.reply(ctx.t("courses.no_upcoming_sessions")));
+    if (sessions.every((session) => session.cancelledAt))
+      return void (await ctx.reply(ctx.t("courses.no_upcoming_sessions")));
     const title = localized(course, "title", ctx.language);
-    const ics = courseCalendar({ id: course.id, title, description: localized(course, "description", ctx.language), place: course.place }, sessions, deps.clock());
-    await ctx.replyWithDocument(new InputFile(Buffer.from(ics, "utf8"), `kurs-${course.id}.ics`), { caption: ctx.t("courses.calendar_caption", { title }) });
+    const ics = courseCalendar(
+      { id: course.id, title, description: localized(course, "description", ctx.language), place: course.place },
+      sessions,
+      deps.clock(),
+    );
+    await ctx.replyWithDocument(new InputFile(Buffer.from(ics, "utf8"), `kurs-${course.id}.ics`), {
+      caption: ctx.t("courses.calendar_caption", { title }),
+    });
   }
 
   /** Presses that take or free a seat: they are decided in the order people pressed. */
@@ -166,7 +202,9 @@ function isOpen(course: Course, now: Date): boolean {
 }
 
 export function availability(t: Translate, summary: Pick<CourseSummary, "seatsLeft" | "waitlistCount">): string {
-  return summary.seatsLeft > 0 ? t("courses.seats_left", { count: summary.seatsLeft }) : t("courses.waitlist", { count: summary.waitlistCount });
+  return summary.seatsLeft > 0
+    ? t("courses.seats_left", { count: summary.seatsLeft })
+    : t("courses.waitlist", { count: summary.waitlistCount });
 }
 
 function detailsText(t: Translate, language: Language, summary: CourseSummary, timeZone: string): string {

@@ -2,7 +2,12 @@ import { createConversation } from "@grammyjs/conversations";
 import { z } from "zod";
 import { inArrivalOrder } from "../../bot/arrival-order.js";
 import type { BotContext, BotDeps, ConversationContext } from "../../bot/context.js";
-import { waitForButton, waitForChoice, waitForTextOrButton, type BotConversation } from "../../bot/conversation-helpers.js";
+import {
+  waitForButton,
+  waitForChoice,
+  waitForTextOrButton,
+  type BotConversation,
+} from "../../bot/conversation-helpers.js";
 import type { GermanLevel } from "../../generated/prisma/client.js";
 import { localized, translator, type Translate } from "../../i18n.js";
 import {
@@ -40,7 +45,12 @@ interface Answers {
  * the service's transaction; every database call goes through `conversation.external`.
  */
 export function courseRegistrationConversation(deps: BotDeps) {
-  async function courseRegistration(conversation: BotConversation, ctx: ConversationContext, personId: number, courseId: number): Promise<void> {
+  async function courseRegistration(
+    conversation: BotConversation,
+    ctx: ConversationContext,
+    personId: number,
+    courseId: number,
+  ): Promise<void> {
     const loaded = await conversation.external(async () => {
       const person = await deps.db.person.findUniqueOrThrow({ where: { id: personId } });
       const summary = await getCourseSummary(deps.db, courseId, deps.clock());
@@ -66,7 +76,12 @@ export function courseRegistrationConversation(deps: BotDeps) {
     // The summary comes back after each correction until the person confirms or cancels.
     for (;;) {
       await ctx.reply(summaryText(t, title, answers), { reply_markup: confirmRegistrationKeyboard(t, asksLevel) });
-      const answer = await waitForButton(conversation, registrationData, t, ([action]) => action === "confirm" || action === "cancel" || action.startsWith("edit_"));
+      const answer = await waitForButton(
+        conversation,
+        registrationData,
+        t,
+        ([action]) => action === "confirm" || action === "cancel" || action.startsWith("edit_"),
+      );
       press = answer.ctx;
       const [decision] = answer.values;
       await press.editMessageReplyMarkup();
@@ -76,14 +91,18 @@ export function courseRegistrationConversation(deps: BotDeps) {
       Object.assign(answers, corrected);
     }
     const result = await conversation.external(() =>
-      inArrivalOrder(deps.arrivalOrder, press.update.update_id, () => register(deps.db, { courseId, personId, ...answers }, deps.clock())),
+      inArrivalOrder(deps.arrivalOrder, press.update.update_id, () =>
+        register(deps.db, { courseId, personId, ...answers }, deps.clock()),
+      ),
     );
     switch (result.outcome) {
       case "enrolled":
         await press.reply(t("courses.enrolled", { title }), { reply_markup: afterRegistrationKeyboard(t, courseId) });
         return;
       case "waitlisted":
-        await press.reply(t("courses.waitlisted", { title, position: result.position }), { reply_markup: afterRegistrationKeyboard(t, courseId) });
+        await press.reply(t("courses.waitlisted", { title, position: result.position }), {
+          reply_markup: afterRegistrationKeyboard(t, courseId),
+        });
         return;
       case "already_registered":
         await press.reply(t("courses.already_registered"));
@@ -97,7 +116,13 @@ export function courseRegistrationConversation(deps: BotDeps) {
 }
 
 /** One answer asked again from the summary; null when the person cancelled. */
-async function correct(conversation: BotConversation, ctx: ConversationContext, t: Translate, decision: string, telegramName: string): Promise<Partial<Answers> | null> {
+async function correct(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  t: Translate,
+  decision: string,
+  telegramName: string,
+): Promise<Partial<Answers> | null> {
   switch (decision) {
     case "edit_name": {
       const fullName = await askName(conversation, ctx, t, telegramName);
@@ -118,11 +143,20 @@ async function correct(conversation: BotConversation, ctx: ConversationContext, 
 }
 
 /** undefined when the person cancelled. */
-async function askName(conversation: BotConversation, ctx: ConversationContext, t: Translate, telegramName: string): Promise<string | undefined> {
+async function askName(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  t: Translate,
+  telegramName: string,
+): Promise<string | undefined> {
   const offered = telegramName.trim() || undefined;
   await ctx.reply(t("courses.ask_name"), { reply_markup: nameKeyboard(t, offered) });
   for (;;) {
-    const answer = await waitForTextOrButton(conversation, t, { schema: fullNameSchema, invalidKey: "courses.name_invalid", buttons: registrationData });
+    const answer = await waitForTextOrButton(conversation, t, {
+      schema: fullNameSchema,
+      invalidKey: "courses.name_invalid",
+      buttons: registrationData,
+    });
     if (answer.kind === "text") return answer.value;
     if (answer.values[0] !== "use_name") {
       await answer.ctx.reply(t("cancel.done"));
@@ -135,9 +169,17 @@ async function askName(conversation: BotConversation, ctx: ConversationContext, 
 }
 
 /** null when the person cancelled, undefined when they skipped. */
-async function askPhone(conversation: BotConversation, ctx: ConversationContext, t: Translate): Promise<string | undefined | null> {
+async function askPhone(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  t: Translate,
+): Promise<string | undefined | null> {
   await ctx.reply(t("courses.ask_phone"), { reply_markup: phoneKeyboard(t) });
-  const answer = await waitForTextOrButton(conversation, t, { schema: phoneSchema, invalidKey: "courses.phone_invalid", buttons: registrationData });
+  const answer = await waitForTextOrButton(conversation, t, {
+    schema: phoneSchema,
+    invalidKey: "courses.phone_invalid",
+    buttons: registrationData,
+  });
   if (answer.kind === "text") return answer.value;
   if (answer.values[0] === "skip_phone") return undefined;
   await answer.ctx.reply(t("cancel.done"));
@@ -145,7 +187,11 @@ async function askPhone(conversation: BotConversation, ctx: ConversationContext,
 }
 
 /** null when the person cancelled. */
-async function askLevel(conversation: BotConversation, ctx: ConversationContext, t: Translate): Promise<GermanLevel | null> {
+async function askLevel(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  t: Translate,
+): Promise<GermanLevel | null> {
   await ctx.reply(t("courses.ask_level"), { reply_markup: levelKeyboard(t) });
   for (;;) {
     const answer = await waitForChoice(conversation, t, levelData, registrationData);

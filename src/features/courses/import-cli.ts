@@ -16,7 +16,12 @@ A file with any problem imports nothing and every problem is listed with its lin
     },
     store: async (db, courses, timeZone) => {
       const result = await importCourses(db, courses, timeZone);
-      return result.ok ? { ok: true, summary: `${countsSummary(result, "course")} (the new ones with ${plural(result.sessions, "session")}).` } : result;
+      return result.ok
+        ? {
+            ok: true,
+            summary: `${countsSummary(result, "course")} (the new ones with ${plural(result.sessions, "session")}).`,
+          }
+        : result;
     },
   },
   process.argv.slice(2),

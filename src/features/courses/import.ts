@@ -20,7 +20,6 @@ import {
   isBlank,
   isComplete,
   personIdsByTelegramId,
-  readRecords,
   shown,
   telegramIdOf,
   textOrNumber,
@@ -31,6 +30,7 @@ import {
   type RawRecord,
   type RecordKind,
 } from "../../file-import.js";
+import { readRecords } from "../../file-records.js";
 import { addDays, compareDays, formatIsoDay, parseIsoDay, type CalendarDay, parseClockTime } from "../../time.js";
 import { parseWeekday, weeklySessions, type WeeklySlot } from "./schedule.js";
 import type { Course, Prisma } from "../../generated/prisma/client.js";
@@ -76,7 +76,9 @@ const COURSE_FIELDS = {
   ...OFFERING_TEXT_FIELDS,
   category: z.enum(COURSE_CATEGORIES),
   capacity: convertible(textOrNumber, wholeNumberOf).pipe(z.number().min(1).max(CAPACITY_MAX)),
-  attendanceThreshold: convertible(textOrNumber, shareOf).pipe(z.number().min(0).max(1)).default(DEFAULT_ATTENDANCE_THRESHOLD),
+  attendanceThreshold: convertible(textOrNumber, shareOf)
+    .pipe(z.number().min(0).max(1))
+    .default(DEFAULT_ATTENDANCE_THRESHOLD),
   firstDay: convertible(z.string(), parseIsoDay),
   lastDay: convertible(z.string(), parseIsoDay),
   instructorTelegramId: convertible(textOrNumber, telegramIdOf).nullable().default(null),
@@ -133,7 +135,8 @@ function slotEntries(weekly: unknown): unknown[] | undefined {
 
 function checkSlot(entry: unknown, position: number): { slot?: WeeklySlot; problems: string[] } {
   const prefix = `weekly entry ${position}: `;
-  if (typeof entry === "string") return { problems: [`${prefix}${JSON.stringify(entry)} must look like "Mo 09:00-12:00"`] };
+  if (typeof entry === "string")
+    return { problems: [`${prefix}${JSON.stringify(entry)} must look like "Mo 09:00-12:00"`] };
   if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
     return { problems: [`${prefix}must be a mapping { weekday, from, to } (got ${shown(entry)})`] };
   }
@@ -148,7 +151,11 @@ function checkWeekly(weekly: unknown): { slots?: WeeklySlot[]; problems: string[
   if (isBlank(weekly)) return { problems: ["weekly is missing"] };
   const entries = slotEntries(weekly);
   if (!entries || entries.length === 0) {
-    return { problems: [`weekly must be a list of { weekday, from, to } or a text like ${SLOT_EXAMPLE} (got ${shown(weekly)})`] };
+    return {
+      problems: [
+        `weekly must be a list of { weekday, from, to } or a text like ${SLOT_EXAMPLE} (got ${shown(weekly)})`,
+      ],
+    };
   }
   const checked = entries.map((entry, index) => checkSlot(entry, index + 1));
   const problems = checked.flatMap((result) => result.problems);
@@ -157,13 +164,18 @@ function checkWeekly(weekly: unknown): { slots?: WeeklySlot[]; problems: string[
 }
 
 function periodProblems(firstDay: CalendarDay, lastDay: CalendarDay, slots: WeeklySlot[] | undefined): string[] {
-  if (compareDays(lastDay, firstDay) < 0) return [`lastDay (${formatIsoDay(lastDay)}) is before firstDay (${formatIsoDay(firstDay)})`];
+  if (compareDays(lastDay, firstDay) < 0)
+    return [`lastDay (${formatIsoDay(lastDay)}) is before firstDay (${formatIsoDay(firstDay)})`];
   if (compareDays(lastDay, addDays(firstDay, MAX_COURSE_DAYS)) > 0) {
-    return [`lastDay (${formatIsoDay(lastDay)}) is more than two years after firstDay (${formatIsoDay(firstDay)}); check the year`];
+    return [
+      `lastDay (${formatIsoDay(lastDay)}) is more than two years after firstDay (${formatIsoDay(firstDay)}); check the year`,
+    ];
   }
   // Only the number of sessions matters here, and it does not depend on the time zone.
   if (slots && weeklySessions(firstDay, lastDay, slots, "UTC").length === 0) {
-    return [`the weekly schedule has no session between firstDay (${formatIsoDay(firstDay)}) and lastDay (${formatIsoDay(lastDay)})`];
+    return [
+      `the weekly schedule has no session between firstDay (${formatIsoDay(firstDay)}) and lastDay (${formatIsoDay(lastDay)})`,
+    ];
   }
   return [];
 }
@@ -206,15 +218,22 @@ export function parseCourseFile(fileName: string, content: string): ParseResult 
   return "problems" in records ? { ok: false, problems: records.problems } : checkCourses(records.records);
 }
 
-
-
 /**
  * Brings a course made by an earlier run up to date. Only what does not touch anyone's seat or
  * sessions may change: the descriptions, the place and the capacity. A capacity below the seats
  * taken, or a higher one while people wait (they would move up without being told), is refused.
  */
-async function updateImportedCourse(tx: Prisma.TransactionClient, stored: Course, course: ImportedCourse): Promise<"updated" | "unchanged" | ImportProblem> {
-  const changes = changedFields(stored, { descriptionDe: course.descriptionDe, descriptionRu: course.descriptionRu, place: course.place, capacity: course.capacity });
+async function updateImportedCourse(
+  tx: Prisma.TransactionClient,
+  stored: Course,
+  course: ImportedCourse,
+): Promise<"updated" | "unchanged" | ImportProblem> {
+  const changes = changedFields(stored, {
+    descriptionDe: course.descriptionDe,
+    descriptionRu: course.descriptionRu,
+    place: course.place,
+    capacity: course.capacity,
+  });
   if (Object.keys(changes).length === 0) return "unchanged";
   if (changes.capacity !== undefined) {
     const [active, waiting] = await Promise.all([
@@ -222,10 +241,16 @@ async function updateImportedCourse(tx: Prisma.TransactionClient, stored: Course
       tx.enrollment.count({ where: { courseId: stored.id, status: "waitlisted" } }),
     ]);
     if (course.capacity < active) {
-      return { line: course.line, message: `capacity ${course.capacity} is below the ${active} seats already taken in this course; it stays at ${stored.capacity}` };
+      return {
+        line: course.line,
+        message: `capacity ${course.capacity} is below the ${active} seats already taken in this course; it stays at ${stored.capacity}`,
+      };
     }
     if (course.capacity > stored.capacity && waiting > 0) {
-      return { line: course.line, message: `capacity: ${waiting} people are waiting for this course; raise its places in the bot, which tells those who move up` };
+      return {
+        line: course.line,
+        message: `capacity: ${waiting} people are waiting for this course; raise its places in the bot, which tells those who move up`,
+      };
     }
   }
   await tx.course.update({ where: { id: stored.id }, data: changes });
@@ -236,7 +261,11 @@ async function updateImportedCourse(tx: Prisma.TransactionClient, stored: Course
  * Stores the courses and their sessions in one transaction: when an instructor is unknown or
  * anything fails, nothing is stored.
  */
-export async function importCourses(db: Db, courses: readonly ImportedCourse[], timeZone: string): Promise<ImportResult> {
+export async function importCourses(
+  db: Db,
+  courses: readonly ImportedCourse[],
+  timeZone: string,
+): Promise<ImportResult> {
   return db.$transaction((tx) => importCoursesWithin(tx, courses, timeZone), IMPORT_TRANSACTION).catch(refusedProblems);
 }
 
@@ -245,13 +274,27 @@ export async function importCourses(db: Db, courses: readonly ImportedCourse[], 
  * the same one). A refused update throws ImportRefused, so that the caller's transaction undoes
  * everything; an unknown instructor is answered before anything is written.
  */
-export async function importCoursesWithin(tx: Prisma.TransactionClient, courses: readonly ImportedCourse[], timeZone: string): Promise<ImportResult> {
-  const instructors = await personIdsByTelegramId(tx, courses.map((course) => course.instructorTelegramId));
-  const problems = unknownPersonProblems(courses, "instructorTelegramId", (course) => course.instructorTelegramId, instructors);
+export async function importCoursesWithin(
+  tx: Prisma.TransactionClient,
+  courses: readonly ImportedCourse[],
+  timeZone: string,
+): Promise<ImportResult> {
+  const instructors = await personIdsByTelegramId(
+    tx,
+    courses.map((course) => course.instructorTelegramId),
+  );
+  const problems = unknownPersonProblems(
+    courses,
+    "instructorTelegramId",
+    (course) => course.instructorTelegramId,
+    instructors,
+  );
   if (problems.length > 0) return { ok: false, problems };
   const keyed = courses.map((course) => ({ course, importKey: courseImportKey(course) }));
   const keys = keyed.map((entry) => entry.importKey);
-  const stored = new Map((await tx.course.findMany({ where: { importKey: { in: keys } } })).map((course) => [course.importKey, course]));
+  const stored = new Map(
+    (await tx.course.findMany({ where: { importKey: { in: keys } } })).map((course) => [course.importKey, course]),
+  );
   const createdIds: number[] = [];
   const counts = { updated: 0, unchanged: 0 };
   const updateProblems: ImportProblem[] = [];
@@ -274,7 +317,12 @@ export async function importCoursesWithin(tx: Prisma.TransactionClient, courses:
 }
 
 /** Reads, checks and stores a course file; on any problem nothing is stored. */
-export async function importCourseFile(db: Db, fileName: string, content: string, timeZone: string): Promise<ImportResult> {
+export async function importCourseFile(
+  db: Db,
+  fileName: string,
+  content: string,
+  timeZone: string,
+): Promise<ImportResult> {
   const parsed = parseCourseFile(fileName, content);
   return parsed.ok ? importCourses(db, parsed.courses, timeZone) : parsed;
 }

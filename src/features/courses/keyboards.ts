@@ -13,9 +13,15 @@ const page = z.coerce.number().int().min(0).max(1000);
 export const categoriesData = defineCallbackData("crs_cats", z.tuple([]));
 export const courseListData = defineCallbackData("crs_list", z.tuple([z.enum(COURSE_CATEGORIES), page]));
 export const courseData = defineCallbackData("crs", z.tuple([z.enum(["show", "register", "calendar"]), id, page]));
-export const myCoursesData = defineCallbackData("my_crs", z.tuple([z.enum(["list", "withdraw", "withdraw_yes", "withdraw_no", "calendar"]), z.coerce.number().int().min(0)]));
+export const myCoursesData = defineCallbackData(
+  "my_crs",
+  z.tuple([z.enum(["list", "withdraw", "withdraw_yes", "withdraw_no", "calendar"]), z.coerce.number().int().min(0)]),
+);
 export const remindersData = defineCallbackData("crs_rem", z.tuple([z.enum(["on", "off"])]));
-export const registrationData = defineCallbackData("reg", z.tuple([z.enum(["use_name", "skip_phone", "confirm", "cancel", "edit_name", "edit_phone", "edit_level"])]));
+export const registrationData = defineCallbackData(
+  "reg",
+  z.tuple([z.enum(["use_name", "skip_phone", "confirm", "cancel", "edit_name", "edit_phone", "edit_level"])]),
+);
 export const levelData = defineCallbackData("reg_level", z.tuple([z.enum(GERMAN_LEVELS)]));
 
 export const PAGE_SIZE = 5;
@@ -23,7 +29,12 @@ export const PAGE_SIZE = 5;
 export function categoriesKeyboard(t: Translate, counts: Record<CourseCategory, number>): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   for (const category of COURSE_CATEGORIES) {
-    keyboard.text(t("courses.category_button", { name: t(`courses.category.${category}`), count: counts[category] }), courseListData.pack(category, 0)).row();
+    keyboard
+      .text(
+        t("courses.category_button", { name: t(`courses.category.${category}`), count: counts[category] }),
+        courseListData.pack(category, 0),
+      )
+      .row();
   }
   return keyboard.text(t("menu.back"), menuData.pack("home"));
 }
@@ -42,7 +53,13 @@ export function courseListKeyboard(
   return keyboard.text(t("courses.back_to_categories"), categoriesData.pack());
 }
 
-export function courseDetailsKeyboard(t: Translate, courseId: number, category: CourseCategory, fromPage: number, canRegister: boolean): InlineKeyboard {
+export function courseDetailsKeyboard(
+  t: Translate,
+  courseId: number,
+  category: CourseCategory,
+  fromPage: number,
+  canRegister: boolean,
+): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   if (canRegister) keyboard.text(t("courses.register"), courseData.pack("register", courseId, fromPage)).row();
   keyboard.text(t("courses.calendar_button"), courseData.pack("calendar", courseId, fromPage)).row();
@@ -51,7 +68,8 @@ export function courseDetailsKeyboard(t: Translate, courseId: number, category: 
 
 export function nameKeyboard(t: Translate, telegramName: string | undefined): InlineKeyboard {
   const keyboard = new InlineKeyboard();
-  if (telegramName) keyboard.text(t("courses.use_name", { name: telegramName }), registrationData.pack("use_name")).row();
+  if (telegramName)
+    keyboard.text(t("courses.use_name", { name: telegramName }), registrationData.pack("use_name")).row();
   return keyboard.text(t("courses.cancel_button"), registrationData.pack("cancel"));
 }
 
@@ -86,14 +104,25 @@ export function afterRegistrationKeyboard(t: Translate, courseId: number): Inlin
     .text(t("courses.my_courses_button"), myCoursesData.pack("list", 0));
 }
 
-export function myCoursesKeyboard(t: Translate, language: Language, courses: readonly MyCourse[], remindersOn: boolean): InlineKeyboard {
+export function myCoursesKeyboard(
+  t: Translate,
+  language: Language,
+  courses: readonly MyCourse[],
+  remindersOn: boolean,
+): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   for (const { enrollment, course } of courses) {
     const title = localized(course, "title", language);
-    if (enrollment.status === "active") keyboard.text(t("courses.calendar_short", { title }), myCoursesData.pack("calendar", enrollment.id)).row();
+    if (enrollment.status === "active")
+      keyboard.text(t("courses.calendar_short", { title }), myCoursesData.pack("calendar", enrollment.id)).row();
     keyboard.text(t("courses.withdraw_button", { title }), myCoursesData.pack("withdraw", enrollment.id)).row();
   }
-  keyboard.text(t(remindersOn ? "courses.reminders_on_button" : "courses.reminders_off_button"), remindersData.pack(remindersOn ? "off" : "on")).row();
+  keyboard
+    .text(
+      t(remindersOn ? "courses.reminders_on_button" : "courses.reminders_off_button"),
+      remindersData.pack(remindersOn ? "off" : "on"),
+    )
+    .row();
   return keyboard.text(t("courses.browse_button"), categoriesData.pack()).text(t("menu.back"), menuData.pack("home"));
 }
 

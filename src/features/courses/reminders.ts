@@ -17,7 +17,11 @@ export const courseSessionReminders = appointmentReminders({
         id: true,
         startsAt: true,
         sequence: true,
-        course: { select: { enrollments: { where: { status: "active", person: remindable }, select: { id: true, personId: true } } } },
+        course: {
+          select: {
+            enrollments: { where: { status: "active", person: remindable }, select: { id: true, personId: true } },
+          },
+        },
       },
     });
     return sessions.map((session) => ({
@@ -42,7 +46,12 @@ export const courseSessionReminders = appointmentReminders({
       const session = reminder.sessionId === null ? undefined : sessionById.get(reminder.sessionId);
       const enrollment = reminder.enrollmentId === null ? undefined : enrollmentById.get(reminder.enrollmentId);
       return {
-        appointment: session && { startsAt: session.startsAt, cancelledAt: session.cancelledAt, place: session.course.place, named: session.course },
+        appointment: session && {
+          startsAt: session.startsAt,
+          cancelledAt: session.cancelledAt,
+          place: session.course.place,
+          named: session.course,
+        },
         notTakingPart: enrollment?.status === "active" ? undefined : "not enrolled",
       };
     };

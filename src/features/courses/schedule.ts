@@ -1,4 +1,13 @@
-import { addDays, clockTimeOn, compareDays, isoWeekdayOf, parseClockTime, parseLocalDay, type CalendarDay, type IsoWeekday } from "../../time.js";
+import {
+  addDays,
+  clockTimeOn,
+  compareDays,
+  isoWeekdayOf,
+  parseClockTime,
+  parseLocalDay,
+  type CalendarDay,
+  type IsoWeekday,
+} from "../../time.js";
 
 /** A weekly meeting, e.g. Mondays 09:00–12:00 on the office's clock. */
 export interface WeeklySlot {
@@ -18,7 +27,12 @@ export interface TimeSpan {
  * Every meeting of the weekly `slots` from `first` to `last` (both included), at the same clock
  * time in `timeZone` all year; across a daylight-saving change the UTC time shifts by an hour.
  */
-export function weeklySessions(first: CalendarDay, last: CalendarDay, slots: readonly WeeklySlot[], timeZone: string): TimeSpan[] {
+export function weeklySessions(
+  first: CalendarDay,
+  last: CalendarDay,
+  slots: readonly WeeklySlot[],
+  timeZone: string,
+): TimeSpan[] {
   const sessions: TimeSpan[] = [];
   for (let day = first; compareDays(day, last) <= 0; day = addDays(day, 1)) {
     for (const slot of slots) {
@@ -30,10 +44,35 @@ export function weeklySessions(first: CalendarDay, last: CalendarDay, slots: rea
 }
 
 const WEEKDAY_NAMES: Record<string, IsoWeekday> = {
-  mo: 1, di: 2, mi: 3, do: 4, fr: 5, sa: 6, so: 7,
-  mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7,
-  пн: 1, вт: 2, ср: 3, чт: 4, пт: 5, сб: 6, вс: 7, нд: 7,
-  "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7,
+  mo: 1,
+  di: 2,
+  mi: 3,
+  do: 4,
+  fr: 5,
+  sa: 6,
+  so: 7,
+  mon: 1,
+  tue: 2,
+  wed: 3,
+  thu: 4,
+  fri: 5,
+  sat: 6,
+  sun: 7,
+  пн: 1,
+  вт: 2,
+  ср: 3,
+  чт: 4,
+  пт: 5,
+  сб: 6,
+  вс: 7,
+  нд: 7,
+  "1": 1,
+  "2": 2,
+  "3": 3,
+  "4": 4,
+  "5": 5,
+  "6": 6,
+  "7": 7,
 };
 
 /** A weekday written as Mo–So, Mon–Sun, Пн–Вс (Ukrainian Нд for Sunday) or 1–7 (Monday = 1); undefined if unknown. */
@@ -43,14 +82,15 @@ export function parseWeekday(text: string): IsoWeekday | undefined {
 
 const SLOT = /^(\S+)\s+(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})$/;
 
-
-
 /**
  * Parses a weekly schedule such as "Mo 09:00-12:00; Mi 09:00-12:00". Returns the slots, or the
  * part that could not be read.
  */
 export function parseWeeklySchedule(text: string): { slots: WeeklySlot[] } | { invalidPart: string } {
-  const parts = text.split(/[;\n]/).map((part) => part.trim()).filter((part) => part !== "");
+  const parts = text
+    .split(/[;\n]/)
+    .map((part) => part.trim())
+    .filter((part) => part !== "");
   const slots: WeeklySlot[] = [];
   for (const part of parts) {
     const match = SLOT.exec(part);

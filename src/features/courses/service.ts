@@ -1,12 +1,31 @@
 import type { Db, Prisma } from "../../db.js";
-import type { Course, CourseCategory, CourseSession, Enrollment, GermanLevel, Outcome } from "../../generated/prisma/client.js";
+import type {
+  Course,
+  CourseCategory,
+  CourseSession,
+  Enrollment,
+  GermanLevel,
+  Outcome,
+} from "../../generated/prisma/client.js";
 import { assertRole, hasRole, type Actor } from "../../people/roles.js";
-import { placesInLine, promoteWaiting, waitingAhead, waitingOrder, type Promotion, type WaitingLine } from "../appointments/waiting-list.js";
+import {
+  placesInLine,
+  promoteWaiting,
+  waitingAhead,
+  waitingOrder,
+  type Promotion,
+  type WaitingLine,
+} from "../appointments/waiting-list.js";
 import { recipientOf } from "../../people/recipient.js";
 
 type Tx = Prisma.TransactionClient;
 
-export const COURSE_CATEGORIES = ["language", "vocational", "school_certificate", "other"] as const satisfies readonly CourseCategory[];
+export const COURSE_CATEGORIES = [
+  "language",
+  "vocational",
+  "school_certificate",
+  "other",
+] as const satisfies readonly CourseCategory[];
 export const GERMAN_LEVELS = ["A0", "A1", "A2", "B1", "B2", "C1"] as const satisfies readonly GermanLevel[];
 
 export interface CourseSummary {
@@ -52,7 +71,10 @@ export async function openCourseCounts(db: Db, now: Date): Promise<Record<Course
   // Raw: /courses is among the commands sent most, and Prisma's groupBy costs several times the CPU.
   const groups = await db.$queryRaw<{ category: CourseCategory; count: number | bigint }[]>`
     SELECT "category", COUNT(*) AS "count" FROM "Course" WHERE "status" = 'open' AND "endsOn" >= ${now} GROUP BY "category"`;
-  const counts = Object.fromEntries(COURSE_CATEGORIES.map((category) => [category, 0])) as Record<CourseCategory, number>;
+  const counts = Object.fromEntries(COURSE_CATEGORIES.map((category) => [category, 0])) as Record<
+    CourseCategory,
+    number
+  >;
   for (const group of groups) counts[group.category] = Number(group.count);
   return counts;
 }
@@ -73,7 +95,10 @@ export async function getCourseSummary(db: Db, courseId: number, now: Date): Pro
 }
 
 export async function upcomingSessions(db: Db, courseId: number, now: Date): Promise<CourseSession[]> {
-  return db.courseSession.findMany({ where: { courseId, cancelledAt: null, endsAt: { gte: now } }, orderBy: { startsAt: "asc" } });
+  return db.courseSession.findMany({
+    where: { courseId, cancelledAt: null, endsAt: { gte: now } },
+    orderBy: { startsAt: "asc" },
+  });
 }
 
 /** Sessions for the .ics file: cancelled ones stay, so calendars that imported them mark them cancelled. */
@@ -93,15 +118,27 @@ export interface MyCourse {
 export async function myCourses(db: Db, personId: number, now: Date): Promise<MyCourse[]> {
   const enrollments = await db.enrollment.findMany({
     where: { personId, status: { in: ["active", "waitlisted"] } },
-    include: { course: { include: { sessions: { where: { cancelledAt: null, startsAt: { gte: now } }, orderBy: { startsAt: "asc" }, take: 1 } } } },
+    include: {
+      course: {
+        include: {
+          sessions: { where: { cancelledAt: null, startsAt: { gte: now } }, orderBy: { startsAt: "asc" }, take: 1 },
+        },
+      },
+    },
     orderBy: { course: { startsOn: "asc" } },
   });
   // The waiting lists the person is on, read at once for their places in line.
-  const waitingIn = enrollments.filter((enrollment) => enrollment.status === "waitlisted").map((enrollment) => enrollment.courseId);
+  const waitingIn = enrollments
+    .filter((enrollment) => enrollment.status === "waitlisted")
+    .map((enrollment) => enrollment.courseId);
   const waiting =
     waitingIn.length === 0
       ? []
-      : await db.enrollment.findMany({ where: { courseId: { in: waitingIn }, status: "waitlisted" }, select: { id: true, courseId: true }, orderBy: waitingOrder() });
+      : await db.enrollment.findMany({
+          where: { courseId: { in: waitingIn }, status: "waitlisted" },
+          select: { id: true, courseId: true },
+          orderBy: waitingOrder(),
+        });
   const places = placesInLine(waiting, (entry) => entry.courseId);
   return enrollments.map(({ course: { sessions, ...course }, ...enrollment }) => ({
     enrollment,
@@ -111,7 +148,10 @@ export async function myCourses(db: Db, personId: number, now: Date): Promise<My
   }));
 }
 
-async function waitlistPosition(db: Db | Tx, enrollment: Pick<Enrollment, "courseId" | "requestedAt" | "id">): Promise<number> {
+async function waitlistPosition(
+  db: Db | Tx,
+  enrollment: Pick<Enrollment, "courseId" | "requestedAt" | "id">,
+): Promise<number> {
   return 1 + (await db.enrollment.count({ where: { courseId: enrollment.courseId, ...waitingAhead(enrollment) } }));
 }
 
@@ -141,7 +181,9 @@ export async function register(db: Db, input: RegistrationInput, now: Date): Pro
   return db.$transaction(async (tx) => {
     const course = await tx.course.findUnique({ where: { id: input.courseId } });
     if (!course || course.status !== "open" || course.endsOn < now) return { outcome: "unavailable" };
-    const existing = await tx.enrollment.findUnique({ where: { courseId_personId: { courseId: input.courseId, personId: input.personId } } });
+    const existing = await tx.enrollment.findUnique({
+      where: { courseId_personId: { courseId: input.courseId, personId: input.personId } },
+    });
     if (existing && (existing.status === "active" || existing.status === "waitlisted")) {
       return { outcome: "already_registered", enrollment: existing };
     }
@@ -178,18 +220,28 @@ export async function withdraw(db: Db, personId: number, enrollmentId: number, n
 }
 
 /** How a seat ends: withdrawn by default; a dropout recorded by staff also carries its outcome. */
-export type Ending = { status: "withdrawn" } | { status: "dropped"; statusSetByHand: true; outcomeAtLeaving: Outcome | null };
+export type Ending =
+  { status: "withdrawn" } | { status: "dropped"; statusSetByHand: true; outcomeAtLeaving: Outcome | null };
 
 /**
  * Ends a seat or a place on the waiting list: its reminders stop and a freed seat goes to the
  * first person waiting. Runs inside the caller's transaction.
  */
-export async function leave(tx: Tx, enrollment: Enrollment, now: Date, ending: Ending = { status: "withdrawn" }): Promise<LeaveResult> {
+export async function leave(
+  tx: Tx,
+  enrollment: Enrollment,
+  now: Date,
+  ending: Ending = { status: "withdrawn" },
+): Promise<LeaveResult> {
   if (enrollment.status !== "active" && enrollment.status !== "waitlisted") return { outcome: "not_found" };
   await tx.enrollment.update({ where: { id: enrollment.id }, data: { ...ending, endedAt: now } });
-  await tx.reminder.updateMany({ where: { enrollmentId: enrollment.id, sentAt: null, cancelledAt: null }, data: { cancelledAt: now } });
+  await tx.reminder.updateMany({
+    where: { enrollmentId: enrollment.id, sentAt: null, cancelledAt: null },
+    data: { cancelledAt: now },
+  });
   // One seat came free: at most one person moves up.
-  const [promoted] = enrollment.status === "active" ? await promoteWaiting(seatsOf(tx, enrollment.courseId, now), 1) : [];
+  const [promoted] =
+    enrollment.status === "active" ? await promoteWaiting(seatsOf(tx, enrollment.courseId, now), 1) : [];
   return { outcome: "left", promoted };
 }
 
@@ -202,7 +254,11 @@ export function seatsOf(tx: Tx, courseId: number, now: Date): WaitingLine {
       return course.capacity - (await tx.enrollment.count({ where: { courseId, status: "active" } }));
     },
     async firstFitting() {
-      const next = await tx.enrollment.findFirst({ where: { courseId, status: "waitlisted" }, orderBy: waitingOrder(), include: { person: true } });
+      const next = await tx.enrollment.findFirst({
+        where: { courseId, status: "waitlisted" },
+        orderBy: waitingOrder(),
+        include: { person: true },
+      });
       return next && { id: next.id, recipient: recipientOf(next.person) };
     },
     async admit(id) {
@@ -252,6 +308,9 @@ export async function findManagedCourse(db: Db, actor: Actor, courseId: number):
  * enrollment forgets the name and phone given at sign-up.
  */
 export async function eraseEnrollments(tx: Tx, personId: number, now: Date): Promise<void> {
-  await tx.enrollment.updateMany({ where: { personId, status: { in: ["active", "waitlisted"] } }, data: { status: "withdrawn", endedAt: now } });
+  await tx.enrollment.updateMany({
+    where: { personId, status: { in: ["active", "waitlisted"] } },
+    data: { status: "withdrawn", endedAt: now },
+  });
   await tx.enrollment.updateMany({ where: { personId }, data: { fullName: null, phone: null } });
 }

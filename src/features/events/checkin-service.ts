@@ -69,7 +69,13 @@ export async function checkInByCode(db: Db, personId: number, code: string, now:
     const existing = await tx.rsvp.findUnique({ where: key });
     if (existing?.checkedInAt) return { outcome: "already_checked_in", event };
     const partySize = existing && existing.status !== "cancelled" ? existing.partySize : 1;
-    const data = { status: "going" as const, checkedInAt: now, checkedInById: personId, partySize, withoutPlace: await comesWithoutPlace(tx, event, existing, partySize) };
+    const data = {
+      status: "going" as const,
+      checkedInAt: now,
+      checkedInById: personId,
+      partySize,
+      withoutPlace: await comesWithoutPlace(tx, event, existing, partySize),
+    };
     if (existing) await tx.rsvp.update({ where: { id: existing.id }, data });
     else await tx.rsvp.create({ data: { ...data, eventId: event.id, personId, requestedAt: now } });
     return { outcome: "checked_in", event };
@@ -110,13 +116,22 @@ export async function checkInRsvp(db: Db, actor: Actor, rsvpId: number, now: Dat
     if (rsvp.checkedInAt) return { outcome: "already_checked_in", event: rsvp.event };
     if (!acceptsCheckIns(rsvp.event, now)) return { outcome: "not_open", event: rsvp.event };
     const withoutPlace = await comesWithoutPlace(tx, rsvp.event, rsvp, rsvp.partySize);
-    await tx.rsvp.update({ where: { id: rsvpId }, data: { status: "going", checkedInAt: now, checkedInById: actor.id, withoutPlace } });
+    await tx.rsvp.update({
+      where: { id: rsvpId },
+      data: { status: "going", checkedInAt: now, checkedInById: actor.id, withoutPlace },
+    });
     return { outcome: "checked_in", event: rsvp.event };
   });
 }
 
 /** Counts people who came without signing up and without the bot; anonymous. */
-export async function addWalkIns(db: Db, actor: Actor, eventId: number, count: number, now: Date): Promise<{ outcome: "added"; total: number } | { outcome: "not_open" } | { outcome: "not_found" }> {
+export async function addWalkIns(
+  db: Db,
+  actor: Actor,
+  eventId: number,
+  count: number,
+  now: Date,
+): Promise<{ outcome: "added"; total: number } | { outcome: "not_open" } | { outcome: "not_found" }> {
   return db.$transaction(async (tx) => {
     const event = await tx.event.findUnique({ where: { id: eventId } });
     if (!event) return { outcome: "not_found" };
@@ -132,7 +147,12 @@ export async function addWalkIns(db: Db, actor: Actor, eventId: number, count: n
  * After the event, the organiser closes its attendance: from then on nobody is checked in, and
  * the closed figures are what the indicator tallies read.
  */
-export async function closeAttendance(db: Db, actor: Actor, eventId: number, now: Date): Promise<{ outcome: "closed" | "not_ended" | "already_closed" | "not_found" }> {
+export async function closeAttendance(
+  db: Db,
+  actor: Actor,
+  eventId: number,
+  now: Date,
+): Promise<{ outcome: "closed" | "not_ended" | "already_closed" | "not_found" }> {
   return db.$transaction(async (tx) => {
     const event = await tx.event.findUnique({ where: { id: eventId } });
     if (!event || event.cancelledAt) return { outcome: "not_found" };
@@ -148,7 +168,11 @@ export async function closeAttendance(db: Db, actor: Actor, eventId: number, now
  * A manager reopens a closed attendance, e.g. to check in someone forgotten: check-ins and
  * walk-ins are accepted again until it is closed anew (the figures read whatever is recorded).
  */
-export async function reopenAttendance(db: Db, actor: Actor, eventId: number): Promise<{ outcome: "reopened" | "not_closed" | "not_found" }> {
+export async function reopenAttendance(
+  db: Db,
+  actor: Actor,
+  eventId: number,
+): Promise<{ outcome: "reopened" | "not_closed" | "not_found" }> {
   assertRole(actor, "manager");
   return db.$transaction(async (tx) => {
     const event = await tx.event.findUnique({ where: { id: eventId } });

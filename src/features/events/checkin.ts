@@ -3,7 +3,13 @@ import type { BotContext, BotDeps } from "../../bot/context.js";
 import { requireConsent } from "../../bot/middleware.js";
 import { formatDateTime, localized, type Language } from "../../i18n.js";
 import type { StartPayloadHandler, StartReply } from "../../bot/start-payload.js";
-import { CHECKIN_ALPHABET, CHECKIN_CODE_LENGTH, checkInByCode, checkinWindow, type CheckInResult } from "./checkin-service.js";
+import {
+  CHECKIN_ALPHABET,
+  CHECKIN_CODE_LENGTH,
+  checkInByCode,
+  checkinWindow,
+  type CheckInResult,
+} from "./checkin-service.js";
 
 /** The deep link prefix: `t.me/<bot>?start=checkin_<code>`. */
 export const CHECKIN_PAYLOAD_PREFIX = "checkin_";
@@ -32,7 +38,10 @@ function replyFor(result: CheckInResult, language: Language, timeZone: string): 
     case "already_checked_in":
       return { key: "events.checkin_already", values: { title } };
     case "too_early":
-      return { key: "events.checkin_too_early", values: { title, opens: formatDateTime(checkinWindow(result.event).opensAt, language, timeZone) } };
+      return {
+        key: "events.checkin_too_early",
+        values: { title, opens: formatDateTime(checkinWindow(result.event).opensAt, language, timeZone) },
+      };
     case "expired":
       return { key: "events.checkin_expired", values: { title } };
     case "cancelled":

@@ -22,7 +22,17 @@ import {
 } from "./keyboards.js";
 import { eventManagementFeature } from "./management/composer.js";
 import { announceEventPromotions } from "./notifications.js";
-import { cancelRsvp, currentRsvp, maxPartySize, getEventSummary, isOpenForSignUp, listUpcomingEvents, setEventReminders, signUp, type EventSummary } from "./service.js";
+import {
+  cancelRsvp,
+  currentRsvp,
+  maxPartySize,
+  getEventSummary,
+  isOpenForSignUp,
+  listUpcomingEvents,
+  setEventReminders,
+  signUp,
+  type EventSummary,
+} from "./service.js";
 import { shortlyBefore } from "../../jobs/reminder-times.js";
 
 /** Residents browse the events of the next 30 days, sign up (with waiting list), cancel, check in. */
@@ -35,7 +45,8 @@ export function eventsFeature(deps: BotDeps) {
 
   composer.callbackQuery(eventListData.filter, async (ctx) => {
     const [filter, page] = eventListData.unpack(ctx.callbackQuery.data) ?? [];
-    if (filter === undefined || page === undefined) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
+    if (filter === undefined || page === undefined)
+      return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
     await ctx.answerCallbackQuery();
     await showList(ctx, filter, page, true);
   });
@@ -60,9 +71,12 @@ export function eventsFeature(deps: BotDeps) {
           await ctx.answerCallbackQuery();
           if (!isOpenForSignUp(event, deps.clock())) return void (await ctx.reply(ctx.t("events.unavailable")));
           if (!event.asksPartySize) return join(ctx, event, 1);
-          await ctx.editMessageText(ctx.t("events.ask_party_size", { title: localized(event, "title", ctx.language) }), {
-            reply_markup: partySizeKeyboard(ctx.t, event.id, filter, value, maxPartySize(event)),
-          });
+          await ctx.editMessageText(
+            ctx.t("events.ask_party_size", { title: localized(event, "title", ctx.language) }),
+            {
+              reply_markup: partySizeKeyboard(ctx.t, event.id, filter, value, maxPartySize(event)),
+            },
+          );
         });
       case "party":
       case "party_wait":
@@ -80,7 +94,9 @@ export function eventsFeature(deps: BotDeps) {
       case "leave_yes":
         return requireConsent(ctx, async () => {
           await ctx.answerCallbackQuery();
-          const result = await inArrivalOrder(deps.arrivalOrder, ctx.update.update_id, () => cancelRsvp(deps.db, ctx.person.id, event.id, deps.clock()));
+          const result = await inArrivalOrder(deps.arrivalOrder, ctx.update.update_id, () =>
+            cancelRsvp(deps.db, ctx.person.id, event.id, deps.clock()),
+          );
           if (result.outcome !== "cancelled") return void (await ctx.reply(ctx.t("events.rsvp_gone")));
           await ctx.editMessageText(ctx.t("events.left", { title: localized(event, "title", ctx.language) }), {
             reply_markup: afterLeavingKeyboard(ctx.t, event.id, filter, value),
@@ -94,7 +110,9 @@ export function eventsFeature(deps: BotDeps) {
     const [state] = eventRemindersData.unpack(ctx.callbackQuery.data) ?? [];
     if (state === undefined) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
     await setEventReminders(deps.db, ctx.person.id, state === "on");
-    await ctx.answerCallbackQuery({ text: ctx.t(state === "on" ? "events.reminders_now_on" : "events.reminders_now_off") });
+    await ctx.answerCallbackQuery({
+      text: ctx.t(state === "on" ? "events.reminders_now_on" : "events.reminders_now_off"),
+    });
     ctx.person.eventReminders = state === "on";
     await showList(ctx, "all", 0, true);
   });
@@ -102,11 +120,21 @@ export function eventsFeature(deps: BotDeps) {
   composer.use(checkin.composer, management.composer);
 
   async function showList(ctx: BotContext, filter: EventFilter, page: number, edit: boolean): Promise<void> {
-    const { summaries, total } = await listUpcomingEvents(deps.db, filter === "all" ? undefined : filter, page, PAGE_SIZE, deps.clock());
+    const { summaries, total } = await listUpcomingEvents(
+      deps.db,
+      filter === "all" ? undefined : filter,
+      page,
+      PAGE_SIZE,
+      deps.clock(),
+    );
     const pages = pageCount(total, PAGE_SIZE);
-    const buttons = summaries.map((summary) => ({ id: summary.event.id, label: listLabel(ctx.t, ctx.language, summary, deps.timeZone) }));
+    const buttons = summaries.map((summary) => ({
+      id: summary.event.id,
+      label: listLabel(ctx.t, ctx.language, summary, deps.timeZone),
+    }));
     const kind = ctx.t(`events.filter.${filter}`);
-    const text = total === 0 ? ctx.t("events.none", { kind }) : ctx.t("events.list_title", { kind, page: page + 1, pages });
+    const text =
+      total === 0 ? ctx.t("events.none", { kind }) : ctx.t("events.list_title", { kind, page: page + 1, pages });
     const reply_markup = eventListKeyboard(ctx.t, filter, page, pages, buttons, ctx.person.eventReminders);
     if (edit) await ctx.editMessageText(text, { reply_markup });
     else await ctx.reply(text, { reply_markup });
@@ -115,8 +143,14 @@ export function eventsFeature(deps: BotDeps) {
   async function showDetails(ctx: BotContext, summary: EventSummary, filter: EventFilter, page: number): Promise<void> {
     const rsvp = await currentRsvp(deps.db, ctx.person.id, summary.event.id);
     const text = detailsText(ctx.t, ctx.language, summary, rsvp, deps.timeZone);
-    const state = { open: isOpenForSignUp(summary.event, deps.clock()), signedUp: rsvp !== undefined, checkedIn: rsvp?.checkedInAt != null };
-    await ctx.editMessageText(text, { reply_markup: eventDetailsKeyboard(ctx.t, summary.event.id, filter, page, state) });
+    const state = {
+      open: isOpenForSignUp(summary.event, deps.clock()),
+      signedUp: rsvp !== undefined,
+      checkedIn: rsvp?.checkedInAt != null,
+    };
+    await ctx.editMessageText(text, {
+      reply_markup: eventDetailsKeyboard(ctx.t, summary.event.id, filter, page, state),
+    });
   }
 
   async function join(ctx: BotContext, event: Event, partySize: number, wait = false): Promise<void> {
@@ -124,22 +158,32 @@ export function eventsFeature(deps: BotDeps) {
     const result = await inArrivalOrder(deps.arrivalOrder, ctx.update.update_id, () =>
       signUp(deps.db, { eventId: event.id, personId: ctx.person.id, partySize, wait }, deps.clock()),
     );
-    const back = eventDetailsKeyboard(ctx.t, event.id, "all", 0, { open: result.outcome !== "unavailable", signedUp: result.outcome !== "unavailable" });
+    const back = eventDetailsKeyboard(ctx.t, event.id, "all", 0, {
+      open: result.outcome !== "unavailable",
+      signedUp: result.outcome !== "unavailable",
+    });
     switch (result.outcome) {
       case "going": {
         // The last reminder comes two hours before the start, and only to those who want them.
         const remindersWillCome = ctx.person.eventReminders && shortlyBefore(event.startsAt) > deps.clock();
         const key = remindersWillCome ? "events.signed_up" : "events.signed_up_no_reminders";
-        return void (await ctx.editMessageText(ctx.t(key, { title, count: result.rsvp.partySize }), { reply_markup: back }));
+        return void (await ctx.editMessageText(ctx.t(key, { title, count: result.rsvp.partySize }), {
+          reply_markup: back,
+        }));
       }
       case "waitlisted": {
-        const text = result.rsvp.partySize > 1 ? ctx.t("events.waitlisted_party", { title, position: result.position, people: result.rsvp.partySize }) : ctx.t("events.waitlisted", { title, position: result.position });
+        const text =
+          result.rsvp.partySize > 1
+            ? ctx.t("events.waitlisted_party", { title, position: result.position, people: result.rsvp.partySize })
+            : ctx.t("events.waitlisted", { title, position: result.position });
         return void (await ctx.editMessageText(text, { reply_markup: back }));
       }
       case "does_not_fit": {
         const free = ctx.t("events.places_left", { count: result.placesLeft });
         const text = ctx.t("events.party_too_large", { title, people: result.partySize, free });
-        return void (await ctx.editMessageText(text, { reply_markup: partyTooLargeKeyboard(ctx.t, event.id, "all", result.placesLeft, result.partySize) }));
+        return void (await ctx.editMessageText(text, {
+          reply_markup: partyTooLargeKeyboard(ctx.t, event.id, "all", result.placesLeft, result.partySize),
+        }));
       }
       case "already_signed_up":
         return void (await ctx.reply(ctx.t("events.already_signed_up", { title })));
@@ -150,9 +194,18 @@ export function eventsFeature(deps: BotDeps) {
 
   async function sendCalendar(ctx: BotContext, event: Event): Promise<void> {
     const title = localized(event, "title", ctx.language);
-    const entry = { uid: `belm-event-${event.id}`, title, description: localized(event, "description", ctx.language), place: event.place, startsAt: event.startsAt, endsAt: event.endsAt };
+    const entry = {
+      uid: `belm-event-${event.id}`,
+      title,
+      description: localized(event, "description", ctx.language),
+      place: event.place,
+      startsAt: event.startsAt,
+      endsAt: event.endsAt,
+    };
     const ics = calendarFile([entry], deps.clock());
-    await ctx.replyWithDocument(new InputFile(Buffer.from(ics, "utf8"), `veranstaltung-${event.id}.ics`), { caption: ctx.t("events.calendar_caption", { title }) });
+    await ctx.replyWithDocument(new InputFile(Buffer.from(ics, "utf8"), `veranstaltung-${event.id}.ics`), {
+      caption: ctx.t("events.calendar_caption", { title }),
+    });
   }
 
   /** Presses that take or free places: they are decided in the order people pressed. */
@@ -166,7 +219,9 @@ export function eventsFeature(deps: BotDeps) {
 
 function availability(t: Translate, summary: EventSummary): string | undefined {
   if (summary.placesLeft === null) return undefined;
-  return summary.placesLeft > 0 ? t("events.places_left", { count: summary.placesLeft }) : t("events.full", { count: summary.waitlistCount });
+  return summary.placesLeft > 0
+    ? t("events.places_left", { count: summary.placesLeft })
+    : t("events.full", { count: summary.waitlistCount });
 }
 
 function listLabel(t: Translate, language: Language, summary: EventSummary, timeZone: string): string {
@@ -174,10 +229,21 @@ function listLabel(t: Translate, language: Language, summary: EventSummary, time
   return [when, localized(summary.event, "title", language), availability(t, summary)].filter(Boolean).join(" · ");
 }
 
-function detailsText(t: Translate, language: Language, summary: EventSummary, rsvp: Rsvp | undefined, timeZone: string): string {
+function detailsText(
+  t: Translate,
+  language: Language,
+  summary: EventSummary,
+  rsvp: Rsvp | undefined,
+  timeZone: string,
+): string {
   const { event } = summary;
   const places = availability(t, summary);
-  const mine = rsvp === undefined ? undefined : rsvp.status === "going" ? t("events.you_are_going", { count: rsvp.partySize }) : t("events.you_are_waiting");
+  const mine =
+    rsvp === undefined
+      ? undefined
+      : rsvp.status === "going"
+        ? t("events.you_are_going", { count: rsvp.partySize })
+        : t("events.you_are_waiting");
   return [
     t("events.details", {
       title: localized(event, "title", language),

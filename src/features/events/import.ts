@@ -19,7 +19,6 @@ import {
   convertible,
   isComplete,
   personIdsByTelegramId,
-  readRecords,
   telegramIdOf,
   textOrNumber,
   unknownFieldProblems,
@@ -29,6 +28,7 @@ import {
   type RawRecord,
   type RecordKind,
 } from "../../file-import.js";
+import { readRecords } from "../../file-records.js";
 import type { Event, Prisma } from "../../generated/prisma/client.js";
 import { addDays, calendarDayOf, formatIsoDay, parseIsoDay, parseClockTime } from "../../time.js";
 import { EVENT_KINDS, summarize } from "./service.js";
@@ -40,7 +40,11 @@ import { insertEvents, type EventInput } from "./management/service.js";
  * series (e.g. the drop-in every Wednesday).
  */
 
-export type ImportedEvent = Omit<EventInput, "organiserId"> & { line: number; organiserTelegramId: bigint | null; key: string | null };
+export type ImportedEvent = Omit<EventInput, "organiserId"> & {
+  line: number;
+  organiserTelegramId: bigint | null;
+  key: string | null;
+};
 export type EventParseResult = { ok: true; events: ImportedEvent[] } | { ok: false; problems: ImportProblem[] };
 /** Counted per event: a series of 12 weeks is 12 events. */
 export type EventImportResult = ({ ok: true } & ImportCounts) | { ok: false; problems: ImportProblem[] };
@@ -116,7 +120,11 @@ export function parseEventFile(fileName: string, content: string): EventParseRes
  */
 export function eventImportKeys(event: Pick<ImportedEvent, "key" | "titleDe" | "day" | "from" | "weeks">): string[] {
   return Array.from({ length: event.weeks }, (_, week) =>
-    importKeyOf(event.key === null ? null : `${event.key}#${week + 1}`, [event.titleDe, formatIsoDay(addDays(event.day, 7 * week)), event.from]),
+    importKeyOf(event.key === null ? null : `${event.key}#${week + 1}`, [
+      event.titleDe,
+      formatIsoDay(addDays(event.day, 7 * week)),
+      event.from,
+    ]),
   );
 }
 
@@ -124,25 +132,47 @@ export function eventImportKeys(event: Pick<ImportedEvent, "key" | "titleDe" | "
  * Brings an event made by an earlier run up to date: descriptions, place and places. Fewer places
  * than people coming, or more while people wait (they would move up without being told), is refused.
  */
-async function updateImportedEvent(tx: Prisma.TransactionClient, stored: Event, event: ImportedEvent, timeZone: string): Promise<"updated" | "unchanged" | ImportProblem> {
-  const changes = changedFields(stored, { descriptionDe: event.descriptionDe, descriptionRu: event.descriptionRu, place: event.place, capacity: event.capacity });
+async function updateImportedEvent(
+  tx: Prisma.TransactionClient,
+  stored: Event,
+  event: ImportedEvent,
+  timeZone: string,
+): Promise<"updated" | "unchanged" | ImportProblem> {
+  const changes = changedFields(stored, {
+    descriptionDe: event.descriptionDe,
+    descriptionRu: event.descriptionRu,
+    place: event.place,
+    capacity: event.capacity,
+  });
   if (Object.keys(changes).length === 0) return "unchanged";
   if (changes.capacity !== undefined) {
     const { goingPeople, waitlistCount } = await summarize(tx, stored);
     if (event.capacity !== null && event.capacity < goingPeople) {
-      return { line: event.line, message: `capacity ${event.capacity} is below the ${goingPeople} people already coming on ${formatIsoDay(calendarDayOf(stored.startsAt, timeZone))}` };
+      return {
+        line: event.line,
+        message: `capacity ${event.capacity} is below the ${goingPeople} people already coming on ${formatIsoDay(calendarDayOf(stored.startsAt, timeZone))}`,
+      };
     }
-    if (waitlistCount > 0 && (event.capacity === null || (stored.capacity !== null && event.capacity > stored.capacity))) {
-      return { line: event.line, message: `capacity: ${waitlistCount} people are waiting for this event; raise its places in the bot, which tells those who move up` };
+    if (
+      waitlistCount > 0 &&
+      (event.capacity === null || (stored.capacity !== null && event.capacity > stored.capacity))
+    ) {
+      return {
+        line: event.line,
+        message: `capacity: ${waitlistCount} people are waiting for this event; raise its places in the bot, which tells those who move up`,
+      };
     }
   }
   await tx.event.update({ where: { id: stored.id }, data: changes });
   return "updated";
 }
 
-
 /** Stores the events in one transaction: when an organiser is unknown or anything fails, nothing is stored. */
-export async function importEvents(db: Db, events: readonly ImportedEvent[], timeZone: string): Promise<EventImportResult> {
+export async function importEvents(
+  db: Db,
+  events: readonly ImportedEvent[],
+  timeZone: string,
+): Promise<EventImportResult> {
   return db.$transaction((tx) => importEventsWithin(tx, events, timeZone), IMPORT_TRANSACTION).catch(refusedProblems);
 }
 
@@ -151,15 +181,29 @@ export async function importEvents(db: Db, events: readonly ImportedEvent[], tim
  * the same one). A refused update throws ImportRefused, so that the caller's transaction undoes
  * everything; an unknown organiser is answered before anything is written.
  */
-export async function importEventsWithin(tx: Prisma.TransactionClient, events: readonly ImportedEvent[], timeZone: string): Promise<EventImportResult> {
-  const organisers = await personIdsByTelegramId(tx, events.map((event) => event.organiserTelegramId));
-  const problems = unknownPersonProblems(events, "organiserTelegramId", (event) => event.organiserTelegramId, organisers);
+export async function importEventsWithin(
+  tx: Prisma.TransactionClient,
+  events: readonly ImportedEvent[],
+  timeZone: string,
+): Promise<EventImportResult> {
+  const organisers = await personIdsByTelegramId(
+    tx,
+    events.map((event) => event.organiserTelegramId),
+  );
+  const problems = unknownPersonProblems(
+    events,
+    "organiserTelegramId",
+    (event) => event.organiserTelegramId,
+    organisers,
+  );
   if (problems.length > 0) return { ok: false, problems };
   const counts = { created: 0, updated: 0, unchanged: 0 };
   const updateProblems: ImportProblem[] = [];
   for (const event of events) {
     const importKeys = eventImportKeys(event);
-    const stored = new Map((await tx.event.findMany({ where: { importKey: { in: importKeys } } })).map((found) => [found.importKey, found]));
+    const stored = new Map(
+      (await tx.event.findMany({ where: { importKey: { in: importKeys } } })).map((found) => [found.importKey, found]),
+    );
     const existingWeeks = new Set<number>();
     for (const [week, importKey] of importKeys.entries()) {
       const existing = stored.get(importKey);
@@ -175,7 +219,9 @@ export async function importEventsWithin(tx: Prisma.TransactionClient, events: r
     // Weeks added to a series an earlier run made join that series.
     const seriesKey = [...stored.values()].find((found) => found.seriesKey !== null)?.seriesKey ?? null;
     const imported = { importKeys, existingWeeks, seriesKey };
-    counts.created += (await insertEvents(tx, IMPORT_OPERATOR, { ...input, organiserId }, timeZone, undefined, imported)).length;
+    counts.created += (
+      await insertEvents(tx, IMPORT_OPERATOR, { ...input, organiserId }, timeZone, undefined, imported)
+    ).length;
   }
   // Raising from inside the transaction undoes everything written so far.
   if (updateProblems.length > 0) throw new ImportRefused(updateProblems);

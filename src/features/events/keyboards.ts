@@ -17,7 +17,12 @@ export const eventListData = defineCallbackData("evt_list", z.tuple([z.enum(EVEN
 /** The last value is the list page to go back to, or for "party" and "party_wait" the number of people coming. */
 export const eventData = defineCallbackData(
   "evt",
-  z.tuple([z.enum(["show", "join", "party", "party_wait", "leave", "leave_yes", "calendar"]), id, z.enum(EVENT_FILTERS), page]),
+  z.tuple([
+    z.enum(["show", "join", "party", "party_wait", "leave", "leave_yes", "calendar"]),
+    id,
+    z.enum(EVENT_FILTERS),
+    page,
+  ]),
 );
 export const eventRemindersData = defineCallbackData("evt_rem", z.tuple([z.enum(["on", "off"])]));
 
@@ -40,7 +45,10 @@ export function eventListKeyboard(
   for (const event of events) keyboard.text(event.label, eventData.pack("show", event.id, filter, currentPage)).row();
   const labels = { prev: t("events.page_prev"), next: t("events.page_next") };
   pagerRow(keyboard, labels, currentPage, currentPage + 1 < pages, (page) => eventListData.pack(filter, page));
-  keyboard.text(t(remindersOn ? "events.reminders_on_button" : "events.reminders_off_button"), eventRemindersData.pack(remindersOn ? "off" : "on"));
+  keyboard.text(
+    t(remindersOn ? "events.reminders_on_button" : "events.reminders_off_button"),
+    eventRemindersData.pack(remindersOn ? "off" : "on"),
+  );
   return keyboard.row().text(t("menu.back"), menuData.pack("home"));
 }
 
@@ -52,33 +60,57 @@ export function eventDetailsKeyboard(
   state: { open: boolean; signedUp: boolean; checkedIn?: boolean },
 ): InlineKeyboard {
   const keyboard = new InlineKeyboard();
-  if (state.open && !state.signedUp) keyboard.text(t("events.join"), eventData.pack("join", eventId, filter, fromPage)).row();
+  if (state.open && !state.signedUp)
+    keyboard.text(t("events.join"), eventData.pack("join", eventId, filter, fromPage)).row();
   // Someone already checked in has come: there is nothing left to cancel.
-  if (state.open && state.signedUp && !state.checkedIn) keyboard.text(t("events.leave"), eventData.pack("leave", eventId, filter, fromPage)).row();
+  if (state.open && state.signedUp && !state.checkedIn)
+    keyboard.text(t("events.leave"), eventData.pack("leave", eventId, filter, fromPage)).row();
   keyboard.text(t("events.calendar_button"), eventData.pack("calendar", eventId, filter, fromPage)).row();
   return keyboard.text(t("events.back_to_list"), eventListData.pack(filter, fromPage));
 }
 
 /** How many people are coming, children included: never more than `largest` (the event's places). */
-export function partySizeKeyboard(t: Translate, eventId: number, filter: EventFilter, fromPage: number, largest: number): InlineKeyboard {
+export function partySizeKeyboard(
+  t: Translate,
+  eventId: number,
+  filter: EventFilter,
+  fromPage: number,
+  largest: number,
+): InlineKeyboard {
   const keyboard = new InlineKeyboard();
-  for (let size = 1; size <= largest; size++) keyboard.text(String(size), eventData.pack("party", eventId, filter, size));
+  for (let size = 1; size <= largest; size++)
+    keyboard.text(String(size), eventData.pack("party", eventId, filter, size));
   return keyboard.row().text(t("events.back_to_event"), eventData.pack("show", eventId, filter, fromPage));
 }
 
 /** A party too large for the places left: come with fewer (up to `placesLeft`) or wait with everyone. */
-export function partyTooLargeKeyboard(t: Translate, eventId: number, filter: EventFilter, placesLeft: number, partySize: number): InlineKeyboard {
+export function partyTooLargeKeyboard(
+  t: Translate,
+  eventId: number,
+  filter: EventFilter,
+  placesLeft: number,
+  partySize: number,
+): InlineKeyboard {
   const keyboard = new InlineKeyboard();
-  for (let size = 1; size <= placesLeft; size++) keyboard.text(String(size), eventData.pack("party", eventId, filter, size));
+  for (let size = 1; size <= placesLeft; size++)
+    keyboard.text(String(size), eventData.pack("party", eventId, filter, size));
   return keyboard
     .row()
-    .text(t("events.party_wait_button", { people: partySize }), eventData.pack("party_wait", eventId, filter, partySize))
+    .text(
+      t("events.party_wait_button", { people: partySize }),
+      eventData.pack("party_wait", eventId, filter, partySize),
+    )
     .row()
     .text(t("events.back_to_event"), eventData.pack("show", eventId, filter, 0));
 }
 
 /** After cancelling a sign-up: onward to the event, the list of events or the menu. */
-export function afterLeavingKeyboard(t: Translate, eventId: number, filter: EventFilter, fromPage: number): InlineKeyboard {
+export function afterLeavingKeyboard(
+  t: Translate,
+  eventId: number,
+  filter: EventFilter,
+  fromPage: number,
+): InlineKeyboard {
   return new InlineKeyboard()
     .text(t("events.back_to_event"), eventData.pack("show", eventId, filter, fromPage))
     .row()
@@ -87,7 +119,12 @@ export function afterLeavingKeyboard(t: Translate, eventId: number, filter: Even
     .text(t("menu.back"), menuData.pack("home"));
 }
 
-export function leaveConfirmKeyboard(t: Translate, eventId: number, filter: EventFilter, fromPage: number): InlineKeyboard {
+export function leaveConfirmKeyboard(
+  t: Translate,
+  eventId: number,
+  filter: EventFilter,
+  fromPage: number,
+): InlineKeyboard {
   return new InlineKeyboard()
     .text(t("events.leave_yes"), eventData.pack("leave_yes", eventId, filter, fromPage))
     .row()

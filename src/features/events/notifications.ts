@@ -7,15 +7,36 @@ import type { Recipient } from "../../people/recipient.js";
 import type { Promotion } from "../appointments/waiting-list.js";
 
 /** Tells people who moved up from the waiting list, at once and in their language. */
-export async function announceEventPromotions(api: Api, deps: BotDeps, promotions: readonly Promotion[], event: Event): Promise<void> {
-  await notifyPeople(api, deps.logger, promotions.map((promotion) => promotion.recipient), (t, language) => ({
-    text: t("events.promoted", { title: localized(event, "title", language), when: formatDateTime(event.startsAt, language, deps.timeZone) }),
-  }));
+export async function announceEventPromotions(
+  api: Api,
+  deps: BotDeps,
+  promotions: readonly Promotion[],
+  event: Event,
+): Promise<void> {
+  await notifyPeople(
+    api,
+    deps.logger,
+    promotions.map((promotion) => promotion.recipient),
+    (t, language) => ({
+      text: t("events.promoted", {
+        title: localized(event, "title", language),
+        when: formatDateTime(event.startsAt, language, deps.timeZone),
+      }),
+    }),
+  );
 }
 
 /** Tells everyone who was signed up or waiting that the event does not take place. */
-export async function announceCancellation(api: Api, deps: BotDeps, recipients: readonly Recipient[], event: Event): Promise<void> {
+export async function announceCancellation(
+  api: Api,
+  deps: BotDeps,
+  recipients: readonly Recipient[],
+  event: Event,
+): Promise<void> {
   await notifyPeople(api, deps.logger, recipients, (t, language) => ({
-    text: t("events.cancelled_notice", { title: localized(event, "title", language), when: formatDateTime(event.startsAt, language, deps.timeZone) }),
+    text: t("events.cancelled_notice", {
+      title: localized(event, "title", language),
+      when: formatDateTime(event.startsAt, language, deps.timeZone),
+    }),
   }));
 }

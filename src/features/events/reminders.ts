@@ -13,11 +13,19 @@ export const eventReminders = appointmentReminders({
   async upcoming(db, window, remindable) {
     const events = await db.event.findMany({
       where: { cancelledAt: null, startsAt: window },
-      select: { id: true, startsAt: true, rsvps: { where: { status: "going", person: remindable }, select: { personId: true } } },
+      select: {
+        id: true,
+        startsAt: true,
+        rsvps: { where: { status: "going", person: remindable }, select: { personId: true } },
+      },
     });
     return events.map((event) => ({
       startsAt: event.startsAt,
-      participants: event.rsvps.map((rsvp) => ({ personId: rsvp.personId, key: `event:${event.id}:person:${rsvp.personId}`, ids: { eventId: event.id } })),
+      participants: event.rsvps.map((rsvp) => ({
+        personId: rsvp.personId,
+        key: `event:${event.id}:person:${rsvp.personId}`,
+        ids: { eventId: event.id },
+      })),
     }));
   },
 
@@ -25,13 +33,18 @@ export const eventReminders = appointmentReminders({
     const eventIds = idsOf(due, "eventId");
     const [events, rsvps] = await Promise.all([
       db.event.findMany({ where: { id: { in: eventIds } } }),
-      db.rsvp.findMany({ where: { eventId: { in: eventIds }, personId: { in: due.map((reminder) => reminder.personId) } } }),
+      db.rsvp.findMany({
+        where: { eventId: { in: eventIds }, personId: { in: due.map((reminder) => reminder.personId) } },
+      }),
     ]);
     const eventById = new Map(events.map((event) => [event.id, event]));
     return (reminder) => {
       const event = reminder.eventId === null ? undefined : eventById.get(reminder.eventId);
-      const rsvp = rsvps.find((candidate) => candidate.eventId === reminder.eventId && candidate.personId === reminder.personId);
-      const notTakingPart = rsvp?.status !== "going" ? "not signed up" : rsvp.checkedInAt ? "already checked in" : undefined;
+      const rsvp = rsvps.find(
+        (candidate) => candidate.eventId === reminder.eventId && candidate.personId === reminder.personId,
+      );
+      const notTakingPart =
+        rsvp?.status !== "going" ? "not signed up" : rsvp.checkedInAt ? "already checked in" : undefined;
       return { appointment: event && { ...event, named: event }, notTakingPart };
     };
   },

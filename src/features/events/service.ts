@@ -2,11 +2,23 @@ import type { Db, Prisma } from "../../db.js";
 import type { Event, EventKind, Rsvp } from "../../generated/prisma/client.js";
 import { assertRole, hasRole, type Actor } from "../../people/roles.js";
 import { recipientOf } from "../../people/recipient.js";
-import { promoteWaiting, waitingAhead, waitingOrder, type Promotion, type WaitingLine } from "../appointments/waiting-list.js";
+import {
+  promoteWaiting,
+  waitingAhead,
+  waitingOrder,
+  type Promotion,
+  type WaitingLine,
+} from "../appointments/waiting-list.js";
 
 type Tx = Prisma.TransactionClient;
 
-export const EVENT_KINDS = ["club", "circus", "children", "information", "other"] as const satisfies readonly EventKind[];
+export const EVENT_KINDS = [
+  "club",
+  "circus",
+  "children",
+  "information",
+  "other",
+] as const satisfies readonly EventKind[];
 
 /** Residents see the events of the next 30 days. */
 export const LIST_HORIZON_DAYS = 30;
@@ -32,7 +44,13 @@ type EventListRow = Event & { goingPeople: number | bigint; waitlistCount: numbe
  * most, and Prisma needed three queries through its query compiler for it (bench/README.md,
  * "Responsiveness").
  */
-export async function listUpcomingEvents(db: Db, kind: EventKind | undefined, page: number, pageSize: number, now: Date): Promise<{ summaries: EventSummary[]; total: number }> {
+export async function listUpcomingEvents(
+  db: Db,
+  kind: EventKind | undefined,
+  page: number,
+  pageSize: number,
+  now: Date,
+): Promise<{ summaries: EventSummary[]; total: number }> {
   const horizon = new Date(now.getTime() + LIST_HORIZON_DAYS * 24 * 60 * 60_000);
   const rows = await db.$queryRaw<EventListRow[]>`
     SELECT e.*, COUNT(*) OVER () AS "total",
@@ -41,7 +59,9 @@ export async function listUpcomingEvents(db: Db, kind: EventKind | undefined, pa
     FROM "Event" e
     WHERE e."cancelledAt" IS NULL AND e."endsAt" >= ${now} AND e."startsAt" <= ${horizon} AND (${kind ?? null} IS NULL OR e."kind" = ${kind ?? null})
     ORDER BY e."startsAt", e."id" LIMIT ${pageSize} OFFSET ${page * pageSize}`;
-  const summaries = rows.map(({ goingPeople, waitlistCount, total: _total, ...event }) => summaryOf(event, Number(goingPeople), Number(waitlistCount)));
+  const summaries = rows.map(({ goingPeople, waitlistCount, total: _total, ...event }) =>
+    summaryOf(event, Number(goingPeople), Number(waitlistCount)),
+  );
   // A page past the end (an old "next" button) has no row to carry the total.
   const total = rows[0] ? Number(rows[0].total) : page > 0 ? (await listUpcomingEvents(db, kind, 0, 1, now)).total : 0;
   return { summaries, total };
@@ -54,7 +74,10 @@ export async function getEventSummary(db: Db, eventId: number): Promise<EventSum
 
 export async function summarize(db: Db | Tx, event: Event): Promise<EventSummary> {
   const [going, waitlistCount] = await Promise.all([
-    db.rsvp.aggregate({ where: { eventId: event.id, status: "going", withoutPlace: false }, _sum: { partySize: true } }),
+    db.rsvp.aggregate({
+      where: { eventId: event.id, status: "going", withoutPlace: false },
+      _sum: { partySize: true },
+    }),
     db.rsvp.count({ where: { eventId: event.id, status: "waitlisted" } }),
   ]);
   return summaryOf(event, going._sum.partySize ?? 0, waitlistCount);
@@ -117,13 +140,23 @@ export async function signUp(db: Db, input: SignUpInput, now: Date): Promise<Sig
     if (existing && existing.status !== "cancelled") return { outcome: "already_signed_up", rsvp: existing };
     // Nobody passes a waiting party that the places left would fit.
     const { placesLeft } = await summarize(tx, event);
-    const waitingFits = placesLeft !== null && placesLeft > 0 && (await placesOf(tx, event).firstFitting(placesLeft)) !== null;
+    const waitingFits =
+      placesLeft !== null && placesLeft > 0 && (await placesOf(tx, event).firstFitting(placesLeft)) !== null;
     const fits = placesLeft === null || (!waitingFits && partySize <= placesLeft);
-    if (!fits && !waitingFits && !input.wait && placesLeft !== null && placesLeft > 0) return { outcome: "does_not_fit", placesLeft, partySize };
+    if (!fits && !waitingFits && !input.wait && placesLeft !== null && placesLeft > 0)
+      return { outcome: "does_not_fit", placesLeft, partySize };
     const status = fits ? "going" : "waitlisted";
-    const data = { status, partySize, requestedAt: now, checkedInAt: null, checkedInById: null, withoutPlace: false } as const;
+    const data = {
+      status,
+      partySize,
+      requestedAt: now,
+      checkedInAt: null,
+      checkedInById: null,
+      withoutPlace: false,
+    } as const;
     // Reminders cancelled when the person cancelled would block the new ones by their dedupe key.
-    if (existing) await tx.reminder.deleteMany({ where: { eventId: input.eventId, personId: input.personId, sentAt: null } });
+    if (existing)
+      await tx.reminder.deleteMany({ where: { eventId: input.eventId, personId: input.personId, sentAt: null } });
     const rsvp = existing
       ? await tx.rsvp.update({ where: { id: existing.id }, data })
       : await tx.rsvp.create({ data: { ...data, eventId: input.eventId, personId: input.personId } });
@@ -141,10 +174,17 @@ export type CancelRsvpResult = { outcome: "cancelled"; event: Event; promoted: P
 /** The person takes back their sign-up; freed places go to the waiting list in order. */
 export async function cancelRsvp(db: Db, personId: number, eventId: number, now: Date): Promise<CancelRsvpResult> {
   return db.$transaction(async (tx) => {
-    const rsvp = await tx.rsvp.findUnique({ where: { eventId_personId: { eventId, personId } }, include: { event: true } });
-    if (!rsvp || rsvp.status === "cancelled" || rsvp.checkedInAt !== null || !isOpenForSignUp(rsvp.event, now)) return { outcome: "not_found" };
+    const rsvp = await tx.rsvp.findUnique({
+      where: { eventId_personId: { eventId, personId } },
+      include: { event: true },
+    });
+    if (!rsvp || rsvp.status === "cancelled" || rsvp.checkedInAt !== null || !isOpenForSignUp(rsvp.event, now))
+      return { outcome: "not_found" };
     await tx.rsvp.update({ where: { id: rsvp.id }, data: { status: "cancelled" } });
-    await tx.reminder.updateMany({ where: { eventId, personId, sentAt: null, cancelledAt: null }, data: { cancelledAt: now } });
+    await tx.reminder.updateMany({
+      where: { eventId, personId, sentAt: null, cancelledAt: null },
+      data: { cancelledAt: now },
+    });
     const promoted = rsvp.status === "going" ? await promoteWaiting(placesOf(tx, rsvp.event)) : [];
     return { outcome: "cancelled", event: rsvp.event, promoted };
   });

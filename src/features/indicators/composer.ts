@@ -31,10 +31,14 @@ export function indicatorsFeature(deps: BotDeps) {
 
   const choosePeriod = (ctx: BotContext, kind: TallyPeriodKind) => {
     const periods = recentPeriods(kind, deps.clock(), deps.timeZone);
-    return { text: ctx.t("indicators.choose_period"), keyboard: periodKeyboard(ctx.t, periods, (period) => periodName(period, ctx.language, deps.timeZone)) };
+    return {
+      text: ctx.t("indicators.choose_period"),
+      keyboard: periodKeyboard(ctx.t, periods, (period) => periodName(period, ctx.language, deps.timeZone)),
+    };
   };
 
-  const periodFrom = (key: string): TallyPeriod | undefined => parsePeriodKey(key, deps.timeZone) as TallyPeriod | undefined;
+  const periodFrom = (key: string): TallyPeriod | undefined =>
+    parsePeriodKey(key, deps.timeZone) as TallyPeriod | undefined;
 
   const startReport = async (ctx: BotContext) => {
     const { text, keyboard } = choosePeriod(ctx, "month");
@@ -66,7 +70,13 @@ export function indicatorsFeature(deps: BotDeps) {
     };
     try {
       const result = await runTallyJob(deps, { onProgress });
-      await show(ctx.t("indicators.recomputed", { inserted: count(result.inserted), updated: count(result.updated), deleted: count(result.deleted) }));
+      await show(
+        ctx.t("indicators.recomputed", {
+          inserted: count(result.inserted),
+          updated: count(result.updated),
+          deleted: count(result.deleted),
+        }),
+      );
     } catch (error) {
       deps.logger.error("indicator recompute failed", { error });
       await show(ctx.t("indicators.recompute_failed"));
@@ -98,12 +108,17 @@ export function indicatorsFeature(deps: BotDeps) {
     const period = key === undefined ? undefined : periodFrom(key);
     if (!key || !period) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
     await ctx.answerCallbackQuery();
-    await editInPlace(ctx, ctx.t("indicators.choose_scope", { period: periodName(period, ctx.language, deps.timeZone) }), scopeKeyboard(ctx.t, key));
+    await editInPlace(
+      ctx,
+      ctx.t("indicators.choose_scope", { period: periodName(period, ctx.language, deps.timeZone) }),
+      scopeKeyboard(ctx.t, key),
+    );
   });
 
   composer.callbackQuery(coursePageData.filter, managersOnly, async (ctx) => {
     const [key, page] = coursePageData.unpack(ctx.callbackQuery.data) ?? [];
-    if (key === undefined || page === undefined) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
+    if (key === undefined || page === undefined)
+      return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
     await ctx.answerCallbackQuery();
     const { courses, more } = await coursesWithFigures(deps.db, page * COURSES_PER_PAGE, COURSES_PER_PAGE);
     const text = courses.length > 0 ? ctx.t("indicators.choose_course") : ctx.t("indicators.no_courses");
@@ -118,10 +133,16 @@ export function indicatorsFeature(deps: BotDeps) {
     await editInPlace(ctx, ctx.t("indicators.preparing"));
     // The first request on a new installation would otherwise show nothing until the night.
     if (!(await lastComputedAt(deps.db))) await runTallyJob(deps);
-    const report = await buildReport({ db: deps.db, timeZone: deps.timeZone, language: ctx.language, now: deps.clock() }, period, scopeFromToken(token));
+    const report = await buildReport(
+      { db: deps.db, timeZone: deps.timeZone, language: ctx.language, now: deps.clock() },
+      period,
+      scopeFromToken(token),
+    );
     await ctx.replyWithPhoto(new InputFile(report.chart, `${report.fileName}.png`));
     await ctx.reply(report.summary, { reply_markup: afterReportKeyboard(ctx.t) });
-    await ctx.replyWithDocument(new InputFile(report.csv, `${report.fileName}.csv`), { caption: ctx.t("indicators.csv_caption") });
+    await ctx.replyWithDocument(new InputFile(report.csv, `${report.fileName}.csv`), {
+      caption: ctx.t("indicators.csv_caption"),
+    });
   });
 
   return { composer, conversations: [manualValueConversation(deps)] };

@@ -43,7 +43,9 @@ export async function computeDigest(db: Db, now: Date, timeZone: string): Promis
 }
 
 function figureIn(comparison: DigestComparison, period: Period, indicator: Indicator): TallyRow | undefined {
-  return comparison.figures.find((row) => row.indicator === indicator && row.periodStart.getTime() === period.start.getTime());
+  return comparison.figures.find(
+    (row) => row.indicator === indicator && row.periodStart.getTime() === period.start.getTime(),
+  );
 }
 
 function comparisonLines(comparison: DigestComparison, t: Translate, language: Language): string[] {
@@ -52,7 +54,11 @@ function comparisonLines(comparison: DigestComparison, t: Translate, language: L
       const figure = figureIn(comparison, period, indicator);
       return figure ? formatFigure(figure, t, language) : t("indicators.no_data");
     };
-    return t("indicators.digest_line", { name: t(`indicators.name.${indicator}`), value: show(comparison.current), before: show(comparison.previous) });
+    return t("indicators.digest_line", {
+      name: t(`indicators.name.${indicator}`),
+      value: show(comparison.current),
+      before: show(comparison.previous),
+    });
   });
 }
 

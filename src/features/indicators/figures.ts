@@ -244,7 +244,12 @@ interface RawTallyRow {
  * Figures for arbitrary periods (e.g. a week for the digest), computed live and not stored;
  * `scopeKey` limits the result to one scope.
  */
-export async function computeFigures(db: Db, periods: readonly Period[], now: Date, scopeKey = SCOPE_ALL): Promise<TallyRow[]> {
+export async function computeFigures(
+  db: Db,
+  periods: readonly Period[],
+  now: Date,
+  scopeKey = SCOPE_ALL,
+): Promise<TallyRow[]> {
   if (periods.length === 0) return [];
   // As text: the driver adapter types a column by its first value, so a whole first number would cut 11.5 to 11.
   const rows = await db.$queryRaw<RawTallyRow[]>`

@@ -11,10 +11,16 @@ const periodKeySchema = z.string().regex(/^\d{4}-(Q[1-4]|0[1-9]|1[0-2])$/);
 /** "all", a course category, or "c<course id>". */
 const scopeTokenSchema = z.union([z.literal("all"), z.enum(COURSE_CATEGORIES), z.string().regex(/^c\d{1,9}$/)]);
 
-export const indicatorsData = defineCallbackData("ind", z.tuple([z.enum(["new", "months", "quarters", "recompute", "offences"])]));
+export const indicatorsData = defineCallbackData(
+  "ind",
+  z.tuple([z.enum(["new", "months", "quarters", "recompute", "offences"])]),
+);
 export const periodData = defineCallbackData("ind_p", z.tuple([periodKeySchema]));
 export const scopeData = defineCallbackData("ind_s", z.tuple([periodKeySchema, scopeTokenSchema]));
-export const coursePageData = defineCallbackData("ind_c", z.tuple([periodKeySchema, z.coerce.number().int().min(0).max(999)]));
+export const coursePageData = defineCallbackData(
+  "ind_c",
+  z.tuple([periodKeySchema, z.coerce.number().int().min(0).max(999)]),
+);
 
 export function scopeFromToken(token: string): Scope {
   if (token.startsWith("c")) return { kind: "course", courseId: Number(token.slice(1)) };
@@ -23,7 +29,11 @@ export function scopeFromToken(token: string): Scope {
 }
 
 /** The periods to pick from, two per row, the switch between months and quarters, and the managers' actions. */
-export function periodKeyboard(t: Translate, periods: readonly Period[], label: (period: Period) => string): InlineKeyboard {
+export function periodKeyboard(
+  t: Translate,
+  periods: readonly Period[],
+  label: (period: Period) => string,
+): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   periods.forEach((period, index) => {
     keyboard.text(label(period), periodData.pack(periodKey(period)));
@@ -32,7 +42,10 @@ export function periodKeyboard(t: Translate, periods: readonly Period[], label: 
   const showingMonths = periods[0]?.kind === "month";
   return keyboard
     .row()
-    .text(showingMonths ? t("indicators.show_quarters") : t("indicators.show_months"), indicatorsData.pack(showingMonths ? "quarters" : "months"))
+    .text(
+      showingMonths ? t("indicators.show_quarters") : t("indicators.show_months"),
+      indicatorsData.pack(showingMonths ? "quarters" : "months"),
+    )
     .row()
     .text(t("indicators.recompute_button"), indicatorsData.pack("recompute"))
     .row()
@@ -61,7 +74,8 @@ export function courseKeyboard(
   more: boolean,
 ): InlineKeyboard {
   const keyboard = new InlineKeyboard();
-  for (const course of courses) keyboard.text(localized(course, "title", language), scopeData.pack(key, `c${course.id}`)).row();
+  for (const course of courses)
+    keyboard.text(localized(course, "title", language), scopeData.pack(key, `c${course.id}`)).row();
   const labels = { prev: t("courses.page_prev"), next: t("courses.page_next") };
   pagerRow(keyboard, labels, page, more, (target) => coursePageData.pack(key, target));
   return keyboard.text(t("indicators.back_button"), periodData.pack(key));

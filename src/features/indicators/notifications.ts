@@ -5,8 +5,13 @@ import { managerRecipients } from "../team/service.js";
 import { computeDigest, digestText } from "./digest.js";
 
 /** Monday morning: every manager gets last week's and last month's figures against the ones before. */
-export async function sendWeeklyDigest(deps: Pick<BotDeps, "db" | "clock" | "timeZone" | "logger">, api: Api): Promise<number> {
+export async function sendWeeklyDigest(
+  deps: Pick<BotDeps, "db" | "clock" | "timeZone" | "logger">,
+  api: Api,
+): Promise<number> {
   const digest = await computeDigest(deps.db, deps.clock(), deps.timeZone);
   const managers = await managerRecipients(deps.db);
-  return notifyPeople(api, deps.logger, managers, (t, language) => ({ text: digestText(digest, t, language, deps.timeZone) }));
+  return notifyPeople(api, deps.logger, managers, (t, language) => ({
+    text: digestText(digest, t, language, deps.timeZone),
+  }));
 }

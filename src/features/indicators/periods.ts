@@ -40,14 +40,20 @@ export function periodContaining(kind: PeriodKind, instant: Date, timeZone: stri
 /** The period `steps` periods after (or, negative, before) `period`. */
 export function shiftPeriod(period: Period, steps: number, timeZone: string): Period {
   const first =
-    period.kind === "week" ? addDays(period.first, 7 * steps) : addMonths(period.first, MONTHS_PER[period.kind] * steps);
+    period.kind === "week"
+      ? addDays(period.first, 7 * steps)
+      : addMonths(period.first, MONTHS_PER[period.kind] * steps);
   return periodFrom(period.kind, first, timeZone);
 }
 
 /** The periods of `kind` from the one holding `from` to the one holding `to`, oldest first. */
 export function periodsBetween(kind: PeriodKind, from: Date, to: Date, timeZone: string): Period[] {
   const periods: Period[] = [];
-  for (let period = periodContaining(kind, from, timeZone); period.start <= to; period = shiftPeriod(period, 1, timeZone)) {
+  for (
+    let period = periodContaining(kind, from, timeZone);
+    period.start <= to;
+    period = shiftPeriod(period, 1, timeZone)
+  ) {
     periods.push(period);
   }
   return periods;
@@ -71,7 +77,8 @@ export function periodKey(period: Period): string {
 /** The inverse of periodKey for months and quarters; undefined for anything else. */
 export function parsePeriodKey(key: string, timeZone: string): Period | undefined {
   const quarter = /^(\d{4})-Q([1-4])$/.exec(key);
-  if (quarter) return periodFrom("quarter", { year: Number(quarter[1]), month: Number(quarter[2]) * 3 - 2, day: 1 }, timeZone);
+  if (quarter)
+    return periodFrom("quarter", { year: Number(quarter[1]), month: Number(quarter[2]) * 3 - 2, day: 1 }, timeZone);
   const month = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(key);
   if (month) return periodFrom("month", { year: Number(month[1]), month: Number(month[2]), day: 1 }, timeZone);
   return undefined;

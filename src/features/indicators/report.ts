@@ -1,5 +1,14 @@
 import type { Db } from "../../db.js";
-import { formatMonth, formatNumber, formatPercent, formatStamp, localized, translator, type Language, type Translate } from "../../i18n.js";
+import {
+  formatMonth,
+  formatNumber,
+  formatPercent,
+  formatStamp,
+  localized,
+  translator,
+  type Language,
+  type Translate,
+} from "../../i18n.js";
 import { renderIndicatorChart, type IndicatorChart } from "./chart.js";
 import { lastPeriods, periodContaining, periodKey, type Period, type TallyPeriodKind } from "./periods.js";
 import {
@@ -43,7 +52,11 @@ const CHART_MONTHS = 12;
 const CHART_RATES: readonly Indicator[] = ["attendance_rate", "completion_rate", "placement_rate"];
 
 export function periodName(period: Period, language: Language, timeZone: string): string {
-  if (period.kind === "quarter") return translator(language)("indicators.quarter_name", { quarter: (period.first.month + 2) / 3, year: period.first.year });
+  if (period.kind === "quarter")
+    return translator(language)("indicators.quarter_name", {
+      quarter: (period.first.month + 2) / 3,
+      year: period.first.year,
+    });
   return formatMonth(period.start, language, timeZone, "long");
 }
 
@@ -55,16 +68,33 @@ export async function scopeName(db: Db, scope: Scope, t: Translate, language: La
 }
 
 /** "67,1 % (55 / 82)" for rates, "14" for counts, "11,5 (2)" for the median. */
-export function formatFigure(figure: Pick<Figure, "indicator" | "numerator" | "denominator">, t: Translate, language: Language): string {
+export function formatFigure(
+  figure: Pick<Figure, "indicator" | "numerator" | "denominator">,
+  t: Translate,
+  language: Language,
+): string {
   const unit = INDICATORS[figure.indicator].unit;
   const value = figureValue(figure);
   if (unit === "count") return formatNumber(figure.numerator, language);
-  if (unit === "days") return t("indicators.days_value", { days: formatNumber(figure.numerator, language), count: figure.denominator ?? 0 });
+  if (unit === "days")
+    return t("indicators.days_value", {
+      days: formatNumber(figure.numerator, language),
+      count: figure.denominator ?? 0,
+    });
   if (value === null) return t("indicators.no_data");
-  return t("indicators.rate_value", { rate: formatPercent(value, language), numerator: formatNumber(figure.numerator, language), denominator: formatNumber(figure.denominator ?? 0, language) });
+  return t("indicators.rate_value", {
+    rate: formatPercent(value, language),
+    numerator: formatNumber(figure.numerator, language),
+    denominator: formatNumber(figure.denominator ?? 0, language),
+  });
 }
 
-function figureLines(figures: readonly Figure[], indicators: readonly Indicator[], t: Translate, language: Language): string[] {
+function figureLines(
+  figures: readonly Figure[],
+  indicators: readonly Indicator[],
+  t: Translate,
+  language: Language,
+): string[] {
   const lines: string[] = [];
   for (const group of INDICATOR_GROUPS) {
     const inGroup = indicators.filter((indicator) => INDICATORS[indicator].group === group);
@@ -72,7 +102,9 @@ function figureLines(figures: readonly Figure[], indicators: readonly Indicator[
     lines.push("", t(`indicators.group.${group}`));
     for (const indicator of inGroup) {
       const figure = figures.find((candidate) => candidate.indicator === indicator);
-      lines.push(`• ${t(`indicators.name.${indicator}`)}: ${figure ? formatFigure(figure, t, language) : t("indicators.no_data")}`);
+      lines.push(
+        `• ${t(`indicators.name.${indicator}`)}: ${figure ? formatFigure(figure, t, language) : t("indicators.no_data")}`,
+      );
     }
   }
   return lines;
@@ -80,10 +112,14 @@ function figureLines(figures: readonly Figure[], indicators: readonly Indicator[
 
 function offenceLines(comparison: ManualComparison, quarterName: string, t: Translate, language: Language): string[] {
   const { current, yearBefore } = comparison;
-  if (!current) return ["", t("indicators.group.offences"), `• ${t("indicators.offences_missing", { quarter: quarterName })}`];
+  if (!current)
+    return ["", t("indicators.group.offences"), `• ${t("indicators.offences_missing", { quarter: quarterName })}`];
   const change = yearBefore && yearBefore.value > 0 ? (current.value - yearBefore.value) / yearBefore.value : undefined;
   const compared = yearBefore
-    ? t("indicators.offences_year_before", { value: formatNumber(yearBefore.value, language), change: change === undefined ? "–" : signed(formatPercent(change, language), change) })
+    ? t("indicators.offences_year_before", {
+        value: formatNumber(yearBefore.value, language),
+        change: change === undefined ? "–" : signed(formatPercent(change, language), change),
+      })
     : t("indicators.offences_no_year_before");
   return [
     "",
@@ -96,27 +132,51 @@ function signed(text: string, value: number): string {
   return value > 0 ? `+${text}` : text;
 }
 
-async function summaryText(context: ReportContext, period: TallyPeriod, scope: Scope, scopeLabel: string, t: Translate): Promise<string> {
+async function summaryText(
+  context: ReportContext,
+  period: TallyPeriod,
+  scope: Scope,
+  scopeLabel: string,
+  t: Translate,
+): Promise<string> {
   const { db, timeZone, language } = context;
   const figures = await loadFigures(db, period, scope);
   const indicators = indicatorsFor(scope);
-  const computedAt = figures.reduce<Date | undefined>((latest, figure) => (!latest || figure.computedAt > latest ? figure.computedAt : latest), undefined);
+  const computedAt = figures.reduce<Date | undefined>(
+    (latest, figure) => (!latest || figure.computedAt > latest ? figure.computedAt : latest),
+    undefined,
+  );
   const lines = [
     t("indicators.summary_title", { period: periodName(period, language, timeZone), scope: scopeLabel }),
-    computedAt ? t("indicators.computed_at", { at: formatStamp(computedAt, language, timeZone) }) : t("indicators.not_computed"),
+    computedAt
+      ? t("indicators.computed_at", { at: formatStamp(computedAt, language, timeZone) })
+      : t("indicators.not_computed"),
     ...figureLines(figures, indicators, t, language),
   ];
   if (scope.kind === "all") {
     const quarter = period.kind === "quarter" ? period : periodContaining("quarter", period.start, timeZone);
     for (const indicator of MANUAL_INDICATORS) {
-      lines.push(...offenceLines(await manualValueWithYearBefore(db, indicator, quarter, timeZone), periodName(quarter, language, timeZone), t, language));
+      lines.push(
+        ...offenceLines(
+          await manualValueWithYearBefore(db, indicator, quarter, timeZone),
+          periodName(quarter, language, timeZone),
+          t,
+          language,
+        ),
+      );
     }
   }
   lines.push("", t("indicators.definitions_hint"));
   return lines.join("\n");
 }
 
-async function chartPicture(context: ReportContext, months: readonly Period[], scope: Scope, scopeLabel: string, t: Translate): Promise<Buffer> {
+async function chartPicture(
+  context: ReportContext,
+  months: readonly Period[],
+  scope: Scope,
+  scopeLabel: string,
+  t: Translate,
+): Promise<Buffer> {
   const { db, timeZone, language } = context;
   const participants: Indicator = scope.kind === "all" ? "event_participants" : "course_participants";
   const series = await loadMonthlySeries(db, months, scope, [participants, ...CHART_RATES]);
@@ -129,8 +189,14 @@ async function chartPicture(context: ReportContext, months: readonly Period[], s
       to: last ? formatMonth(last.start, language, timeZone, "long") : "",
     }),
     monthLabels: months.map((month) => formatMonth(month.start, language, timeZone, "short")),
-    bars: { label: t(`indicators.name.${participants}`), values: (series.get(participants) ?? []).map((value) => value ?? 0) },
-    lines: CHART_RATES.map((indicator) => ({ label: t(`indicators.name.${indicator}`), values: series.get(indicator) ?? [] })),
+    bars: {
+      label: t(`indicators.name.${participants}`),
+      values: (series.get(participants) ?? []).map((value) => value ?? 0),
+    },
+    lines: CHART_RATES.map((indicator) => ({
+      label: t(`indicators.name.${indicator}`),
+      values: series.get(indicator) ?? [],
+    })),
     axisLabels: { count: t("indicators.axis_count"), rate: t("indicators.axis_rate") },
   };
   return renderIndicatorChart(chart);
@@ -138,10 +204,27 @@ async function chartPicture(context: ReportContext, months: readonly Period[], s
 
 function csvFile(lines: readonly CsvLine[], scopeLabel: string, context: ReportContext, t: Translate): Buffer {
   return tallyCsv(lines, {
-    indicatorName: (indicator) => (indicator === "offences" ? t("indicators.group.offences") : t(`indicators.name.${indicator}`)),
-    periodName: (line) => periodName(periodContaining(line.periodKind, line.periodStart, context.timeZone), context.language, context.timeZone),
+    indicatorName: (indicator) =>
+      indicator === "offences" ? t("indicators.group.offences") : t(`indicators.name.${indicator}`),
+    periodName: (line) =>
+      periodName(
+        periodContaining(line.periodKind, line.periodStart, context.timeZone),
+        context.language,
+        context.timeZone,
+      ),
     scopeName: scopeLabel,
-    header: ["indicator", t("indicators.csv.name"), "period_kind", t("indicators.csv.period"), t("indicators.csv.scope"), "numerator", "denominator", "value", "computed_at", t("indicators.csv.source")],
+    header: [
+      "indicator",
+      t("indicators.csv.name"),
+      "period_kind",
+      t("indicators.csv.period"),
+      t("indicators.csv.scope"),
+      "numerator",
+      "denominator",
+      "value",
+      "computed_at",
+      t("indicators.csv.source"),
+    ],
     decimalSeparator: ",",
   });
 }
@@ -174,4 +257,3 @@ export function recentPeriods(kind: TallyPeriodKind, now: Date, timeZone: string
   const count = kind === "month" ? 6 : 4;
   return lastPeriods(kind, now, count, timeZone).reverse() as TallyPeriod[];
 }
-

@@ -6,7 +6,8 @@ import { shiftPeriod, type Period, type TallyPeriodKind } from "./periods.js";
 import { INDICATORS, INDICATOR_NAMES, SCOPE_ALL, type Indicator } from "./tallies.js";
 
 /** A scope of the figures: everything, one course category, or one course. */
-export type Scope = { kind: "all" } | { kind: "category"; category: CourseCategory } | { kind: "course"; courseId: number };
+export type Scope =
+  { kind: "all" } | { kind: "category"; category: CourseCategory } | { kind: "course"; courseId: number };
 
 export function scopeKeyOf(scope: Scope): string {
   if (scope.kind === "category") return `category:${scope.category}`;
@@ -38,23 +39,38 @@ function isIndicator(name: string): name is Indicator {
 
 /** The stored figures of one period and scope, in the order of INDICATORS. */
 export async function loadFigures(db: Db, period: Period & { kind: TallyPeriodKind }, scope: Scope): Promise<Figure[]> {
-  const rows = await db.indicatorTally.findMany({ where: { periodKind: period.kind, periodStart: period.start, scopeKey: scopeKeyOf(scope) } });
+  const rows = await db.indicatorTally.findMany({
+    where: { periodKind: period.kind, periodStart: period.start, scopeKey: scopeKeyOf(scope) },
+  });
   const byIndicator = new Map(rows.filter((row) => isIndicator(row.indicator)).map((row) => [row.indicator, row]));
   return indicatorsFor(scope).flatMap((indicator) => {
     const row = byIndicator.get(indicator);
-    return row ? [{ indicator, numerator: row.numerator, denominator: row.denominator, computedAt: row.computedAt }] : [];
+    return row
+      ? [{ indicator, numerator: row.numerator, denominator: row.denominator, computedAt: row.computedAt }]
+      : [];
   });
 }
 
 /** One value per month for each indicator asked for (null where nothing is stored). */
-export async function loadMonthlySeries(db: Db, months: readonly Period[], scope: Scope, indicators: readonly Indicator[]): Promise<Map<Indicator, (number | null)[]>> {
+export async function loadMonthlySeries(
+  db: Db,
+  months: readonly Period[],
+  scope: Scope,
+  indicators: readonly Indicator[],
+): Promise<Map<Indicator, (number | null)[]>> {
   const rows = await db.indicatorTally.findMany({
-    where: { periodKind: "month", scopeKey: scopeKeyOf(scope), indicator: { in: [...indicators] }, periodStart: { in: months.map((month) => month.start) } },
+    where: {
+      periodKind: "month",
+      scopeKey: scopeKeyOf(scope),
+      indicator: { in: [...indicators] },
+      periodStart: { in: months.map((month) => month.start) },
+    },
   });
   const series = new Map(indicators.map((indicator) => [indicator, months.map((): number | null => null)]));
   for (const row of rows) {
     const index = months.findIndex((month) => month.start.getTime() === row.periodStart.getTime());
-    if (isIndicator(row.indicator)) series.get(row.indicator)?.splice(index, 1, figureValue({ ...row, indicator: row.indicator }));
+    if (isIndicator(row.indicator))
+      series.get(row.indicator)?.splice(index, 1, figureValue({ ...row, indicator: row.indicator }));
   }
   return series;
 }
@@ -73,7 +89,12 @@ export async function loadTallyLines(db: Db, scope: Scope, from: Date, to: Date)
   const order = (indicator: string) => INDICATOR_NAMES.indexOf(indicator as Indicator);
   return rows
     .filter((row) => isIndicator(row.indicator))
-    .sort((a, b) => a.periodKind.localeCompare(b.periodKind) || a.periodStart.getTime() - b.periodStart.getTime() || order(a.indicator) - order(b.indicator))
+    .sort(
+      (a, b) =>
+        a.periodKind.localeCompare(b.periodKind) ||
+        a.periodStart.getTime() - b.periodStart.getTime() ||
+        order(a.indicator) - order(b.indicator),
+    )
     .map((row) => ({ ...row, indicator: row.indicator as Indicator }));
 }
 
@@ -84,7 +105,11 @@ export async function lastComputedAt(db: Db): Promise<Date | undefined> {
 }
 
 /** Courses that have figures, newest first, for picking a course as the scope. */
-export async function coursesWithFigures(db: Db, skip: number, take: number): Promise<{ courses: { id: number; titleDe: string; titleRu: string }[]; more: boolean }> {
+export async function coursesWithFigures(
+  db: Db,
+  skip: number,
+  take: number,
+): Promise<{ courses: { id: number; titleDe: string; titleRu: string }[]; more: boolean }> {
   const rows = await db.$queryRaw<{ id: number; titleDe: string; titleRu: string }[]>`
     SELECT c."id", c."titleDe", c."titleRu" FROM "Course" c
     WHERE EXISTS (SELECT 1 FROM "IndicatorTally" t WHERE t."scopeKey" = 'course:' || c."id")
@@ -99,7 +124,8 @@ export async function courseTitles(db: Db, courseId: number) {
 // ───────────────────────────── CSV ─────────────────────────────
 
 /** A row of the CSV: a stored tally, or a value entered by hand (with its source). */
-export type CsvLine = Omit<TallyLine, "indicator"> & ({ indicator: Indicator; source?: undefined } | { indicator: ManualIndicator; source: string });
+export type CsvLine = Omit<TallyLine, "indicator"> &
+  ({ indicator: Indicator; source?: undefined } | { indicator: ManualIndicator; source: string });
 
 export interface CsvLabels {
   indicatorName: (indicator: Indicator | ManualIndicator) => string;
@@ -135,7 +161,10 @@ export function tallyCsv(lines: readonly CsvLine[], labels: CsvLabels): Buffer {
     line.source ?? "",
   ]);
   // The byte order mark tells spreadsheet programs that the file is UTF-8 (otherwise Cyrillic and umlauts break).
-  return Buffer.from(stringify([labels.header, ...records], { bom: true, delimiter: ";", record_delimiter: "windows" }), "utf8");
+  return Buffer.from(
+    stringify([labels.header, ...records], { bom: true, delimiter: ";", record_delimiter: "windows" }),
+    "utf8",
+  );
 }
 
 // ───────────────────────────── manual values ─────────────────────────────
@@ -164,7 +193,12 @@ async function manualValue(db: Db, indicator: ManualIndicator, quarter: Period):
 }
 
 /** The value stored for a quarter, to show before it is overwritten. */
-export async function currentManualValue(db: Db, actor: Actor, indicator: ManualIndicator, quarter: Period): Promise<ManualValue | undefined> {
+export async function currentManualValue(
+  db: Db,
+  actor: Actor,
+  indicator: ManualIndicator,
+  quarter: Period,
+): Promise<ManualValue | undefined> {
   assertRole(actor, "manager");
   return manualValue(db, indicator, quarter);
 }
@@ -174,7 +208,11 @@ export async function saveManualValue(db: Db, actor: Actor, input: ManualValueIn
   assertRole(actor, "manager");
   const key = { indicator: input.indicator, periodKind: "quarter" as const, periodStart: input.quarter.start };
   const data = { value: input.value, source: input.source, enteredById: actor.id || null };
-  await db.manualIndicatorValue.upsert({ where: { indicator_periodKind_periodStart: key }, create: { ...key, ...data }, update: data });
+  await db.manualIndicatorValue.upsert({
+    where: { indicator_periodKind_periodStart: key },
+    create: { ...key, ...data },
+    update: data,
+  });
 }
 
 /** The values entered by hand for quarters starting in [from, to), as CSV rows (computed_at = when entered). */
@@ -200,7 +238,15 @@ export interface ManualComparison {
 }
 
 /** A quarter's value beside the same quarter a year earlier (DESIGN: offences are compared that way). */
-export async function manualValueWithYearBefore(db: Db, indicator: ManualIndicator, quarter: Period, timeZone: string): Promise<ManualComparison> {
-  const [current, yearBefore] = await Promise.all([manualValue(db, indicator, quarter), manualValue(db, indicator, shiftPeriod(quarter, -4, timeZone))]);
+export async function manualValueWithYearBefore(
+  db: Db,
+  indicator: ManualIndicator,
+  quarter: Period,
+  timeZone: string,
+): Promise<ManualComparison> {
+  const [current, yearBefore] = await Promise.all([
+    manualValue(db, indicator, quarter),
+    manualValue(db, indicator, shiftPeriod(quarter, -4, timeZone)),
+  ]);
   return { current, yearBefore };
 }

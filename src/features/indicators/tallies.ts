@@ -1,6 +1,13 @@
 import { Prisma, type Db } from "../../db.js";
 import { periodsBetween, type Period } from "./periods.js";
-import { computeTallyChanges, periodId, sqliteDateTime, type StoredTally, type TallyChunk, type TallyProgress } from "./tally-compute.js";
+import {
+  computeTallyChanges,
+  periodId,
+  sqliteDateTime,
+  type StoredTally,
+  type TallyChunk,
+  type TallyProgress,
+} from "./tally-compute.js";
 import { SCOPE_ALL, tallyQuery } from "./figures.js";
 
 /** What the indicators are and how they are computed live is figures.ts; this module keeps the stored tallies in line with the data. */
@@ -77,7 +84,10 @@ async function lastMarker(db: Db): Promise<number> {
  */
 async function periodsWithChanges(db: Db, candidates: readonly Period[], upTo: number): Promise<Set<string>> {
   if (candidates.length === 0 || upTo === 0) return new Set();
-  const rows = candidates.map((period) => Prisma.sql`(${periodId(period.kind, period.start)}, ${sqliteDateTime(period.start)}, ${sqliteDateTime(period.end)})`);
+  const rows = candidates.map(
+    (period) =>
+      Prisma.sql`(${periodId(period.kind, period.start)}, ${sqliteDateTime(period.start)}, ${sqliteDateTime(period.end)})`,
+  );
   const hits = await db.$queryRaw<{ id: string }[]>`
     WITH "candidate"("id", "start", "end") AS (VALUES ${Prisma.join(rows)})
     SELECT "id" FROM "candidate" c WHERE EXISTS (
@@ -93,11 +103,18 @@ async function periodsWithChanges(db: Db, candidates: readonly Period[], upTo: n
  * run (after an import, tens of thousands of markers) that lookup would block the bot for ~100 ms
  * and could not change the answer.
  */
-async function periodsToRecompute(db: Db, candidates: readonly Period[], consumed: number, now: Date): Promise<Period[]> {
+async function periodsToRecompute(
+  db: Db,
+  candidates: readonly Period[],
+  consumed: number,
+  now: Date,
+): Promise<Period[]> {
   // Data older than the oldest figure widens the lifetime of scope "all" backwards; periods
   // never computed have no marker of their own.
   const computed = await periodsComputed(db);
-  const settled = new Set(candidates.filter((period) => period.end <= now && computed.has(periodId(period.kind, period.start))));
+  const settled = new Set(
+    candidates.filter((period) => period.end <= now && computed.has(periodId(period.kind, period.start))),
+  );
   const changed = await periodsWithChanges(db, [...settled], consumed);
   return candidates.filter((period) => !settled.has(period) || changed.has(periodId(period.kind, period.start)));
 }
@@ -129,7 +146,15 @@ async function statements(periods: readonly Period[], now: Date): Promise<TallyC
 }
 
 const asJson = (rows: readonly StoredTally[], withFigures: boolean) =>
-  JSON.stringify(rows.map((row) => [row.indicator, row.periodKind, row.periodStart, row.scopeKey, ...(withFigures ? [row.numerator, row.denominator] : [])]));
+  JSON.stringify(
+    rows.map((row) => [
+      row.indicator,
+      row.periodKind,
+      row.periodStart,
+      row.scopeKey,
+      ...(withFigures ? [row.numerator, row.denominator] : []),
+    ]),
+  );
 
 /** Rows per apply transaction: about 10 ms of work, well inside the event loop's budget. */
 const APPLY_SLICE = 500;
@@ -171,7 +196,12 @@ function upsertTallies(db: Db, rows: readonly StoredTally[], now: Date) {
  * the worker hands back only the differences, applied here in one short write transaction. A
  * change made while the worker reads leaves its marker behind and shows on the next run.
  */
-export async function recomputeTallies(db: Db, now: Date, timeZone: string, options: RecomputeOptions = {}): Promise<RecomputeResult> {
+export async function recomputeTallies(
+  db: Db,
+  now: Date,
+  timeZone: string,
+  options: RecomputeOptions = {},
+): Promise<RecomputeResult> {
   const path = await databaseFile(db);
   const earliest = await earliestData(db);
   // Read before the worker's snapshot: a change in between keeps a marker of a higher id.
@@ -211,5 +241,10 @@ export async function recomputeTallies(db: Db, now: Date, timeZone: string, opti
         : []),
     ]);
   }
-  return { periods: recomputed.length, inserted: changes.inserts.length, updated: changes.updates.length, deleted: changes.deletes.length };
+  return {
+    periods: recomputed.length,
+    inserted: changes.inserts.length,
+    updated: changes.updates.length,
+    deleted: changes.deletes.length,
+  };
 }

@@ -35,14 +35,23 @@ function compute(job, post) {
     db.pragma("busy_timeout = 5000");
     return db.transaction(() => {
       const stored = /** @type {StoredTally[]} */ (
-        db.prepare(`SELECT "indicator", "periodKind", "periodStart", "scopeKey", "numerator", "denominator" FROM "IndicatorTally"`).all()
+        db
+          .prepare(
+            `SELECT "indicator", "periodKind", "periodStart", "scopeKey", "numerator", "denominator" FROM "IndicatorTally"`,
+          )
+          .all()
       );
       /** @type {Map<string, StoredTally>} */
       const fresh = new Map();
       let done = 0;
       for (const chunk of job.chunks) {
         // By position: the tally query's columns are indicator, kind, start, scopeKey, numerator, denominator.
-        for (const row of /** @type {[string, string, string, string, number, number | null][]} */ (db.prepare(chunk.sql).raw().all(...chunk.values))) {
+        for (const row of /** @type {[string, string, string, string, number, number | null][]} */ (
+          db
+            .prepare(chunk.sql)
+            .raw()
+            .all(...chunk.values)
+        )) {
           const [indicator, periodKind, periodStart, scopeKey, numerator, denominator] = row;
           const tally = { indicator, periodKind, periodStart, scopeKey, numerator, denominator };
           fresh.set(keyOf(tally), tally);

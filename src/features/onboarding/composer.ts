@@ -2,7 +2,16 @@ import { Composer, InputFile } from "grammy";
 import type { BotContext, BotDeps } from "../../bot/context.js";
 import { translator } from "../../i18n.js";
 import { backToMenuKeyboard, menuData } from "../../bot/main-menu.js";
-import { eraseConfirmKeyboard, languageData, languageKeyboard, mainMenuKeyboard, noticeData, privacyData, privacyKeyboard, retentionData } from "./keyboards.js";
+import {
+  eraseConfirmKeyboard,
+  languageData,
+  languageKeyboard,
+  mainMenuKeyboard,
+  noticeData,
+  privacyData,
+  privacyKeyboard,
+  retentionData,
+} from "./keyboards.js";
 import { ONBOARDING, onboardingConversation } from "./conversations.js";
 import { notifyBackInQueue, notifyEnded } from "../sponsorship/notifications.js";
 import { erasePersonData } from "../../people/erasure.js";
@@ -19,7 +28,8 @@ import { recordActivity } from "./retention.js";
  */
 export function onboardingFeature(deps: BotDeps, startHandlers: readonly StartPayloadHandler[] = []) {
   const retentionMonths = deps.retentionMonths ?? DEFAULT_RETENTION_MONTHS;
-  const showPrivacyNotice = (ctx: BotContext) => ctx.reply(privacyNotice(ctx.t, deps.privacy ?? DEFAULT_PRIVACY_CONTACTS, retentionMonths));
+  const showPrivacyNotice = (ctx: BotContext) =>
+    ctx.reply(privacyNotice(ctx.t, deps.privacy ?? DEFAULT_PRIVACY_CONTACTS, retentionMonths));
 
   const interrupts = new Composer<BotContext>();
   // Also before consent: people read the notice before they agree.
@@ -29,7 +39,8 @@ export function onboardingFeature(deps: BotDeps, startHandlers: readonly StartPa
     await showPrivacyNotice(ctx);
   });
   interrupts.callbackQuery(retentionData.filter, async (ctx) => {
-    if (!retentionData.unpack(ctx.callbackQuery.data)) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
+    if (!retentionData.unpack(ctx.callbackQuery.data))
+      return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
     // After the erasure the same account is a new person without consent: nothing is left to keep.
     if (!hasConsented(ctx.person)) return ctx.answerCallbackQuery({ text: ctx.t("retention.gone"), show_alert: true });
     await recordActivity(deps.db, ctx.person.id, deps.clock());

@@ -15,24 +15,37 @@ export const ONBOARDING = "onboarding";
  * repeat it.
  */
 export function onboardingConversation(deps: BotDeps, startHandlers: readonly StartPayloadHandler[]) {
-  async function onboarding(conversation: BotConversation, ctx: ConversationContext, personId: number, payload?: string): Promise<void> {
+  async function onboarding(
+    conversation: BotConversation,
+    ctx: ConversationContext,
+    personId: number,
+    payload?: string,
+  ): Promise<void> {
     let language: Language = await conversation.external(() => getLanguage(deps.db, personId));
     let t = translator(language);
     const welcome = await ctx.reply(t("onboarding.welcome"), { reply_markup: welcomeKeyboard(t) });
 
     for (;;) {
-      const { ctx: press, values: [choice] } = await waitForButton(conversation, welcomeData, t);
+      const {
+        ctx: press,
+        values: [choice],
+      } = await waitForButton(conversation, welcomeData, t);
       if (choice === "continue") break;
       if (choice === language) continue;
       language = choice;
       await conversation.external(() => setLanguage(deps.db, personId, choice));
       t = translator(language);
-      await press.api.editMessageText(welcome.chat.id, welcome.message_id, t("onboarding.welcome"), { reply_markup: welcomeKeyboard(t) });
+      await press.api.editMessageText(welcome.chat.id, welcome.message_id, t("onboarding.welcome"), {
+        reply_markup: welcomeKeyboard(t),
+      });
     }
 
     await ctx.api.editMessageReplyMarkup(welcome.chat.id, welcome.message_id);
     await ctx.reply(t("onboarding.privacy"), { reply_markup: consentKeyboard(t) });
-    const { ctx: answer, values: [decision] } = await waitForButton(conversation, consentData, t);
+    const {
+      ctx: answer,
+      values: [decision],
+    } = await waitForButton(conversation, consentData, t);
     await answer.editMessageReplyMarkup();
     if (decision !== "agree") {
       await answer.reply(t("onboarding.declined"));

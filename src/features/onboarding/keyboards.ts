@@ -10,7 +10,10 @@ import { LANGUAGES, translator, type Language, type Translate } from "../../i18n
 export const welcomeData = defineCallbackData("welcome", z.tuple([z.enum([...LANGUAGES, "continue"])]));
 export const consentData = defineCallbackData("consent", z.tuple([z.enum(["agree", "decline"])]));
 export const languageData = defineCallbackData("lang", z.tuple([z.enum(LANGUAGES)]));
-export const privacyData = defineCallbackData("privacy", z.tuple([z.enum(["export", "erase", "erase_yes", "erase_no"])]));
+export const privacyData = defineCallbackData(
+  "privacy",
+  z.tuple([z.enum(["export", "erase", "erase_yes", "erase_no"])]),
+);
 /** Shows the privacy notice; works before consent and in the middle of any conversation. */
 export const noticeData = defineCallbackData("privacy_notice", z.tuple([]));
 /** "Keep my data" under the notice before the automatic erasure. */

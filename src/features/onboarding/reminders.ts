@@ -13,7 +13,11 @@ export const retentionReminders: ReminderSource = {
   review: reviewNotices,
 };
 
-async function reviewNotices({ db, timeZone }: ReminderContext, due: readonly DueReminder[], now: Date): Promise<Map<number, Review>> {
+async function reviewNotices(
+  { db, timeZone }: ReminderContext,
+  due: readonly DueReminder[],
+  now: Date,
+): Promise<Map<number, Review>> {
   const idle = await db.person.findMany({
     where: { id: { in: due.map((reminder) => reminder.personId) }, ...nothingRunning(now) },
     select: { id: true },

@@ -77,11 +77,19 @@ async function planNotices(db: Db, retentionMonths: number, now: Date): Promise<
   // Due for the notice when lastActiveAt + retention − NOTICE_DAYS ≤ now.
   const activeBefore = shiftMonths(erasureAfterNotice(now), -retentionMonths);
   const people = await db.person.findMany({
-    where: { erasedAt: null, chatId: { not: null }, consentAt: { not: null }, lastActiveAt: { lte: activeBefore }, ...nothingRunning(now) },
+    where: {
+      erasedAt: null,
+      chatId: { not: null },
+      consentAt: { not: null },
+      lastActiveAt: { lte: activeBefore },
+      ...nothingRunning(now),
+    },
     select: { id: true, lastActiveAt: true },
   });
   const planned = people.flatMap(({ id, lastActiveAt }): PlannedReminder[] =>
-    lastActiveAt ? [{ kind: "retention_notice", dedupeKey: noticeKey(id, lastActiveAt), personId: id, dueAt: now }] : [],
+    lastActiveAt
+      ? [{ kind: "retention_notice", dedupeKey: noticeKey(id, lastActiveAt), personId: id, dueAt: now }]
+      : [],
   );
   return addReminders(db, planned, now);
 }
@@ -92,7 +100,12 @@ async function planNotices(db: Db, retentionMonths: number, now: Date): Promise<
  */
 async function releaseUnsentNotices(db: Db): Promise<void> {
   await db.reminder.deleteMany({
-    where: { kind: "retention_notice", sentAt: null, OR: [{ cancelledAt: { not: null } }, { failedAt: { not: null } }], person: { blockedAt: null } },
+    where: {
+      kind: "retention_notice",
+      sentAt: null,
+      OR: [{ cancelledAt: { not: null } }, { failedAt: { not: null } }],
+      person: { blockedAt: null },
+    },
   });
 }
 
@@ -129,7 +142,9 @@ async function eraseExpired(db: Db, retentionMonths: number, now: Date): Promise
     // Unchanged activity and still nothing running, checked in the erasing transaction itself:
     // a press on "keep my data" or a new sign-up a moment ago wins.
     const stillDue = async (tx: Prisma.TransactionClient) =>
-      (await tx.person.count({ where: { id: person.id, erasedAt: null, lastActiveAt: person.lastActiveAt, ...nothingRunning(now) } })) === 1;
+      (await tx.person.count({
+        where: { id: person.id, erasedAt: null, lastActiveAt: person.lastActiveAt, ...nothingRunning(now) },
+      })) === 1;
     if (await erasePersonData(db, person.id, now, stillDue)) erased += 1;
   }
   return erased;

@@ -24,7 +24,11 @@ export function hasConsented(person: Pick<Person, "consentAt">): boolean {
  * Finds the person behind a Telegram account or creates them with nothing but the Telegram id,
  * chat id and language. Admin ids from the configuration get the manager role at first contact.
  */
-export async function findOrCreatePerson(db: Db, identity: TelegramIdentity, adminTelegramIds: readonly number[]): Promise<PersonWithRoles> {
+export async function findOrCreatePerson(
+  db: Db,
+  identity: TelegramIdentity,
+  adminTelegramIds: readonly number[],
+): Promise<PersonWithRoles> {
   const telegramId = BigInt(identity.telegramId);
   const person = (await findPersonWithRoles(db, telegramId)) ?? (await createPerson(db, identity));
   if (adminTelegramIds.includes(identity.telegramId) && !person.roles.includes("manager")) {
@@ -81,7 +85,9 @@ export async function getLanguage(db: Db, personId: number): Promise<Language> {
 /** The language saved for a Telegram account, if the bot knows the account. */
 export async function savedLanguage(db: Db, telegramId: number): Promise<Language | undefined> {
   // Raw: asked once per flooding sender, when hundreds may flood at once.
-  const [person] = await db.$queryRaw<{ language: string }[]>`SELECT "language" FROM "Person" WHERE "telegramId" = ${BigInt(telegramId)}`;
+  const [person] = await db.$queryRaw<
+    { language: string }[]
+  >`SELECT "language" FROM "Person" WHERE "telegramId" = ${BigInt(telegramId)}`;
   return person ? languageOf(person.language) : undefined;
 }
 
@@ -89,7 +95,12 @@ export async function savedLanguage(db: Db, telegramId: number): Promise<Languag
 export async function recordConsent(db: Db, personId: number, names: TelegramNames, now: Date): Promise<void> {
   await db.person.update({
     where: { id: personId },
-    data: { consentAt: now, firstName: names.firstName, lastName: names.lastName ?? null, username: names.username ?? null },
+    data: {
+      consentAt: now,
+      firstName: names.firstName,
+      lastName: names.lastName ?? null,
+      username: names.username ?? null,
+    },
   });
 }
 
@@ -124,5 +135,7 @@ export async function exportPersonData(db: Db, personId: number) {
 }
 
 function toJsonSafe<T>(value: T): unknown {
-  return JSON.parse(JSON.stringify(value, (_key, inner: unknown) => (typeof inner === "bigint" ? inner.toString() : inner)));
+  return JSON.parse(
+    JSON.stringify(value, (_key, inner: unknown) => (typeof inner === "bigint" ? inner.toString() : inner)),
+  );
 }

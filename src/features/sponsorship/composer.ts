@@ -3,7 +3,12 @@ import type { BotContext, BotDeps } from "../../bot/context.js";
 import { requireConsent, requireRole } from "../../bot/middleware.js";
 import { notifyPeople } from "../../bot/notify.js";
 import { hasRole } from "../../people/roles.js";
-import { SPONSOR_REQUEST, SPONSOR_SIGNUP, sponsorRequestConversation, sponsorSignupConversation } from "./conversations.js";
+import {
+  SPONSOR_REQUEST,
+  SPONSOR_SIGNUP,
+  sponsorRequestConversation,
+  sponsorSignupConversation,
+} from "./conversations.js";
 import {
   checkinData,
   confirmKeyboard,
@@ -37,7 +42,6 @@ import {
   type ProposeResult,
 } from "./service.js";
 
-
 const PROPOSE_REFUSAL_KEYS: Record<Exclude<ProposeResult["outcome"], "proposed">, string> = {
   request_gone: "sponsorship.propose_request_gone",
   offer_pending: "sponsorship.propose_offer_pending",
@@ -55,7 +59,8 @@ export function sponsorshipFeature(deps: BotDeps) {
 
   composer.callbackQuery(sponsorshipData.filter, requireConsent, async (ctx) => {
     const [action, target] = sponsorshipData.unpack(ctx.callbackQuery.data) ?? [];
-    if (action === undefined || target === undefined) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
+    if (action === undefined || target === undefined)
+      return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
     await ctx.answerCallbackQuery();
     const now = deps.clock();
     switch (action) {
@@ -73,7 +78,13 @@ export function sponsorshipFeature(deps: BotDeps) {
         return ctx.reply(ctx.t(result.outcome === "changed" ? done : "sponsorship.not_possible"));
       }
       case "withdraw_sponsor":
-        return ctx.reply(ctx.t("sponsorship.withdraw_sponsor_confirm"), { reply_markup: confirmKeyboard(ctx.t, sponsorshipData.pack("withdraw_sponsor_yes", 0), sponsorshipData.pack("home", 0)) });
+        return ctx.reply(ctx.t("sponsorship.withdraw_sponsor_confirm"), {
+          reply_markup: confirmKeyboard(
+            ctx.t,
+            sponsorshipData.pack("withdraw_sponsor_yes", 0),
+            sponsorshipData.pack("home", 0),
+          ),
+        });
       case "withdraw_sponsor_yes": {
         const result = await changeSponsorStatus(deps.db, ctx.person.id, "withdraw", now);
         if (result.outcome !== "changed") return ctx.editMessageText(ctx.t("sponsorship.not_possible"));
@@ -83,7 +94,13 @@ export function sponsorshipFeature(deps: BotDeps) {
         return;
       }
       case "withdraw_request":
-        return ctx.reply(ctx.t("sponsorship.withdraw_request_confirm"), { reply_markup: confirmKeyboard(ctx.t, sponsorshipData.pack("withdraw_request_yes", target), sponsorshipData.pack("home", 0)) });
+        return ctx.reply(ctx.t("sponsorship.withdraw_request_confirm"), {
+          reply_markup: confirmKeyboard(
+            ctx.t,
+            sponsorshipData.pack("withdraw_request_yes", target),
+            sponsorshipData.pack("home", 0),
+          ),
+        });
       case "withdraw_request_yes": {
         const result = await withdrawRequest(deps.db, ctx.person.id, target, now);
         if (result.outcome !== "withdrawn") return ctx.editMessageText(ctx.t("sponsorship.not_possible"));
@@ -96,7 +113,8 @@ export function sponsorshipFeature(deps: BotDeps) {
 
   composer.callbackQuery(matchData.filter, requireRole("manager"), async (ctx) => {
     const [action, target] = matchData.unpack(ctx.callbackQuery.data) ?? [];
-    if (action === undefined || target === undefined) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
+    if (action === undefined || target === undefined)
+      return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
     await ctx.answerCallbackQuery();
     switch (action) {
       case "requests":
@@ -107,9 +125,20 @@ export function sponsorshipFeature(deps: BotDeps) {
       case "pending": {
         const pending = await pendingSponsors(deps.db, ctx.person);
         const lines = pending.map((volunteer) =>
-          ctx.t("sponsorship.pending_entry", { name: volunteer.name, languages: labels(ctx.t, "language", volunteer.languages), areas: labels(ctx.t, "area", volunteer.areas), districts: labels(ctx.t, "district", volunteer.districts), about: volunteer.profile.about ?? "–" }),
+          ctx.t("sponsorship.pending_entry", {
+            name: volunteer.name,
+            languages: labels(ctx.t, "language", volunteer.languages),
+            areas: labels(ctx.t, "area", volunteer.areas),
+            districts: labels(ctx.t, "district", volunteer.districts),
+            about: volunteer.profile.about ?? "–",
+          }),
         );
-        return ctx.reply(pending.length === 0 ? ctx.t("sponsorship.pending_none") : [ctx.t("sponsorship.pending_title"), "", ...lines].join("\n\n"), { reply_markup: pendingKeyboard(ctx.t, pending) });
+        return ctx.reply(
+          pending.length === 0
+            ? ctx.t("sponsorship.pending_none")
+            : [ctx.t("sponsorship.pending_title"), "", ...lines].join("\n\n"),
+          { reply_markup: pendingKeyboard(ctx.t, pending) },
+        );
       }
       case "approve":
       case "decline": {
@@ -117,21 +146,37 @@ export function sponsorshipFeature(deps: BotDeps) {
         if (result.outcome !== "decided") return ctx.reply(ctx.t("sponsorship.not_pending"));
         const approved = action === "approve";
         await ctx.reply(ctx.t(approved ? "sponsorship.approved" : "sponsorship.declined"));
-        await notifyPeople(ctx.api, deps.logger, [result.volunteer], (t) => ({ text: t(approved ? "sponsorship.volunteer_approved" : "sponsorship.volunteer_declined") }));
+        await notifyPeople(ctx.api, deps.logger, [result.volunteer], (t) => ({
+          text: t(approved ? "sponsorship.volunteer_approved" : "sponsorship.volunteer_declined"),
+        }));
         return;
       }
       case "overview": {
         const overview = await sponsorshipOverview(deps.db, ctx.person);
-        const lines = overview.sponsors.map((sponsor) => ctx.t("sponsorship.overview_sponsor", { name: sponsor.name, families: sponsor.families, max: sponsor.maxFamilies, status: ctx.t(`sponsorship.status.${sponsor.status}`) }));
+        const lines = overview.sponsors.map((sponsor) =>
+          ctx.t("sponsorship.overview_sponsor", {
+            name: sponsor.name,
+            families: sponsor.families,
+            max: sponsor.maxFamilies,
+            status: ctx.t(`sponsorship.status.${sponsor.status}`),
+          }),
+        );
         const median = overview.medianDaysToMatch === undefined ? "–" : String(overview.medianDaysToMatch);
-        return ctx.reply([ctx.t("sponsorship.overview", { active: overview.activeSponsorships, open: overview.openRequests, median }), "", ...lines].join("\n"));
+        return ctx.reply(
+          [
+            ctx.t("sponsorship.overview", { active: overview.activeSponsorships, open: overview.openRequests, median }),
+            "",
+            ...lines,
+          ].join("\n"),
+        );
       }
     }
   });
 
   composer.callbackQuery(pickData.filter, requireRole("manager"), async (ctx) => {
     const [requestId, profileId] = pickData.unpack(ctx.callbackQuery.data) ?? [];
-    if (requestId === undefined || profileId === undefined) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
+    if (requestId === undefined || profileId === undefined)
+      return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
     await ctx.answerCallbackQuery();
     const result = await proposeSponsor(deps.db, ctx.person, requestId, profileId, deps.clock());
     if (result.outcome !== "proposed") return ctx.reply(ctx.t(PROPOSE_REFUSAL_KEYS[result.outcome]));
@@ -141,9 +186,11 @@ export function sponsorshipFeature(deps: BotDeps) {
 
   composer.callbackQuery(offerData.filter, requireConsent, async (ctx) => {
     const [answer, sponsorshipId] = offerData.unpack(ctx.callbackQuery.data) ?? [];
-    if (answer === undefined || sponsorshipId === undefined) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
+    if (answer === undefined || sponsorshipId === undefined)
+      return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
     const result = await answerOffer(deps.db, ctx.person.id, sponsorshipId, answer, deps.clock());
-    if (result.outcome === "gone") return ctx.answerCallbackQuery({ text: ctx.t("sponsorship.offer_gone"), show_alert: true });
+    if (result.outcome === "gone")
+      return ctx.answerCallbackQuery({ text: ctx.t("sponsorship.offer_gone"), show_alert: true });
     await ctx.answerCallbackQuery();
     if (result.outcome === "declined") {
       await ctx.editMessageText(ctx.t("sponsorship.offer_declined"));
@@ -160,13 +207,17 @@ export function sponsorshipFeature(deps: BotDeps) {
 
   composer.callbackQuery(checkinData.filter, requireConsent, async (ctx) => {
     const [answer, sponsorshipId] = checkinData.unpack(ctx.callbackQuery.data) ?? [];
-    if (answer === undefined || sponsorshipId === undefined) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
+    if (answer === undefined || sponsorshipId === undefined)
+      return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
     const result = await recordCheckin(deps.db, ctx.person.id, sponsorshipId, answer, deps.clock());
-    if (result.outcome === "gone") return ctx.answerCallbackQuery({ text: ctx.t("sponsorship.sponsorship_gone"), show_alert: true });
+    if (result.outcome === "gone")
+      return ctx.answerCallbackQuery({ text: ctx.t("sponsorship.sponsorship_gone"), show_alert: true });
     await ctx.answerCallbackQuery();
     await ctx.editMessageText(ctx.t(`sponsorship.checkin_answer.${result.outcome}`));
     if (result.outcome === "help") {
-      await notifyPeople(ctx.api, deps.logger, result.managers, (t) => ({ text: t("sponsorship.help_notice", { request: result.requestId }) }));
+      await notifyPeople(ctx.api, deps.logger, result.managers, (t) => ({
+        text: t("sponsorship.help_notice", { request: result.requestId }),
+      }));
     } else if (result.outcome === "ended") {
       await notifyEnded(ctx.api, deps, [result.family]);
     }
@@ -180,15 +231,29 @@ export function sponsorshipFeature(deps: BotDeps) {
     ]);
     const lines = [
       ctx.t("sponsorship.hub_title"),
-      sponsor ? ctx.t("sponsorship.hub_sponsor_status", { status: ctx.t(`sponsorship.status.${sponsor.profile.status}`), count: active.length }) : undefined,
-      request ? ctx.t(request.request.status === "matched" ? "sponsorship.hub_request_matched" : "sponsorship.hub_request_open") : undefined,
+      sponsor
+        ? ctx.t("sponsorship.hub_sponsor_status", {
+            status: ctx.t(`sponsorship.status.${sponsor.profile.status}`),
+            count: active.length,
+          })
+        : undefined,
+      request
+        ? ctx.t(
+            request.request.status === "matched" ? "sponsorship.hub_request_matched" : "sponsorship.hub_request_open",
+          )
+        : undefined,
     ].filter((line) => line !== undefined);
-    await ctx.reply(lines.join("\n\n"), { reply_markup: hubKeyboard(ctx.t, sponsor, request, hasRole(ctx.person, "manager")) });
+    await ctx.reply(lines.join("\n\n"), {
+      reply_markup: hubKeyboard(ctx.t, sponsor, request, hasRole(ctx.person, "manager")),
+    });
   }
 
   async function showRequests(ctx: BotContext): Promise<void> {
     const requests = await openRequests(deps.db, ctx.person, deps.clock());
-    const text = requests.length === 0 ? ctx.t("sponsorship.requests_none") : ctx.t("sponsorship.requests_title", { count: requests.length });
+    const text =
+      requests.length === 0
+        ? ctx.t("sponsorship.requests_none")
+        : ctx.t("sponsorship.requests_title", { count: requests.length });
     await ctx.reply(text, { reply_markup: requestsKeyboard(ctx.t, requests) });
   }
 
@@ -201,13 +266,19 @@ export function sponsorshipFeature(deps: BotDeps) {
       ctx.t("sponsorship.request_details", { request: request.id, count: queued.waitingDays }),
       ctx.t("sponsorship.summary_areas", { list: labels(ctx.t, "area", queued.areas) }),
       ctx.t("sponsorship.summary_languages", { list: labels(ctx.t, "language", queued.languages) }),
-      request.district ? ctx.t("sponsorship.summary_district", { district: ctx.t(`sponsorship.district.${request.district}`) }) : undefined,
+      request.district
+        ? ctx.t("sponsorship.summary_district", { district: ctx.t(`sponsorship.district.${request.district}`) })
+        : undefined,
       ctx.t("sponsorship.summary_times", { list: labels(ctx.t, "time", queued.contactTimes) }),
       request.note === null ? undefined : ctx.t("sponsorship.summary_about", { text: request.note }),
       "",
-      queued.offerPending ? ctx.t("sponsorship.offer_pending") : ctx.t(suggestions.length === 0 ? "sponsorship.no_suggestions" : "sponsorship.suggestions_title"),
+      queued.offerPending
+        ? ctx.t("sponsorship.offer_pending")
+        : ctx.t(suggestions.length === 0 ? "sponsorship.no_suggestions" : "sponsorship.suggestions_title"),
     ].filter((line) => line !== undefined);
-    await ctx.reply(details.join("\n"), { reply_markup: suggestionsKeyboard(ctx.t, requestId, queued.offerPending ? [] : suggestions, anyLanguage) });
+    await ctx.reply(details.join("\n"), {
+      reply_markup: suggestionsKeyboard(ctx.t, requestId, queued.offerPending ? [] : suggestions, anyLanguage),
+    });
   }
 
   return { composer, conversations: [sponsorSignupConversation(deps), sponsorRequestConversation(deps)] };

@@ -21,11 +21,20 @@ export async function eraseSponsorshipData(tx: Tx, personId: number, now: Date):
     where: { personId },
     data: { note: null, childrenAges: null, contactTimes: null, familySize: null, district: null, phone: null },
   });
-  await tx.sponsorshipRequest.updateMany({ where: { personId, status: { in: ["open", "matched"] } }, data: { status: "withdrawn", closedAt: now } });
-  await tx.sponsorProfile.updateMany({ where: { personId }, data: { about: null, districts: "[]", phone: null, status: "withdrawn" } });
+  await tx.sponsorshipRequest.updateMany({
+    where: { personId, status: { in: ["open", "matched"] } },
+    data: { status: "withdrawn", closedAt: now },
+  });
+  await tx.sponsorProfile.updateMany({
+    where: { personId },
+    data: { about: null, districts: "[]", phone: null, status: "withdrawn" },
+  });
   const asSponsor = await endRunningSponsorships(tx, { sponsor: { personId } }, "data_erased", now, true);
   const asFamily = await endRunningSponsorships(tx, { request: { personId } }, "data_erased", now, false);
-  const otherSide = [...asSponsor.map((ended) => ({ ...ended, other: ended.family })), ...asFamily.map((ended) => ({ ...ended, other: ended.sponsor }))]
+  const otherSide = [
+    ...asSponsor.map((ended) => ({ ...ended, other: ended.family })),
+    ...asFamily.map((ended) => ({ ...ended, other: ended.sponsor })),
+  ]
     .filter((ended) => ended.wasActive && ended.other.personId !== personId)
     .map((ended) => ended.other);
   return { otherSide, ...(await backInQueue(tx, asSponsor)) };

@@ -19,14 +19,26 @@ export type CheckinResult =
   | { outcome: "gone" };
 
 /** The sponsor answers "How is it going?"; "ended" closes the sponsorship and the request. */
-export async function recordCheckin(db: Db, personId: number, sponsorshipId: number, answer: CheckinAnswer, now: Date): Promise<CheckinResult> {
+export async function recordCheckin(
+  db: Db,
+  personId: number,
+  sponsorshipId: number,
+  answer: CheckinAnswer,
+  now: Date,
+): Promise<CheckinResult> {
   return db.$transaction(async (tx) => {
-    const sponsorship = await tx.sponsorship.findFirst({ where: { id: sponsorshipId, status: "active", sponsor: { personId } } });
+    const sponsorship = await tx.sponsorship.findFirst({
+      where: { id: sponsorshipId, status: "active", sponsor: { personId } },
+    });
     if (!sponsorship) return { outcome: "gone" };
     if (answer === "fine") return { outcome: "fine" };
-    if (answer === "help") return { outcome: "help", managers: await managerRecipients(tx), requestId: sponsorship.requestId };
+    if (answer === "help")
+      return { outcome: "help", managers: await managerRecipients(tx), requestId: sponsorship.requestId };
     const [ended] = await endRunningSponsorships(tx, { id: sponsorshipId }, "ended_by_sponsor", now, false);
-    await tx.sponsorshipRequest.update({ where: { id: sponsorship.requestId }, data: { status: "closed", closedAt: now } });
+    await tx.sponsorshipRequest.update({
+      where: { id: sponsorship.requestId },
+      data: { status: "closed", closedAt: now },
+    });
     if (!ended) return { outcome: "gone" };
     return { outcome: "ended", family: ended.family, managers: await managerRecipients(tx) };
   });
@@ -50,7 +62,10 @@ export async function sponsorshipOverview(db: Db, actor: Actor): Promise<Sponsor
     db.sponsorshipRequest.count({ where: { status: "open" } }),
     db.sponsorshipRequest.findMany({
       where: { sponsorships: { some: { startedAt: { not: null } } } },
-      select: { createdAt: true, sponsorships: { where: { startedAt: { not: null } }, select: { id: true, startedAt: true, endedAt: true } } },
+      select: {
+        createdAt: true,
+        sponsorships: { where: { startedAt: { not: null } }, select: { id: true, startedAt: true, endedAt: true } },
+      },
     }),
     db.sponsorProfile.findMany({
       where: { status: { in: ["active", "paused"] } },
@@ -61,14 +76,22 @@ export async function sponsorshipOverview(db: Db, actor: Actor): Promise<Sponsor
   const days = matched.flatMap((request) =>
     request.sponsorships.map((match) => {
       const startedAt = match.startedAt ?? request.createdAt;
-      return (startedAt.getTime() - waitingSince(request.createdAt, request.sponsorships, startedAt, match.id).getTime()) / DAY_MS;
+      return (
+        (startedAt.getTime() - waitingSince(request.createdAt, request.sponsorships, startedAt, match.id).getTime()) /
+        DAY_MS
+      );
     }),
   );
   return {
     activeSponsorships,
     openRequests: openCount,
     medianDaysToMatch: median(days),
-    sponsors: profiles.map((profile) => ({ name: nameOf(profile.person), status: profile.status, families: profile._count.sponsorships, maxFamilies: profile.maxFamilies })),
+    sponsors: profiles.map((profile) => ({
+      name: nameOf(profile.person),
+      status: profile.status,
+      families: profile._count.sponsorships,
+      maxFamilies: profile.maxFamilies,
+    })),
   };
 }
 
@@ -76,7 +99,8 @@ export function median(values: readonly number[]): number | undefined {
   if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  const value = sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+  const value =
+    sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
   return Math.round(value * 10) / 10;
 }
 

@@ -37,7 +37,12 @@ export async function openRequests(db: Db, actor: Actor, now: Date): Promise<Que
 }
 
 /** One open request as the queue shows it; undefined when it is no longer open. */
-export async function getOpenRequest(db: Db, actor: Actor, requestId: number, now: Date): Promise<QueuedRequest | undefined> {
+export async function getOpenRequest(
+  db: Db,
+  actor: Actor,
+  requestId: number,
+  now: Date,
+): Promise<QueuedRequest | undefined> {
   assertRole(actor, "manager");
   const [queued] = await queuedRequests(db, { id: requestId }, now);
   return queued;
@@ -47,11 +52,18 @@ async function queuedRequests(db: Db, where: Prisma.SponsorshipRequestWhereInput
   const requests = await db.sponsorshipRequest.findMany({
     where: { ...where, status: "open" },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    include: { sponsorships: { where: { OR: [{ status: "proposed" }, { startedAt: { not: null } }] }, select: { id: true, status: true, startedAt: true, endedAt: true } } },
+    include: {
+      sponsorships: {
+        where: { OR: [{ status: "proposed" }, { startedAt: { not: null } }] },
+        select: { id: true, status: true, startedAt: true, endedAt: true },
+      },
+    },
   });
   return requests.map((request) => ({
     ...requestView(request),
-    waitingDays: Math.floor((now.getTime() - waitingSince(request.createdAt, request.sponsorships, now).getTime()) / DAY_MS),
+    waitingDays: Math.floor(
+      (now.getTime() - waitingSince(request.createdAt, request.sponsorships, now).getTime()) / DAY_MS,
+    ),
     offerPending: request.sponsorships.some((sponsorship) => sponsorship.status === "proposed"),
   }));
 }
@@ -82,21 +94,34 @@ async function activeCandidates(db: Db): Promise<(Candidate & { name: string })[
 }
 
 function needOf(view: RequestView): Need {
-  return { languages: view.languages, areas: view.areas, district: view.request.district, contactTimes: view.contactTimes };
+  return {
+    languages: view.languages,
+    areas: view.areas,
+    district: view.request.district,
+    contactTimes: view.contactTimes,
+  };
 }
 
 /**
  * Active sponsors for an open request, best first (see `scoreCandidate`). With `anyLanguage`
  * the manager looks at every active sponsor with a free place, whatever their languages.
  */
-export async function suggestSponsors(db: Db, actor: Actor, requestId: number, options: { anyLanguage?: boolean } = {}): Promise<Suggestion[] | undefined> {
+export async function suggestSponsors(
+  db: Db,
+  actor: Actor,
+  requestId: number,
+  options: { anyLanguage?: boolean } = {},
+): Promise<Suggestion[] | undefined> {
   assertRole(actor, "manager");
   const request = await db.sponsorshipRequest.findFirst({ where: { id: requestId, status: "open" } });
   if (!request) return undefined;
   const need = needOf(requestView(request));
   const candidates = await activeCandidates(db);
   if (!options.anyLanguage) return rankCandidates(need, candidates);
-  return rankCandidates({ ...need, languages: SPONSOR_LANGUAGES }, candidates.map((candidate) => ({ ...candidate, languages: SPONSOR_LANGUAGES })));
+  return rankCandidates(
+    { ...need, languages: SPONSOR_LANGUAGES },
+    candidates.map((candidate) => ({ ...candidate, languages: SPONSOR_LANGUAGES })),
+  );
 }
 
 export type ProposeResult =
@@ -108,13 +133,23 @@ export type ProposeResult =
  * the request open without another unanswered offer. Reminder rows tell the manager and the
  * sponsor when the sponsor has not answered after 72 hours.
  */
-export async function proposeSponsor(db: Db, actor: Actor, requestId: number, profileId: number, now: Date): Promise<ProposeResult> {
+export async function proposeSponsor(
+  db: Db,
+  actor: Actor,
+  requestId: number,
+  profileId: number,
+  now: Date,
+): Promise<ProposeResult> {
   assertRole(actor, "manager");
   return db.$transaction(async (tx) => {
     const request = await tx.sponsorshipRequest.findFirst({ where: { id: requestId, status: "open" } });
     if (!request) return { outcome: "request_gone" };
-    if ((await tx.sponsorship.count({ where: { requestId, status: "proposed" } })) > 0) return { outcome: "offer_pending" };
-    const profile = await tx.sponsorProfile.findFirst({ where: { id: profileId, status: "active", person: { erasedAt: null } }, include: { person: true } });
+    if ((await tx.sponsorship.count({ where: { requestId, status: "proposed" } })) > 0)
+      return { outcome: "offer_pending" };
+    const profile = await tx.sponsorProfile.findFirst({
+      where: { id: profileId, status: "active", person: { erasedAt: null } },
+      include: { person: true },
+    });
     if (!profile) return { outcome: "sponsor_unavailable" };
     const load = await tx.sponsorship.count({ where: { sponsorId: profileId, status: { in: [...RUNNING] } } });
     if (load >= profile.maxFamilies) return { outcome: "sponsor_unavailable" };
@@ -123,11 +158,28 @@ export async function proposeSponsor(db: Db, actor: Actor, requestId: number, pr
     const dueAt = new Date(now.getTime() + OFFER_TIMEOUT_MS);
     await tx.reminder.createMany({
       data: [
-        { kind: "sponsorship_offer_timeout", dedupeKey: `sponsorship_offer_timeout:sponsorship:${sponsorship.id}`, personId: actor.id, dueAt, sponsorshipId: sponsorship.id },
-        { kind: "sponsorship_offer_timeout", dedupeKey: `sponsorship_offer_timeout:sponsorship:${sponsorship.id}${SPONSOR_TIMEOUT_SUFFIX}`, personId: profile.personId, dueAt, sponsorshipId: sponsorship.id },
+        {
+          kind: "sponsorship_offer_timeout",
+          dedupeKey: `sponsorship_offer_timeout:sponsorship:${sponsorship.id}`,
+          personId: actor.id,
+          dueAt,
+          sponsorshipId: sponsorship.id,
+        },
+        {
+          kind: "sponsorship_offer_timeout",
+          dedupeKey: `sponsorship_offer_timeout:sponsorship:${sponsorship.id}${SPONSOR_TIMEOUT_SUFFIX}`,
+          personId: profile.personId,
+          dueAt,
+          sponsorshipId: sponsorship.id,
+        },
       ],
     });
-    return { outcome: "proposed", sponsorshipId: sponsorship.id, sponsor: recipientOf(profile.person), offer: requestView(request) };
+    return {
+      outcome: "proposed",
+      sponsorshipId: sponsorship.id,
+      sponsor: recipientOf(profile.person),
+      offer: requestView(request),
+    };
   });
 }
 
@@ -140,25 +192,51 @@ export interface Introduction {
 }
 
 export type OfferAnswerResult =
-  | { outcome: "accepted"; sponsorshipId: number; toSponsor: Introduction; toFamily: Introduction; request: RequestView }
+  | {
+      outcome: "accepted";
+      sponsorshipId: number;
+      toSponsor: Introduction;
+      toFamily: Introduction;
+      request: RequestView;
+    }
   | { outcome: "declined"; requestId: number; managers: Recipient[] }
   | { outcome: "gone" };
 
 /** The sponsor answers an offer. Only the sponsor it was made to, and only while it is open. */
-export async function answerOffer(db: Db, personId: number, sponsorshipId: number, answer: "accept" | "decline", now: Date): Promise<OfferAnswerResult> {
+export async function answerOffer(
+  db: Db,
+  personId: number,
+  sponsorshipId: number,
+  answer: "accept" | "decline",
+  now: Date,
+): Promise<OfferAnswerResult> {
   return db.$transaction(async (tx) => {
     const sponsorship = await tx.sponsorship.findFirst({
-      where: { id: sponsorshipId, status: "proposed", sponsor: { personId, status: "active" }, request: { status: "open" } },
+      where: {
+        id: sponsorshipId,
+        status: "proposed",
+        sponsor: { personId, status: "active" },
+        request: { status: "open" },
+      },
       include: { request: { include: { person: true } }, sponsor: { include: { person: true } } },
     });
     if (!sponsorship) return { outcome: "gone" };
-    await tx.reminder.updateMany({ where: { sponsorshipId, kind: "sponsorship_offer_timeout", sentAt: null, cancelledAt: null }, data: { cancelledAt: now } });
+    await tx.reminder.updateMany({
+      where: { sponsorshipId, kind: "sponsorship_offer_timeout", sentAt: null, cancelledAt: null },
+      data: { cancelledAt: now },
+    });
     if (answer === "decline") {
       await tx.sponsorship.update({ where: { id: sponsorshipId }, data: { status: "declined", respondedAt: now } });
       return { outcome: "declined", requestId: sponsorship.requestId, managers: await managerRecipients(tx) };
     }
-    await tx.sponsorship.update({ where: { id: sponsorshipId }, data: { status: "active", respondedAt: now, startedAt: now } });
-    await tx.sponsorshipRequest.update({ where: { id: sponsorship.requestId }, data: { status: "matched", matchedAt: now } });
+    await tx.sponsorship.update({
+      where: { id: sponsorshipId },
+      data: { status: "active", respondedAt: now, startedAt: now },
+    });
+    await tx.sponsorshipRequest.update({
+      where: { id: sponsorship.requestId },
+      data: { status: "matched", matchedAt: now },
+    });
     const family = sponsorship.request.person;
     const sponsor = sponsorship.sponsor.person;
     return {
@@ -181,6 +259,9 @@ function introduce(to: Person, other: Person, otherPhone: string | null): Introd
  * (now or already) expired without an answer, false when the sponsor did answer.
  */
 export async function expireOffer(db: Db | Tx, sponsorshipId: number, now: Date): Promise<boolean> {
-  await db.sponsorship.updateMany({ where: { id: sponsorshipId, status: "proposed" }, data: { status: "expired", respondedAt: now } });
+  await db.sponsorship.updateMany({
+    where: { id: sponsorshipId, status: "proposed" },
+    data: { status: "expired", respondedAt: now },
+  });
   return (await db.sponsorship.count({ where: { id: sponsorshipId, status: "expired" } })) > 0;
 }

@@ -1,5 +1,11 @@
 import { translator } from "../../i18n.js";
-import type { DueReminder, PlannedReminder, ReminderContext, ReminderSource, Review } from "../../jobs/reminder-source.js";
+import type {
+  DueReminder,
+  PlannedReminder,
+  ReminderContext,
+  ReminderSource,
+  Review,
+} from "../../jobs/reminder-source.js";
 import { addDays, calendarDayOf, clockTimeOn } from "../../time.js";
 import { checkinKeyboard } from "./keyboards.js";
 import { SPONSOR_TIMEOUT_SUFFIX, expireOffer } from "./service.js";
@@ -62,9 +68,15 @@ async function planCheckins({ db, timeZone }: ReminderContext, now: Date): Promi
   });
 }
 
-async function reviewSponsorshipReminders({ db }: ReminderContext, due: readonly DueReminder[], now: Date): Promise<Map<number, Review>> {
+async function reviewSponsorshipReminders(
+  { db }: ReminderContext,
+  due: readonly DueReminder[],
+  now: Date,
+): Promise<Map<number, Review>> {
   const ids = due.map((reminder) => reminder.sponsorshipId).filter((id) => id !== null);
-  const sponsorships = new Map((await db.sponsorship.findMany({ where: { id: { in: ids } } })).map((sponsorship) => [sponsorship.id, sponsorship]));
+  const sponsorships = new Map(
+    (await db.sponsorship.findMany({ where: { id: { in: ids } } })).map((sponsorship) => [sponsorship.id, sponsorship]),
+  );
   const reviews = new Map<number, Review>();
   for (const reminder of due) {
     const sponsorship = reminder.sponsorshipId === null ? undefined : sponsorships.get(reminder.sponsorshipId);
@@ -75,14 +87,24 @@ async function reviewSponsorshipReminders({ db }: ReminderContext, due: readonly
       reviews.set(
         reminder.id,
         sponsorship.status === "active"
-          ? { send: true, text: t("sponsorship.checkin_question"), reply_markup: checkinKeyboard(t, sponsorship.id), allowedInQuietHours: false }
+          ? {
+              send: true,
+              text: t("sponsorship.checkin_question"),
+              reply_markup: checkinKeyboard(t, sponsorship.id),
+              allowedInQuietHours: false,
+            }
           : { send: false, reason: "sponsorship not active" },
       );
     } else {
       const expired = await expireOffer(db, sponsorship.id, now);
       const toSponsor = reminder.dedupeKey.endsWith(SPONSOR_TIMEOUT_SUFFIX);
-      const text = toSponsor ? t("sponsorship.offer_timed_out_sponsor") : t("sponsorship.offer_timed_out", { request: sponsorship.requestId });
-      reviews.set(reminder.id, expired ? { send: true, text, allowedInQuietHours: false } : { send: false, reason: "the sponsor answered" });
+      const text = toSponsor
+        ? t("sponsorship.offer_timed_out_sponsor")
+        : t("sponsorship.offer_timed_out", { request: sponsorship.requestId });
+      reviews.set(
+        reminder.id,
+        expired ? { send: true, text, allowedInQuietHours: false } : { send: false, reason: "the sponsor answered" },
+      );
     }
   }
   return reviews;

@@ -7,10 +7,16 @@ import { OPEN_REQUEST, RUNNING, requestView, type RequestInput, type RequestView
 
 type Tx = Prisma.TransactionClient;
 
-export type CreateRequestResult = { outcome: "created"; requestId: number; managers: Recipient[] } | { outcome: "already_open" };
+export type CreateRequestResult =
+  { outcome: "created"; requestId: number; managers: Recipient[] } | { outcome: "already_open" };
 
 /** A resident asks for a sponsor; one open request per person. */
-export async function createRequest(db: Db, personId: number, input: RequestInput, now: Date): Promise<CreateRequestResult> {
+export async function createRequest(
+  db: Db,
+  personId: number,
+  input: RequestInput,
+  now: Date,
+): Promise<CreateRequestResult> {
   return db.$transaction(async (tx) => {
     const open = await tx.sponsorshipRequest.count({ where: { personId, status: { in: [...OPEN_REQUEST] } } });
     if (open > 0) return { outcome: "already_open" };
@@ -37,14 +43,22 @@ export async function createRequest(db: Db, personId: number, input: RequestInpu
 
 /** The person's open or matched request, if any. */
 export async function myOpenRequest(db: Db, personId: number): Promise<RequestView | undefined> {
-  const request = await db.sponsorshipRequest.findFirst({ where: { personId, status: { in: [...OPEN_REQUEST] } }, orderBy: { createdAt: "desc" } });
+  const request = await db.sponsorshipRequest.findFirst({
+    where: { personId, status: { in: [...OPEN_REQUEST] } },
+    orderBy: { createdAt: "desc" },
+  });
   return request ? requestView(request) : undefined;
 }
 
 export type WithdrawRequestResult = { outcome: "withdrawn"; sponsors: Recipient[] } | { outcome: "not_open" };
 
 /** The family withdraws its request; a running sponsorship or offer ends and the sponsor is told. */
-export async function withdrawRequest(db: Db, personId: number, requestId: number, now: Date): Promise<WithdrawRequestResult> {
+export async function withdrawRequest(
+  db: Db,
+  personId: number,
+  requestId: number,
+  now: Date,
+): Promise<WithdrawRequestResult> {
   return db.$transaction(async (tx) => {
     const changed = await tx.sponsorshipRequest.updateMany({
       where: { id: requestId, personId, status: { in: [...OPEN_REQUEST] } },
@@ -97,7 +111,10 @@ export async function endRunningSponsorships(
   if (running.length === 0) return [];
   const ids = running.map((sponsorship) => sponsorship.id);
   await tx.sponsorship.updateMany({ where: { id: { in: ids } }, data: { status: "ended", endedAt: now, endReason } });
-  await tx.reminder.updateMany({ where: { sponsorshipId: { in: ids }, sentAt: null, cancelledAt: null }, data: { cancelledAt: now } });
+  await tx.reminder.updateMany({
+    where: { sponsorshipId: { in: ids }, sentAt: null, cancelledAt: null },
+    data: { cancelledAt: now },
+  });
   if (reopenRequests) {
     await tx.sponsorshipRequest.updateMany({
       where: { id: { in: running.map((sponsorship) => sponsorship.requestId) }, status: "matched" },
@@ -107,9 +124,12 @@ export async function endRunningSponsorships(
   // Only a sponsor's leaving puts requests back in the queue; otherwise none is reported back.
   const waiting = reopenRequests
     ? new Set(
-        (await tx.sponsorshipRequest.findMany({ where: { id: { in: running.map((sponsorship) => sponsorship.requestId) }, status: "open" }, select: { id: true } })).map(
-          (request) => request.id,
-        ),
+        (
+          await tx.sponsorshipRequest.findMany({
+            where: { id: { in: running.map((sponsorship) => sponsorship.requestId) }, status: "open" },
+            select: { id: true },
+          })
+        ).map((request) => request.id),
       )
     : new Set<number>();
   return running.map((sponsorship) => ({

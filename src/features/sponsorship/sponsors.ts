@@ -27,7 +27,12 @@ export async function signupStart(db: Db, personId: number): Promise<SignupStart
   return {
     language: person.language,
     homeDistrict: person.district,
-    profile: profile && { languages: profile.languages, areas: profile.areas, districts: profile.districts, availability: profile.availability },
+    profile: profile && {
+      languages: profile.languages,
+      areas: profile.areas,
+      districts: profile.districts,
+      availability: profile.availability,
+    },
   };
 }
 
@@ -37,7 +42,12 @@ export type SubmitResult = { outcome: "submitted"; profileId: number; managers: 
  * Saves the volunteer's answers. A new (or previously declined or withdrawn) volunteer waits for
  * a manager's approval; an active or paused sponsor who edits keeps their status.
  */
-export async function submitSponsorProfile(db: Db, personId: number, input: SponsorInput, now: Date): Promise<SubmitResult> {
+export async function submitSponsorProfile(
+  db: Db,
+  personId: number,
+  input: SponsorInput,
+  now: Date,
+): Promise<SubmitResult> {
   return db.$transaction(async (tx) => {
     const data = {
       languages: JSON.stringify(input.languages),
@@ -49,7 +59,8 @@ export async function submitSponsorProfile(db: Db, personId: number, input: Spon
       shareContact: input.phone !== undefined,
       phone: input.phone ?? null,
     };
-    if (input.homeDistrict !== undefined) await tx.person.update({ where: { id: personId }, data: { district: input.homeDistrict } });
+    if (input.homeDistrict !== undefined)
+      await tx.person.update({ where: { id: personId }, data: { district: input.homeDistrict } });
     const existing = await tx.sponsorProfile.findUnique({ where: { personId } });
     if (existing && (existing.status === "active" || existing.status === "paused")) {
       await tx.sponsorProfile.update({ where: { id: existing.id }, data });
@@ -67,10 +78,19 @@ export async function submitSponsorProfile(db: Db, personId: number, input: Spon
 export type DecideResult = { outcome: "decided"; volunteer: Recipient } | { outcome: "not_pending" };
 
 /** A manager approves or declines a pending volunteer. */
-export async function decideSponsor(db: Db, actor: Actor, profileId: number, decision: "approve" | "decline", now: Date): Promise<DecideResult> {
+export async function decideSponsor(
+  db: Db,
+  actor: Actor,
+  profileId: number,
+  decision: "approve" | "decline",
+  now: Date,
+): Promise<DecideResult> {
   assertRole(actor, "manager");
   const status = decision === "approve" ? "active" : "declined";
-  const changed = await db.sponsorProfile.updateMany({ where: { id: profileId, status: "pending" }, data: { status, decidedAt: now } });
+  const changed = await db.sponsorProfile.updateMany({
+    where: { id: profileId, status: "pending" },
+    data: { status, decidedAt: now },
+  });
   if (changed.count === 0) return { outcome: "not_pending" };
   const profile = await db.sponsorProfile.findUniqueOrThrow({ where: { id: profileId }, include: { person: true } });
   return { outcome: "decided", volunteer: recipientOf(profile.person) };
@@ -79,13 +99,18 @@ export async function decideSponsor(db: Db, actor: Actor, profileId: number, dec
 /** Volunteers waiting for a decision, oldest first. */
 export async function pendingSponsors(db: Db, actor: Actor) {
   assertRole(actor, "manager");
-  const profiles = await db.sponsorProfile.findMany({ where: { status: "pending" }, include: { person: true }, orderBy: { createdAt: "asc" } });
+  const profiles = await db.sponsorProfile.findMany({
+    where: { status: "pending" },
+    include: { person: true },
+    orderBy: { createdAt: "asc" },
+  });
   return profiles.map((profile) => ({ ...sponsorView(profile), name: nameOf(profile.person) }));
 }
 
 export type SponsorChange = "pause" | "resume" | "withdraw";
 
-export type SponsorChangeResult = ({ outcome: "changed"; families: Recipient[] } & BackInQueue) | { outcome: "not_possible" };
+export type SponsorChangeResult =
+  ({ outcome: "changed"; families: Recipient[] } & BackInQueue) | { outcome: "not_possible" };
 
 const allowedFrom: Record<SponsorChange, SponsorProfile["status"][]> = {
   pause: ["active"],
@@ -99,13 +124,22 @@ const statusAfter = { pause: "paused", resume: "active", withdraw: "withdrawn" }
  * Withdrawing ends running sponsorships and offers; the families' requests open again, and the
  * families and managers are told.
  */
-export async function changeSponsorStatus(db: Db, personId: number, change: SponsorChange, now: Date): Promise<SponsorChangeResult> {
+export async function changeSponsorStatus(
+  db: Db,
+  personId: number,
+  change: SponsorChange,
+  now: Date,
+): Promise<SponsorChangeResult> {
   return db.$transaction(async (tx) => {
     const profile = await tx.sponsorProfile.findUnique({ where: { personId } });
     if (!profile || !allowedFrom[change].includes(profile.status)) return { outcome: "not_possible" };
     await tx.sponsorProfile.update({ where: { id: profile.id }, data: { status: statusAfter[change] } });
     if (change !== "withdraw") return { outcome: "changed", families: [], requestIds: [], managers: [] };
     const ended = await endRunningSponsorships(tx, { sponsorId: profile.id }, "sponsor_withdrew", now, true);
-    return { outcome: "changed", families: ended.filter((end) => end.wasActive).map((end) => end.family), ...(await backInQueue(tx, ended)) };
+    return {
+      outcome: "changed",
+      families: ended.filter((end) => end.wasActive).map((end) => end.family),
+      ...(await backInQueue(tx, ended)),
+    };
   });
 }

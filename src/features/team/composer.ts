@@ -14,7 +14,8 @@ export function teamFeature(deps: BotDeps) {
 
   composer.callbackQuery(teamData.filter, requireRole("manager"), async (ctx) => {
     const [action, grantId] = teamData.unpack(ctx.callbackQuery.data) ?? [];
-    if (action === undefined || grantId === undefined) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
+    if (action === undefined || grantId === undefined)
+      return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
     await ctx.answerCallbackQuery();
     switch (action) {
       case "list":
@@ -28,7 +29,9 @@ export function teamFeature(deps: BotDeps) {
         if (result.outcome === "not_found") return ctx.editMessageText(ctx.t("team.grant_gone"));
         if (result.outcome === "own_manager_role") return ctx.editMessageText(ctx.t("team.cannot_revoke_self"));
         await ctx.editMessageText(ctx.t("team.revoked"));
-        await notifyPeople(ctx.api, deps.logger, [result.recipient], (t) => ({ text: t("team.revoked_notice", { role: t(`team.role.${result.role}`) }) }));
+        await notifyPeople(ctx.api, deps.logger, [result.recipient], (t) => ({
+          text: t("team.revoked_notice", { role: t(`team.role.${result.role}`) }),
+        }));
         return;
       }
     }

@@ -1,7 +1,12 @@
 import { createConversation } from "@grammyjs/conversations";
 import { z } from "zod";
 import type { BotContext, BotDeps, ConversationContext } from "../../bot/context.js";
-import { waitForButton, waitForChoice, waitForTextOrButton, type BotConversation } from "../../bot/conversation-helpers.js";
+import {
+  waitForButton,
+  waitForChoice,
+  waitForTextOrButton,
+  type BotConversation,
+} from "../../bot/conversation-helpers.js";
 import { notifyPeople } from "../../bot/notify.js";
 import { loadActor } from "../../bot/wizard.js";
 import { translator } from "../../i18n.js";
@@ -31,7 +36,11 @@ export function roleGrantConversation(deps: BotDeps) {
 
     let person: { id: number; name: string } | undefined;
     while (!person) {
-      const answer = await waitForTextOrButton(conversation, t, { schema: handleSchema, invalidKey: "team.invalid_handle", buttons: grantStepData });
+      const answer = await waitForTextOrButton(conversation, t, {
+        schema: handleSchema,
+        invalidKey: "team.invalid_handle",
+        buttons: grantStepData,
+      });
       if (answer.kind === "button") return void (await answer.ctx.reply(t("cancel.done")));
       const handle = answer.value;
       person = await conversation.external(() => findConsentingPerson(deps.db, handle));
@@ -43,8 +52,13 @@ export function roleGrantConversation(deps: BotDeps) {
     if (!("choice" in roleAnswer)) return void (await roleAnswer.ctx.reply(t("cancel.done")));
     const [role] = roleAnswer.choice;
 
-    await ctx.reply(t("team.confirm_text", { name: person.name, role: t(`team.role.${role}`) }), { reply_markup: grantConfirmKeyboard(t) });
-    const { ctx: press, values: [decision] } = await waitForButton(conversation, grantStepData, t);
+    await ctx.reply(t("team.confirm_text", { name: person.name, role: t(`team.role.${role}`) }), {
+      reply_markup: grantConfirmKeyboard(t),
+    });
+    const {
+      ctx: press,
+      values: [decision],
+    } = await waitForButton(conversation, grantStepData, t);
     await press.editMessageReplyMarkup();
     if (decision !== "confirm") return void (await press.reply(t("cancel.done")));
 
@@ -53,7 +67,9 @@ export function roleGrantConversation(deps: BotDeps) {
     if (result.outcome === "not_found") return void (await press.reply(t("team.person_not_found")));
     if (result.outcome === "already") return void (await press.reply(t("team.already", { name: person.name })));
     await press.reply(t("team.granted", { name: person.name, role: t(`team.role.${role}`) }));
-    await notifyPeople(press.api, deps.logger, [result.recipient], (theirs) => ({ text: theirs(`team.granted_notice.${role}`) }));
+    await notifyPeople(press.api, deps.logger, [result.recipient], (theirs) => ({
+      text: theirs(`team.granted_notice.${role}`),
+    }));
   }
   return createConversation<BotContext, ConversationContext>(roleGrant, ROLE_GRANT);
 }

@@ -4,7 +4,6 @@ import { assertRole, type Actor } from "../../people/roles.js";
 import { nameOf } from "../../people/names.js";
 import { recipientOf, type Recipient } from "../../people/recipient.js";
 
-
 export const GRANTABLE_ROLES = ["instructor", "manager"] as const satisfies readonly Role[];
 
 export interface StaffGrant {
@@ -16,7 +15,9 @@ export interface StaffGrant {
 
 /** The office's managers who can be told about something: consenting, not erased. */
 export async function managerRecipients(db: Db | Prisma.TransactionClient): Promise<Recipient[]> {
-  const managers = await db.person.findMany({ where: { roles: { some: { role: "manager" } }, consentAt: { not: null }, erasedAt: null } });
+  const managers = await db.person.findMany({
+    where: { roles: { some: { role: "manager" } }, consentAt: { not: null }, erasedAt: null },
+  });
   return managers.map(recipientOf);
 }
 
@@ -28,7 +29,12 @@ export async function listStaff(db: Db, actor: Actor): Promise<StaffGrant[]> {
     include: { person: true },
     orderBy: [{ role: "desc" }, { createdAt: "asc" }],
   });
-  return grants.map((grant) => ({ grantId: grant.id, personId: grant.personId, name: nameOf(grant.person), role: grant.role }));
+  return grants.map((grant) => ({
+    grantId: grant.id,
+    personId: grant.personId,
+    name: nameOf(grant.person),
+    role: grant.role,
+  }));
 }
 
 /**
@@ -41,7 +47,8 @@ export async function findConsentingPerson(db: Db, handle: { username: string } 
   return person ? { id: person.id, name: nameOf(person) } : undefined;
 }
 
-export type GrantResult = { outcome: "granted"; recipient: Recipient } | { outcome: "already" } | { outcome: "not_found" };
+export type GrantResult =
+  { outcome: "granted"; recipient: Recipient } | { outcome: "already" } | { outcome: "not_found" };
 
 export async function grantRole(db: Db, actor: Actor, personId: number, role: Role): Promise<GrantResult> {
   assertRole(actor, "manager");
@@ -53,7 +60,8 @@ export async function grantRole(db: Db, actor: Actor, personId: number, role: Ro
   return { outcome: "granted", recipient: recipientOf(person) };
 }
 
-export type RevokeResult = { outcome: "revoked"; role: Role; recipient: Recipient } | { outcome: "own_manager_role" } | { outcome: "not_found" };
+export type RevokeResult =
+  { outcome: "revoked"; role: Role; recipient: Recipient } | { outcome: "own_manager_role" } | { outcome: "not_found" };
 
 /** Takes a role back; a manager cannot take away their own manager role (nobody would be left to undo it). */
 export async function revokeRole(db: Db, actor: Actor, grantId: number): Promise<RevokeResult> {

@@ -7,7 +7,13 @@ import { closeCourseNow, lastDayPassed } from "../../attendance/service.js";
 import { hasRole } from "../../../people/roles.js";
 import { announcePromotions } from "../notifications.js";
 import { managedCourses, upcomingSessions } from "../service.js";
-import { COURSE_CREATION, COURSE_EDIT, COURSE_INSTRUCTOR, SESSION_MOVE, managementConversations } from "./conversations.js";
+import {
+  COURSE_CREATION,
+  COURSE_EDIT,
+  COURSE_INSTRUCTOR,
+  SESSION_MOVE,
+  managementConversations,
+} from "./conversations.js";
 import {
   backToCourseKeyboard,
   confirmKeyboard,
@@ -39,7 +45,8 @@ export function managementFeature(deps: BotDeps) {
 
   composer.callbackQuery(manageData.filter, requireRole("manager", "instructor"), async (ctx) => {
     const [action, target] = manageData.unpack(ctx.callbackQuery.data) ?? [];
-    if (action === undefined || target === undefined) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
+    if (action === undefined || target === undefined)
+      return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
     await ctx.answerCallbackQuery();
     const now = deps.clock();
     switch (action) {
@@ -50,11 +57,20 @@ export function managementFeature(deps: BotDeps) {
       case "course":
         return showCourse(ctx, target);
       case "close_now":
-        return requireRole("manager")(ctx, async () => void (await ctx.reply(ctx.t("manage.close_now_confirm"), { reply_markup: confirmKeyboard(ctx.t, "close_now_yes", target) })));
+        return requireRole("manager")(
+          ctx,
+          async () =>
+            void (await ctx.reply(ctx.t("manage.close_now_confirm"), {
+              reply_markup: confirmKeyboard(ctx.t, "close_now_yes", target),
+            })),
+        );
       case "close_now_yes":
         return requireRole("manager")(ctx, async () => {
           const result = await closeCourseNow(deps.db, ctx.person, target, now, deps.timeZone);
-          const text = result.outcome === "closed" ? ctx.t("manage.close_now_done", { completed: result.completed, dropped: result.dropped }) : ctx.t(CLOSE_NOW_ANSWERS[result.outcome]);
+          const text =
+            result.outcome === "closed"
+              ? ctx.t("manage.close_now_done", { completed: result.completed, dropped: result.dropped })
+              : ctx.t(CLOSE_NOW_ANSWERS[result.outcome]);
           await ctx.editMessageText(text, { reply_markup: outcomesKeyboard(ctx.t, target) });
         });
       case "instructor":
@@ -64,16 +80,23 @@ export function managementFeature(deps: BotDeps) {
       case "sessions":
         return showSessions(ctx, target);
       case "edit":
-        return requireRole("manager")(ctx, async () => void (await ctx.reply(ctx.t("manage.edit_which"), { reply_markup: editKeyboard(ctx.t, target) })));
+        return requireRole("manager")(
+          ctx,
+          async () => void (await ctx.reply(ctx.t("manage.edit_which"), { reply_markup: editKeyboard(ctx.t, target) })),
+        );
       case "remove":
-        return ctx.reply(ctx.t("manage.remove_confirm"), { reply_markup: confirmKeyboard(ctx.t, "remove_yes", target) });
+        return ctx.reply(ctx.t("manage.remove_confirm"), {
+          reply_markup: confirmKeyboard(ctx.t, "remove_yes", target),
+        });
       case "remove_yes": {
         const result = await removeParticipant(deps.db, ctx.person, target, now);
         if (result.outcome !== "left" || !result.course) return ctx.reply(ctx.t("courses.enrollment_gone"));
         const { course } = result;
         await ctx.editMessageText(ctx.t("manage.removed"));
         if (result.removed) {
-          await notifyPeople(ctx.api, deps.logger, [result.removed], (t, language) => ({ text: t("manage.removed_notice", { title: localized(course, "title", language) }) }));
+          await notifyPeople(ctx.api, deps.logger, [result.removed], (t, language) => ({
+            text: t("manage.removed_notice", { title: localized(course, "title", language) }),
+          }));
         }
         if (result.promoted) await announcePromotions(ctx.api, deps, [result.promoted], course);
         return;
@@ -86,7 +109,14 @@ export function managementFeature(deps: BotDeps) {
           when: formatDateTime(session.startsAt, ctx.language, deps.timeZone),
         });
         // "No" leads back to the course the session belongs to, not to the list of all courses.
-        return ctx.reply(text, { reply_markup: confirmKeyboard(ctx.t, "cancel_session_yes", target, manageData.pack("course", session.courseId)) });
+        return ctx.reply(text, {
+          reply_markup: confirmKeyboard(
+            ctx.t,
+            "cancel_session_yes",
+            target,
+            manageData.pack("course", session.courseId),
+          ),
+        });
       }
       case "move_session":
         // The service checks again that this person may manage the session's course.
@@ -94,7 +124,9 @@ export function managementFeature(deps: BotDeps) {
       case "cancel_session_yes": {
         const result = await cancelSession(deps.db, ctx.person, target, now);
         if (!result) return ctx.reply(ctx.t("manage.session_gone"));
-        await ctx.editMessageText(ctx.t("manage.session_cancelled"), { reply_markup: backToCourseKeyboard(ctx.t, result.course.id, "manage.back_to_course") });
+        await ctx.editMessageText(ctx.t("manage.session_cancelled"), {
+          reply_markup: backToCourseKeyboard(ctx.t, result.course.id, "manage.back_to_course"),
+        });
         await notifyPeople(ctx.api, deps.logger, result.recipients, (t, language) => ({
           text: t("manage.session_cancelled_notice", {
             title: localized(result.course, "title", language),
@@ -104,7 +136,13 @@ export function managementFeature(deps: BotDeps) {
         return;
       }
       case "close":
-        return requireRole("manager")(ctx, async () => void (await ctx.reply(ctx.t("manage.close_confirm"), { reply_markup: confirmKeyboard(ctx.t, "close_yes", target) })));
+        return requireRole("manager")(
+          ctx,
+          async () =>
+            void (await ctx.reply(ctx.t("manage.close_confirm"), {
+              reply_markup: confirmKeyboard(ctx.t, "close_yes", target),
+            })),
+        );
       case "close_yes": {
         const result = await closeCourse(deps.db, ctx.person, target, now);
         if (!result) return ctx.reply(ctx.t("courses.unavailable"));
@@ -119,7 +157,8 @@ export function managementFeature(deps: BotDeps) {
 
   composer.callbackQuery(editFieldData.filter, requireRole("manager"), async (ctx) => {
     const [field, courseId] = editFieldData.unpack(ctx.callbackQuery.data) ?? [];
-    if (field === undefined || courseId === undefined) return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
+    if (field === undefined || courseId === undefined)
+      return ctx.answerCallbackQuery({ text: ctx.t("errors.button_expired") });
     await ctx.answerCallbackQuery();
     await ctx.conversation.enter(COURSE_EDIT, ctx.person.id, courseId, field);
   });
@@ -141,7 +180,10 @@ export function managementFeature(deps: BotDeps) {
       capacity: course.capacity,
       waiting: list.waitlisted.length,
     });
-    const staff = { manager: hasRole(ctx.person, "manager"), lastDayPassed: course.endsOn < lastDayPassed(deps.clock(), deps.timeZone).lt };
+    const staff = {
+      manager: hasRole(ctx.person, "manager"),
+      lastDayPassed: course.endsOn < lastDayPassed(deps.clock(), deps.timeZone).lt,
+    };
     await ctx.reply(text, { reply_markup: courseKeyboard(ctx.t, course, staff) });
   }
 
@@ -149,15 +191,23 @@ export function managementFeature(deps: BotDeps) {
     const list = await participants(deps.db, ctx.person, courseId);
     if (!list) return void (await ctx.reply(ctx.t("courses.unavailable")));
     const describe = (enrollment: (typeof list.active)[number], index: number) =>
-      [`${index + 1}. ${enrollment.fullName ?? ctx.t("manage.no_name")}`, enrollment.germanLevel, enrollment.phone].filter(Boolean).join(" · ");
+      [`${index + 1}. ${enrollment.fullName ?? ctx.t("manage.no_name")}`, enrollment.germanLevel, enrollment.phone]
+        .filter(Boolean)
+        .join(" · ");
     const text = [
-      ctx.t("manage.people_title", { title: localized(list.course, "title", ctx.language), active: list.active.length, capacity: list.course.capacity }),
+      ctx.t("manage.people_title", {
+        title: localized(list.course, "title", ctx.language),
+        active: list.active.length,
+        capacity: list.course.capacity,
+      }),
       ...(list.active.length > 0 ? list.active.map(describe) : [ctx.t("manage.nobody")]),
       "",
       ctx.t("manage.waitlist_title", { count: list.waitlisted.length }),
       ...list.waitlisted.map(describe),
     ].join("\n");
-    await ctx.reply(text, { reply_markup: removeButtonsKeyboard(ctx.t, [...list.active, ...list.waitlisted], courseId) });
+    await ctx.reply(text, {
+      reply_markup: removeButtonsKeyboard(ctx.t, [...list.active, ...list.waitlisted], courseId),
+    });
   }
 
   async function showSessions(ctx: BotContext, courseId: number): Promise<void> {
@@ -166,7 +216,9 @@ export function managementFeature(deps: BotDeps) {
     if (!list) return void (await ctx.reply(ctx.t("courses.unavailable")));
     const sessions = await upcomingSessions(deps.db, courseId, deps.clock());
     const reply_markup = sessionsKeyboard(ctx.t, ctx.language, sessions, courseId, deps.timeZone);
-    await ctx.reply(sessions.length > 0 ? ctx.t("manage.sessions_title") : ctx.t("courses.no_upcoming_sessions"), { reply_markup });
+    await ctx.reply(sessions.length > 0 ? ctx.t("manage.sessions_title") : ctx.t("courses.no_upcoming_sessions"), {
+      reply_markup,
+    });
   }
 
   return { composer, conversations: managementConversations(deps) };

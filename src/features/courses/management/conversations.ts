@@ -4,16 +4,44 @@ import { z } from "zod";
 import type { BotContext, BotDeps, ConversationContext } from "../../../bot/context.js";
 import type { BotConversation } from "../../../bot/conversation-helpers.js";
 import { notifyPeople } from "../../../bot/notify.js";
-import { ask, askChoice, askNewValue, capacitySchema, confirmAndAct, daySchema, loadActor, longText, required, runForm, shortText } from "../../../bot/wizard.js";
+import {
+  ask,
+  askChoice,
+  askNewValue,
+  capacitySchema,
+  confirmAndAct,
+  daySchema,
+  loadActor,
+  longText,
+  required,
+  runForm,
+  shortText,
+} from "../../../bot/wizard.js";
 import type { CourseCategory } from "../../../generated/prisma/client.js";
 import { formatDate, formatDateTime, formatWeekday, localized, type Translate } from "../../../i18n.js";
 import type { CalendarDay } from "../../../time.js";
 import type { EditableField } from "../../appointments/fields.js";
 import { announcePromotions } from "../notifications.js";
-import { parseSessionTime, parseWeeklySchedule, sessionSpan, weeklySessions, type SessionTime, type WeeklySlot } from "../schedule.js";
+import {
+  parseSessionTime,
+  parseWeeklySchedule,
+  sessionSpan,
+  weeklySessions,
+  type SessionTime,
+  type WeeklySlot,
+} from "../schedule.js";
 import { COURSE_CATEGORIES } from "../service.js";
 import { backToCourseKeyboard } from "./keyboards.js";
-import { createCourse, findLiveSession, instructorChoices, instructorName, moveSession, setCourseInstructor, updateCourse, type CourseInput } from "./service.js";
+import {
+  createCourse,
+  findLiveSession,
+  instructorChoices,
+  instructorName,
+  moveSession,
+  setCourseInstructor,
+  updateCourse,
+  type CourseInput,
+} from "./service.js";
 import { telegramName } from "../../../people/names.js";
 
 export const COURSE_CREATION = "course-creation";
@@ -22,7 +50,12 @@ export const COURSE_INSTRUCTOR = "course-instructor";
 export const SESSION_MOVE = "session-move";
 
 export function managementConversations(deps: BotDeps) {
-  return [courseCreationConversation(deps), courseEditConversation(deps), courseInstructorConversation(deps), sessionMoveConversation(deps)];
+  return [
+    courseCreationConversation(deps),
+    courseEditConversation(deps),
+    courseInstructorConversation(deps),
+    sessionMoveConversation(deps),
+  ];
 }
 
 const thresholdSchema = z
@@ -50,24 +83,43 @@ const sessionTimeSchema = z.string().transform((text, ctx): SessionTime => {
 
 type Instructor = { id: number; firstName: string | null; lastName: string | null };
 
-function askCategory(conversation: BotConversation, ctx: ConversationContext, t: Translate): Promise<CourseCategory | "default"> {
+function askCategory(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  t: Translate,
+): Promise<CourseCategory | "default"> {
   const choices = COURSE_CATEGORIES.map((category) => ({ label: t(`courses.category.${category}`), value: category }));
   return askChoice(conversation, ctx, t, t("manage.ask_category"), choices);
 }
 
 /** An instructor out of `instructors`, or nobody; without instructors nothing is asked. */
-async function askInstructor(conversation: BotConversation, ctx: ConversationContext, t: Translate, instructors: readonly Instructor[]): Promise<number | null> {
+async function askInstructor(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  t: Translate,
+  instructors: readonly Instructor[],
+): Promise<number | null> {
   if (instructors.length === 0) return null;
   const choices = instructors.map((person) => ({ label: telegramName(person) || `#${person.id}`, value: person.id }));
   const chosen = await askChoice(conversation, ctx, t, t("manage.ask_instructor"), choices, t("manage.no_instructor"));
   return chosen === "default" ? null : chosen;
 }
 
-async function askDay(conversation: BotConversation, ctx: ConversationContext, t: Translate, key: string): Promise<CalendarDay> {
+async function askDay(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  t: Translate,
+  key: string,
+): Promise<CalendarDay> {
   return required(await ask(conversation, ctx, t, t(key), daySchema, "manage.invalid_day"));
 }
 
-async function askCourse(conversation: BotConversation, ctx: ConversationContext, t: Translate, deps: BotDeps): Promise<CourseInput> {
+async function askCourse(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  t: Translate,
+  deps: BotDeps,
+): Promise<CourseInput> {
   const text = async (key: string, schema: z.ZodType<string>, invalidKey: string) => {
     const value = await ask(conversation, ctx, t, t(key), schema, invalidKey);
     return value === "default" ? "" : value;
@@ -78,16 +130,38 @@ async function askCourse(conversation: BotConversation, ctx: ConversationContext
   const descriptionRu = await text("manage.ask_description_ru", longText, "manage.invalid_description");
   const category = required(await askCategory(conversation, ctx, t));
   const capacity = await ask(conversation, ctx, t, t("manage.ask_capacity"), capacitySchema, "manage.invalid_capacity");
-  const threshold = await ask(conversation, ctx, t, t("manage.ask_threshold"), thresholdSchema, "manage.invalid_threshold", t("manage.default_threshold"));
+  const threshold = await ask(
+    conversation,
+    ctx,
+    t,
+    t("manage.ask_threshold"),
+    thresholdSchema,
+    "manage.invalid_threshold",
+    t("manage.default_threshold"),
+  );
   const place = await text("manage.ask_place", shortText, "manage.invalid_place");
   const firstDay = await askDay(conversation, ctx, t, "manage.ask_first_day");
   let lastDay = await askDay(conversation, ctx, t, "manage.ask_last_day");
-  while (Date.UTC(lastDay.year, lastDay.month - 1, lastDay.day) < Date.UTC(firstDay.year, firstDay.month - 1, firstDay.day)) {
+  while (
+    Date.UTC(lastDay.year, lastDay.month - 1, lastDay.day) < Date.UTC(firstDay.year, firstDay.month - 1, firstDay.day)
+  ) {
     await ctx.reply(t("manage.last_before_first"));
     lastDay = await askDay(conversation, ctx, t, "manage.ask_last_day");
   }
-  const weekly = await ask<WeeklySlot[]>(conversation, ctx, t, t("manage.ask_weekly"), weeklySchema, "manage.invalid_weekly");
-  const instructorId = await askInstructor(conversation, ctx, t, await conversation.external(() => instructorChoices(deps.db)));
+  const weekly = await ask<WeeklySlot[]>(
+    conversation,
+    ctx,
+    t,
+    t("manage.ask_weekly"),
+    weeklySchema,
+    "manage.invalid_weekly",
+  );
+  const instructorId = await askInstructor(
+    conversation,
+    ctx,
+    t,
+    await conversation.external(() => instructorChoices(deps.db)),
+  );
   return {
     titleDe,
     titleRu,
@@ -106,12 +180,19 @@ async function askCourse(conversation: BotConversation, ctx: ConversationContext
 
 /** A new course, asked step by step in both languages, then a summary to confirm. */
 function courseCreationConversation(deps: BotDeps) {
-  async function courseCreation(conversation: BotConversation, ctx: ConversationContext, personId: number): Promise<void> {
+  async function courseCreation(
+    conversation: BotConversation,
+    ctx: ConversationContext,
+    personId: number,
+  ): Promise<void> {
     await runForm(conversation, ctx, deps.db, personId, async (t, language) => {
       const input = await askCourse(conversation, ctx, t, deps);
       const sessions = weeklySessions(input.firstDay, input.lastDay, input.weekly, deps.timeZone);
       if (sessions.length === 0) return void (await ctx.reply(t("manage.no_sessions_in_range")));
-      const instructor = input.instructorId === null ? null : await conversation.external(() => instructorName(deps.db, input.instructorId ?? 0));
+      const instructor =
+        input.instructorId === null
+          ? null
+          : await conversation.external(() => instructorName(deps.db, input.instructorId ?? 0));
       const summary = t("manage.new_summary", {
         titleDe: input.titleDe,
         titleRu: input.titleRu,
@@ -122,13 +203,17 @@ function courseCreationConversation(deps: BotDeps) {
         threshold: Math.round(input.attendanceThreshold * 100),
         place: input.place,
         instructor: instructor ? telegramName(instructor) : t("manage.summary_no_instructor"),
-        weekly: input.weekly.map((slot) => `${formatWeekday(slot.weekday, language)} ${slot.from}–${slot.to}`).join(", "),
+        weekly: input.weekly
+          .map((slot) => `${formatWeekday(slot.weekday, language)} ${slot.from}–${slot.to}`)
+          .join(", "),
         count: sessions.length,
         first: formatDate(sessions[0]?.startsAt ?? new Date(), language, deps.timeZone),
         last: formatDate(sessions.at(-1)?.startsAt ?? new Date(), language, deps.timeZone),
       });
       const step = { summary, confirmLabel: t("manage.create_button"), db: deps.db, personId };
-      const { press, result: course } = await confirmAndAct(conversation, ctx, t, step, (actor) => createCourse(deps.db, actor, input, deps.timeZone));
+      const { press, result: course } = await confirmAndAct(conversation, ctx, t, step, (actor) =>
+        createCourse(deps.db, actor, input, deps.timeZone),
+      );
       await press.reply(t("manage.created", { title: localized(course, "title", language), count: sessions.length }), {
         reply_markup: backToCourseKeyboard(t, course.id, "manage.open_course"),
       });
@@ -139,10 +224,18 @@ function courseCreationConversation(deps: BotDeps) {
 
 /** Changes one field of a course; a larger capacity moves people up from the waiting list. */
 function courseEditConversation(deps: BotDeps) {
-  async function courseEdit(conversation: BotConversation, ctx: ConversationContext, personId: number, courseId: number, field: EditableField): Promise<void> {
+  async function courseEdit(
+    conversation: BotConversation,
+    ctx: ConversationContext,
+    personId: number,
+    courseId: number,
+    field: EditableField,
+  ): Promise<void> {
     await runForm(conversation, ctx, deps.db, personId, async (t) => {
       const value = await askNewValue(conversation, ctx, t, field);
-      const result = await conversation.external(async () => updateCourse(deps.db, await loadActor(deps.db, personId), courseId, { field, value }, deps.clock()));
+      const result = await conversation.external(async () =>
+        updateCourse(deps.db, await loadActor(deps.db, personId), courseId, { field, value }, deps.clock()),
+      );
       if (!result) return void (await ctx.reply(t("courses.unavailable")));
       await ctx.reply(t("manage.saved"), { reply_markup: backToCourseKeyboard(t, courseId, "manage.open_course") });
       if (result.promoted.length > 0) await announcePromotions(ctx.api, deps, result.promoted, result.course);
@@ -153,14 +246,25 @@ function courseEditConversation(deps: BotDeps) {
 
 /** Hands a course to another instructor (or to nobody); the choice is checked again in the service. */
 function courseInstructorConversation(deps: BotDeps) {
-  async function courseInstructor(conversation: BotConversation, ctx: ConversationContext, personId: number, courseId: number): Promise<void> {
+  async function courseInstructor(
+    conversation: BotConversation,
+    ctx: ConversationContext,
+    personId: number,
+    courseId: number,
+  ): Promise<void> {
     await runForm(conversation, ctx, deps.db, personId, async (t) => {
       const back = backToCourseKeyboard(t, courseId, "manage.open_course");
       const instructors = await conversation.external(() => instructorChoices(deps.db));
       if (instructors.length === 0) return void (await ctx.reply(t("manage.no_instructors"), { reply_markup: back }));
       const instructorId = await askInstructor(conversation, ctx, t, instructors);
-      const result = await conversation.external(async () => setCourseInstructor(deps.db, await loadActor(deps.db, personId), courseId, instructorId));
-      const answers = { changed: "manage.instructor_changed", not_instructor: "manage.instructor_not_instructor", not_found: "courses.unavailable" } as const;
+      const result = await conversation.external(async () =>
+        setCourseInstructor(deps.db, await loadActor(deps.db, personId), courseId, instructorId),
+      );
+      const answers = {
+        changed: "manage.instructor_changed",
+        not_instructor: "manage.instructor_not_instructor",
+        not_found: "courses.unavailable",
+      } as const;
       await ctx.reply(t(answers[result.outcome]), { reply_markup: back });
     });
   }
@@ -172,7 +276,12 @@ function courseInstructorConversation(deps: BotDeps) {
  * old and new time to confirm, then moves it and tells the participants in their language.
  */
 function sessionMoveConversation(deps: BotDeps) {
-  async function sessionMove(conversation: BotConversation, ctx: ConversationContext, personId: number, sessionId: number): Promise<void> {
+  async function sessionMove(
+    conversation: BotConversation,
+    ctx: ConversationContext,
+    personId: number,
+    sessionId: number,
+  ): Promise<void> {
     let back: InlineKeyboard | undefined;
     await runForm(
       conversation,
@@ -196,17 +305,36 @@ function sessionMoveConversation(deps: BotDeps) {
         const old = formatDateTime(new Date(found.startsAt), language, deps.timeZone);
         let span: { startsAt: Date; endsAt: Date } | undefined;
         while (!span) {
-          const time = required(await ask(conversation, ctx, t, t("manage.move_session_ask", { title: found.courseName, when: old }), sessionTimeSchema, "manage.invalid_session_time"));
+          const time = required(
+            await ask(
+              conversation,
+              ctx,
+              t,
+              t("manage.move_session_ask", { title: found.courseName, when: old }),
+              sessionTimeSchema,
+              "manage.invalid_session_time",
+            ),
+          );
           const candidate = sessionSpan(time, found.durationMs, deps.timeZone);
           const now = await conversation.external(() => deps.clock().getTime());
           if (candidate.startsAt.getTime() > now) span = candidate;
           else await ctx.reply(t("manage.move_session_past"));
         }
         const to = { startsAt: span.startsAt.toISOString(), endsAt: span.endsAt.toISOString() };
-        const summary = t("manage.move_session_confirm", { title: found.courseName, old, new: formatDateTime(span.startsAt, language, deps.timeZone) });
+        const summary = t("manage.move_session_confirm", {
+          title: found.courseName,
+          old,
+          new: formatDateTime(span.startsAt, language, deps.timeZone),
+        });
         const step = { summary, confirmLabel: t("manage.move_session_yes"), db: deps.db, personId };
         const { press, result: outcome } = await confirmAndAct(conversation, ctx, t, step, async (actor, pressed) => {
-          const result = await moveSession(deps.db, actor, sessionId, { startsAt: new Date(to.startsAt), endsAt: new Date(to.endsAt) }, deps.clock());
+          const result = await moveSession(
+            deps.db,
+            actor,
+            sessionId,
+            { startsAt: new Date(to.startsAt), endsAt: new Date(to.endsAt) },
+            deps.clock(),
+          );
           if (result.outcome !== "moved") return result.outcome;
           await notifyPeople(pressed.api, deps.logger, result.recipients, (tr, lang) => ({
             text: tr("manage.session_moved_notice", {
@@ -217,7 +345,11 @@ function sessionMoveConversation(deps: BotDeps) {
           }));
           return result.outcome;
         });
-        const answers = { moved: "manage.session_moved", gone: "manage.session_gone", in_past: "manage.move_session_past" } as const;
+        const answers = {
+          moved: "manage.session_moved",
+          gone: "manage.session_gone",
+          in_past: "manage.move_session_past",
+        } as const;
         await press.reply(t(answers[outcome]), { reply_markup: back });
       },
       () => back,

@@ -33,7 +33,12 @@ export const editFieldData = defineCallbackData("mng_edit", z.tuple([z.enum(EDIT
 /** The most courses, people or sessions listed as buttons on one screen. */
 export const MAX_LISTED = 40;
 
-export function courseListKeyboard(t: Translate, language: Language, courses: readonly Course[], canCreate: boolean): InlineKeyboard {
+export function courseListKeyboard(
+  t: Translate,
+  language: Language,
+  courses: readonly Course[],
+  canCreate: boolean,
+): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   for (const course of courses.slice(0, MAX_LISTED)) {
     const status = course.status === "closed" ? t("manage.closed_mark") : "";
@@ -44,7 +49,11 @@ export function courseListKeyboard(t: Translate, language: Language, courses: re
 }
 
 /** The actions on one course; managers get the ones that change it. */
-export function courseKeyboard(t: Translate, course: Course, staff: { manager: boolean; lastDayPassed: boolean }): InlineKeyboard {
+export function courseKeyboard(
+  t: Translate,
+  course: Course,
+  staff: { manager: boolean; lastDayPassed: boolean },
+): InlineKeyboard {
   const keyboard = new InlineKeyboard()
     .text(t("manage.people_button"), manageData.pack("people", course.id))
     .row()
@@ -62,15 +71,30 @@ export function courseKeyboard(t: Translate, course: Course, staff: { manager: b
   return keyboard.text(t("manage.back_to_courses"), manageData.pack("list", 0));
 }
 
-export function removeButtonsKeyboard(t: Translate, people: readonly { id: number; fullName: string | null }[], courseId: number): InlineKeyboard {
+export function removeButtonsKeyboard(
+  t: Translate,
+  people: readonly { id: number; fullName: string | null }[],
+  courseId: number,
+): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   for (const enrollment of people.slice(0, MAX_LISTED)) {
-    keyboard.text(t("manage.remove_button", { name: enrollment.fullName ?? t("manage.no_name") }), manageData.pack("remove", enrollment.id)).row();
+    keyboard
+      .text(
+        t("manage.remove_button", { name: enrollment.fullName ?? t("manage.no_name") }),
+        manageData.pack("remove", enrollment.id),
+      )
+      .row();
   }
   return keyboard.text(t("manage.back_to_course"), manageData.pack("course", courseId));
 }
 
-export function sessionsKeyboard(t: Translate, language: Language, sessions: readonly CourseSession[], courseId: number, timeZone: string): InlineKeyboard {
+export function sessionsKeyboard(
+  t: Translate,
+  language: Language,
+  sessions: readonly CourseSession[],
+  courseId: number,
+  timeZone: string,
+): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   for (const session of sessions.slice(0, MAX_LISTED)) {
     const when = formatDateTime(session.startsAt, language, timeZone);
@@ -83,15 +107,31 @@ export function sessionsKeyboard(t: Translate, language: Language, sessions: rea
 }
 
 /** "Yes" does `action` on `target`; "no" leads back, by default to the list of courses. */
-export function confirmKeyboard(t: Translate, action: ManageAction, target: number, back = manageData.pack("list", 0)): InlineKeyboard {
-  return yesNoKeyboard({ yes: t("manage.confirm_yes"), no: t("manage.confirm_no") }, manageData.pack(action, target), back);
+export function confirmKeyboard(
+  t: Translate,
+  action: ManageAction,
+  target: number,
+  back = manageData.pack("list", 0),
+): InlineKeyboard {
+  return yesNoKeyboard(
+    { yes: t("manage.confirm_yes"), no: t("manage.confirm_no") },
+    manageData.pack(action, target),
+    back,
+  );
 }
 
 export function editKeyboard(t: Translate, courseId: number): InlineKeyboard {
-  return editFieldsKeyboard(t, (field) => editFieldData.pack(field, courseId), { label: t("manage.back_to_course"), data: manageData.pack("course", courseId) });
+  return editFieldsKeyboard(t, (field) => editFieldData.pack(field, courseId), {
+    label: t("manage.back_to_course"),
+    data: manageData.pack("course", courseId),
+  });
 }
 
-export function backToCourseKeyboard(t: Translate, courseId: number, label: "manage.back_to_course" | "manage.open_course"): InlineKeyboard {
+export function backToCourseKeyboard(
+  t: Translate,
+  courseId: number,
+  label: "manage.back_to_course" | "manage.open_course",
+): InlineKeyboard {
   return new InlineKeyboard().text(t(label), manageData.pack("course", courseId));
 }
 

@@ -100,7 +100,13 @@ const MAX_SERIES_WEEKS = 52;
  * Creates an event, or a weekly series of them sharing a series key, each with its own check-in
  * code, in one transaction.
  */
-export async function createEvents(db: Db, actor: Actor, input: EventInput, timeZone: string, pick?: (size: number) => number): Promise<Event[]> {
+export async function createEvents(
+  db: Db,
+  actor: Actor,
+  input: EventInput,
+  timeZone: string,
+  pick?: (size: number) => number,
+): Promise<Event[]> {
   return db.$transaction((tx) => insertEvents(tx, actor, input, timeZone, pick));
 }
 
@@ -115,7 +121,14 @@ export interface ImportedWeeks {
 }
 
 /** createEvents inside a transaction the caller already holds (e.g. an import). */
-export async function insertEvents(tx: Tx, actor: Actor, input: EventInput, timeZone: string, pick?: (size: number) => number, imported?: ImportedWeeks): Promise<Event[]> {
+export async function insertEvents(
+  tx: Tx,
+  actor: Actor,
+  input: EventInput,
+  timeZone: string,
+  pick?: (size: number) => number,
+  imported?: ImportedWeeks,
+): Promise<Event[]> {
   assertRole(actor, "manager");
   if (input.to <= input.from) throw new Error("an event must end after it starts");
   if (input.weeks < 1 || input.weeks > MAX_SERIES_WEEKS) throw new Error(`a series has 1 to ${MAX_SERIES_WEEKS} weeks`);
@@ -127,7 +140,11 @@ export async function insertEvents(tx: Tx, actor: Actor, input: EventInput, time
     const date = addDays(day, 7 * week);
     const span = { startsAt: clockTimeOn(date, from, timeZone), endsAt: clockTimeOn(date, to, timeZone) };
     const importKey = imported?.importKeys[week] ?? null;
-    events.push(await tx.event.create({ data: { ...fields, ...span, seriesKey, importKey, checkinCode: await freeCheckinCode(tx, pick) } }));
+    events.push(
+      await tx.event.create({
+        data: { ...fields, ...span, seriesKey, importKey, checkinCode: await freeCheckinCode(tx, pick) },
+      }),
+    );
   }
   return events;
 }
@@ -136,14 +153,22 @@ export async function insertEvents(tx: Tx, actor: Actor, input: EventInput, time
  * A manager cancels an event: its pending reminders are dropped and everyone signed up (or
  * waiting) is returned, once, to be told. A second cancellation returns nothing.
  */
-export async function cancelEvent(db: Db, actor: Actor, eventId: number, now: Date): Promise<{ event: Event; recipients: Recipient[] } | undefined> {
+export async function cancelEvent(
+  db: Db,
+  actor: Actor,
+  eventId: number,
+  now: Date,
+): Promise<{ event: Event; recipients: Recipient[] } | undefined> {
   assertRole(actor, "manager");
   return db.$transaction(async (tx) => {
     const event = await tx.event.findUnique({ where: { id: eventId } });
     if (!event || event.cancelledAt || event.endsAt < now) return undefined;
     const cancelled = await tx.event.update({ where: { id: eventId }, data: { cancelledAt: now } });
     await tx.reminder.updateMany({ where: { eventId, sentAt: null, cancelledAt: null }, data: { cancelledAt: now } });
-    const rsvps = await tx.rsvp.findMany({ where: { eventId, status: { in: ["going", "waitlisted"] } }, include: { person: true } });
+    const rsvps = await tx.rsvp.findMany({
+      where: { eventId, status: { in: ["going", "waitlisted"] } },
+      include: { person: true },
+    });
     return { event: cancelled, recipients: rsvps.map((rsvp) => recipientOf(rsvp.person)) };
   });
 }
@@ -157,14 +182,19 @@ export async function updateEvent(
   actor: Actor,
   eventId: number,
   change: { field: EditableField; value: string | number },
-): Promise<{ outcome: "saved"; event: Event; promoted: Promotion[] } | { outcome: "below_sign_ups"; goingPeople: number } | { outcome: "not_found" }> {
+): Promise<
+  | { outcome: "saved"; event: Event; promoted: Promotion[] }
+  | { outcome: "below_sign_ups"; goingPeople: number }
+  | { outcome: "not_found" }
+> {
   assertRole(actor, "manager");
   return db.$transaction(async (tx) => {
     const existing = await tx.event.findUnique({ where: { id: eventId } });
     if (!existing || existing.cancelledAt) return { outcome: "not_found" };
     if (change.field === "capacity") {
       const { goingPeople } = await summarize(tx, existing);
-      if (typeof change.value === "number" && change.value < goingPeople) return { outcome: "below_sign_ups", goingPeople };
+      if (typeof change.value === "number" && change.value < goingPeople)
+        return { outcome: "below_sign_ups", goingPeople };
     }
     const event = await tx.event.update({ where: { id: eventId }, data: { [change.field]: change.value } });
     return { outcome: "saved", event, promoted: await promoteWaiting(placesOf(tx, event)) };
