@@ -20,8 +20,7 @@ import {
   registrationData,
 } from "./keyboards.js";
 import { phoneSchema } from "../../people/phone.js";
-import { getCourseSummary, register } from "./service.js";
-import { telegramName } from "../../people/names.js";
+import { register, registrationStart } from "./service.js";
 
 export const COURSE_REGISTRATION = "course-registration";
 
@@ -51,11 +50,7 @@ export function courseRegistrationConversation(deps: BotDeps) {
     personId: number,
     courseId: number,
   ): Promise<void> {
-    const loaded = await conversation.external(async () => {
-      const person = await deps.db.person.findUniqueOrThrow({ where: { id: personId } });
-      const summary = await getCourseSummary(deps.db, courseId, deps.clock());
-      return { language: person.language, telegramName: telegramName(person), course: summary?.course };
-    });
+    const loaded = await conversation.external(() => registrationStart(deps.db, personId, courseId, deps.clock()));
     const t = translator(loaded.language);
     if (!loaded.course) {
       await ctx.reply(t("courses.unavailable"));

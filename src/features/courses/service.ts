@@ -17,6 +17,7 @@ import {
   type WaitingLine,
 } from "../appointments/waiting-list.js";
 import { recipientOf } from "../../people/recipient.js";
+import { telegramName } from "../../people/names.js";
 
 type Tx = Prisma.TransactionClient;
 
@@ -77,6 +78,13 @@ export async function openCourseCounts(db: Db, now: Date): Promise<Record<Course
   >;
   for (const group of groups) counts[group.category] = Number(group.count);
   return counts;
+}
+
+/** What the registration form starts from: the person's language and Telegram name, and the course if it is still there. */
+export async function registrationStart(db: Db, personId: number, courseId: number, now: Date) {
+  const person = await db.person.findUniqueOrThrow({ where: { id: personId } });
+  const summary = await getCourseSummary(db, courseId, now);
+  return { language: person.language, telegramName: telegramName(person), course: summary?.course };
 }
 
 export async function getCourseSummary(db: Db, courseId: number, now: Date): Promise<CourseSummary | undefined> {
