@@ -106,6 +106,17 @@ export function addMonths(day: CalendarDay, months: number): CalendarDay {
   return { year: first.getUTCFullYear(), month: first.getUTCMonth() + 1, day: Math.min(day.day, daysInMonth) };
 }
 
+/** `instant` moved by whole calendar months (UTC), the day clamped as by {@link addMonths}, the time kept. */
+export function shiftMonths(instant: Date, months: number): Date {
+  const day = addMonths(
+    { year: instant.getUTCFullYear(), month: instant.getUTCMonth() + 1, day: instant.getUTCDate() },
+    months,
+  );
+  const shifted = new Date(instant);
+  shifted.setUTCFullYear(day.year, day.month - 1, day.day);
+  return shifted;
+}
+
 export function isoWeekdayOf(day: CalendarDay): IsoWeekday {
   return (new Date(Date.UTC(day.year, day.month - 1, day.day)).getUTCDay() || 7) as IsoWeekday;
 }

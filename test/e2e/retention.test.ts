@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BotDeps } from "../../src/bot/context.js";
 import type { Db } from "../../src/db.js";
-import { shiftMonths } from "../../src/features/onboarding/retention.js";
+import { shiftMonths } from "../../src/time.js";
 import { createJobs } from "../../src/bot/jobs.js";
 import type { Job } from "../../src/jobs/scheduler.js";
 import { onboard, type RunningTestBot, startBotTestEnvironment, stopBotTestEnvironment } from "../support/app.js";

@@ -2,6 +2,7 @@ import type { Db, Prisma } from "../../db.js";
 import type { Person } from "../../generated/prisma/client.js";
 import { addReminders, type PlannedReminder } from "../../jobs/reminder-source.js";
 import { erasePersonData } from "../../people/erasure.js";
+import { shiftMonths } from "../../time.js";
 
 /**
  * Storage limitation (DSGVO Art. 5 (1) e): a person who has not used the bot for the retention
@@ -39,16 +40,6 @@ export function activityIsStale(lastActiveAt: Date | null, now: Date): boolean {
  */
 export async function recordActivity(db: Db, personId: number, now: Date): Promise<void> {
   await db.$executeRaw`UPDATE Person SET lastActiveAt = ${now} WHERE id = ${personId}`;
-}
-
-/** `instant` moved by whole calendar months (UTC), the day clamped to the target month's length. */
-export function shiftMonths(instant: Date, months: number): Date {
-  const year = instant.getUTCFullYear();
-  const month = instant.getUTCMonth() + months;
-  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  const shifted = new Date(instant);
-  shifted.setUTCFullYear(year, month, Math.min(instant.getUTCDate(), lastDay));
-  return shifted;
 }
 
 /** One quiet spell of a person is identified by the activity it starts from: one notice each. */
