@@ -1,4 +1,4 @@
-import type { Db, Prisma } from "../../db.js";
+import { Prisma, type Db } from "../../db.js";
 import type { Event, EventKind, Rsvp } from "../../generated/prisma/client.js";
 import { assertRole, hasRole, type Actor } from "../../people/roles.js";
 import { recipientOf } from "../../people/recipient.js";
@@ -36,7 +36,17 @@ export interface EventSummary {
 
 // ───────────────────────────── reading ─────────────────────────────
 
-type EventListRow = Event & { goingPeople: number | bigint; waitlistCount: number | bigint; total: number | bigint };
+/**
+ * The places an event "e" has given: people coming with a place (a party counts in full; checked in
+ * without a place does not), and the sign-ups waiting. The one definition for the list and for
+ * every seat decision.
+ */
+const PLACE_COUNTS = Prisma.sql`
+  (SELECT COALESCE(SUM(r."partySize"), 0) FROM "Rsvp" r WHERE r."eventId" = e."id" AND r."status" = 'going' AND r."withoutPlace" = 0) AS "goingPeople",
+  (SELECT COUNT(*) FROM "Rsvp" r WHERE r."eventId" = e."id" AND r."status" = 'waitlisted') AS "waitlistCount"`;
+
+type PlaceCounts = { goingPeople: number | bigint; waitlistCount: number | bigint };
+type EventListRow = Event & PlaceCounts & { total: number | bigint };
 
 /**
  * Events of the next 30 days, soonest first, of one kind or all; `page` counts from 0. One raw
@@ -53,9 +63,7 @@ export async function listUpcomingEvents(
 ): Promise<{ summaries: EventSummary[]; total: number }> {
   const horizon = new Date(now.getTime() + LIST_HORIZON_DAYS * 24 * 60 * 60_000);
   const rows = await db.$queryRaw<EventListRow[]>`
-    SELECT e.*, COUNT(*) OVER () AS "total",
-      (SELECT COALESCE(SUM(r."partySize"), 0) FROM "Rsvp" r WHERE r."eventId" = e."id" AND r."status" = 'going' AND r."withoutPlace" = 0) AS "goingPeople",
-      (SELECT COUNT(*) FROM "Rsvp" r WHERE r."eventId" = e."id" AND r."status" = 'waitlisted') AS "waitlistCount"
+    SELECT e.*, COUNT(*) OVER () AS "total", ${PLACE_COUNTS}
     FROM "Event" e
     WHERE e."cancelledAt" IS NULL AND e."endsAt" >= ${now} AND e."startsAt" <= ${horizon} AND (${kind ?? null} IS NULL OR e."kind" = ${kind ?? null})
     ORDER BY e."startsAt", e."id" LIMIT ${pageSize} OFFSET ${page * pageSize}`;
@@ -73,14 +81,8 @@ export async function getEventSummary(db: Db, eventId: number): Promise<EventSum
 }
 
 export async function summarize(db: Db | Tx, event: Event): Promise<EventSummary> {
-  const [going, waitlistCount] = await Promise.all([
-    db.rsvp.aggregate({
-      where: { eventId: event.id, status: "going", withoutPlace: false },
-      _sum: { partySize: true },
-    }),
-    db.rsvp.count({ where: { eventId: event.id, status: "waitlisted" } }),
-  ]);
-  return summaryOf(event, going._sum.partySize ?? 0, waitlistCount);
+  const [counts] = await db.$queryRaw<PlaceCounts[]>`SELECT ${PLACE_COUNTS} FROM "Event" e WHERE e."id" = ${event.id}`;
+  return summaryOf(event, Number(counts?.goingPeople ?? 0), Number(counts?.waitlistCount ?? 0));
 }
 
 function summaryOf(event: Event, goingPeople: number, waitlistCount: number): EventSummary {
