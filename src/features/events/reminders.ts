@@ -38,11 +38,10 @@ export const eventReminders = appointmentReminders({
       }),
     ]);
     const eventById = new Map(events.map((event) => [event.id, event]));
+    const rsvpOf = new Map(rsvps.map((rsvp) => [`${rsvp.eventId}:${rsvp.personId}`, rsvp]));
     return (reminder) => {
       const event = reminder.eventId === null ? undefined : eventById.get(reminder.eventId);
-      const rsvp = rsvps.find(
-        (candidate) => candidate.eventId === reminder.eventId && candidate.personId === reminder.personId,
-      );
+      const rsvp = rsvpOf.get(`${reminder.eventId}:${reminder.personId}`);
       const notTakingPart =
         rsvp?.status !== "going" ? "not signed up" : rsvp.checkedInAt ? "already checked in" : undefined;
       return { appointment: event && { ...event, named: event }, notTakingPart };
