@@ -12,23 +12,10 @@ import { createBot, UPDATES_IN_PARALLEL } from "../src/bot/create-bot.js";
 import { createDb } from "../src/db.js";
 import { translator } from "../src/i18n.js";
 import { createLogger } from "../src/logger.js";
+import { testBotInfo } from "../test/support/bot-info.js";
 
 const [kind = "belm", apiRoot = "", token = "", databaseFile = ""] = process.argv.slice(2);
-const botInfo = {
-  id: 999000,
-  is_bot: true as const,
-  first_name: "Belm Test Bot",
-  username: "belm_test_bot",
-  can_join_groups: true,
-  can_read_all_group_messages: false,
-  supports_inline_queries: false,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-  has_topics_enabled: false,
-  allows_users_to_create_topics: false,
-  can_manage_bots: false,
-  supports_join_request_queries: false,
-};
+const botInfo = testBotInfo();
 
 function bareBot(): Bot {
   const t = translator("de");

@@ -1,28 +1,15 @@
 import { conversations, createConversation, type Conversation, type ConversationFlavor } from "@grammyjs/conversations";
 import { Bot, type Context } from "grammy";
-import type { Update, UserFromGetMe } from "grammy/types";
+import type { Update } from "grammy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prismaConversationStorage } from "../../src/bot/conversation-storage.js";
 import type { Db } from "../../src/db.js";
 import { createTestDb } from "../support/db.js";
+import { testBotInfo } from "../support/bot-info.js";
 
 type OuterContext = ConversationFlavor<Context>;
 
-const botInfo: UserFromGetMe = {
-  id: 42,
-  is_bot: true,
-  first_name: "Belm Test Bot",
-  username: "belm_test_bot",
-  can_join_groups: false,
-  can_read_all_group_messages: false,
-  supports_inline_queries: false,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-  has_topics_enabled: false,
-  allows_users_to_create_topics: false,
-  can_manage_bots: false,
-  supports_join_request_queries: false,
-};
+const botInfo = testBotInfo();
 
 const irina = {
   id: 7001,

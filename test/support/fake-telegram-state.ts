@@ -1,4 +1,5 @@
 import type { BotCommand, Chat, Message, Update, User, UserFromGetMe } from "grammy/types";
+import { testBotInfo } from "./bot-info.js";
 import {
   type ApiParams,
   type BotMessage,
@@ -46,21 +47,7 @@ export abstract class FakeTelegramState {
   protected stopped = false;
 
   protected constructor(botUsername: string) {
-    this.botInfo = {
-      id: 999000,
-      is_bot: true,
-      first_name: "Belm Test Bot",
-      username: botUsername,
-      can_join_groups: true,
-      can_read_all_group_messages: false,
-      supports_inline_queries: false,
-      can_connect_to_business: false,
-      has_main_web_app: false,
-      has_topics_enabled: false,
-      allows_users_to_create_topics: false,
-      can_manage_bots: false,
-      supports_join_request_queries: false,
-    };
+    this.botInfo = testBotInfo(botUsername);
   }
 
   protected readonly queue: Update[] = [];
